@@ -1,0 +1,41 @@
+# GBA Freight Router — set-up, run, test, benchmark.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup serve test test-fast lint bench check clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)  ## create .venv and install the project with dev tools
+
+serve: $(STAMP)  ## validate the bundled network and start the API service on it
+	$(BIN)/router network check
+	$(BIN)/router serve --host $${ROUTER_HOST:-127.0.0.1} --port $${ROUTER_PORT:-8000}
+
+test: $(STAMP)  ## install, lint, type-check and run the whole test suite
+	$(BIN)/ruff check router tests benchmarks
+	$(BIN)/mypy router
+	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/pytest -q -x -m "not slow" $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check router tests benchmarks
+	$(BIN)/ruff format --check router tests benchmarks
+	$(BIN)/mypy router
+
+check: $(STAMP)  ## validate the bundled dataset
+	$(BIN)/router network check
+
+bench: $(STAMP)  ## run the benchmark scripts; figures go to benchmarks/results/
+	$(BIN)/python benchmarks/quote_bench.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

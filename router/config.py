@@ -1,0 +1,34 @@
+"""Settings from the environment (prefix ``ROUTER_``), read lazily on first use."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    """The bundled dataset: ``data/`` beside the package (editable install or source checkout)."""
+    beside_package = Path(__file__).resolve().parent.parent / "data"
+    return beside_package if beside_package.is_dir() else Path.cwd() / "data"
+
+
+class Settings(BaseSettings):
+    """Service and CLI settings. Every field can be set as ``ROUTER_<NAME>`` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="ROUTER_", extra="ignore")
+
+    data_dir: Path = default_data_dir()
+    database_url: str = "sqlite:///var/router.sqlite"
+    quote_ttl_h: float = 72.0
+    max_alternatives: int = 10
+    max_body_bytes: int = 262_144
+    cors_origins: list[str] = []
+    log_level: str = "INFO"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first call."""
+    return Settings()

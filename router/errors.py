@@ -1,0 +1,69 @@
+"""The RouterError tree. Infeasible routing is a result status, never an exception."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class RouterError(Exception):
+    """Base of every error the router raises on purpose."""
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem found in a dataset: where it is and what is wrong."""
+
+    file: str
+    location: str  # "row 12", "feature CNYTN", "file"
+    field: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.location}"
+        if self.field:
+            where += f", field '{self.field}'"
+        return f"{self.severity.value}: {where}: {self.message}"
+
+
+class DatasetError(RouterError):
+    """A dataset failed validation; ``problems`` lists every problem found (errors and warnings)."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        errors = [p for p in self.problems if p.severity is Severity.ERROR]
+        head = f"dataset has {len(errors)} error(s)"
+        super().__init__(head + ":\n" + "\n".join(str(p) for p in errors))
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
+
+
+class NotFoundError(RouterError):
+    """A named object (node, quote, booking) does not exist."""
+
+    def __init__(self, kind: str, key: str, suggestions: Sequence[str] = ()) -> None:
+        self.kind = kind
+        self.key = key
+        self.suggestions = tuple(suggestions)
+        msg = f"unknown {kind} '{key}'"
+        if self.suggestions:
+            msg += "; did you mean: " + ", ".join(self.suggestions)
+        super().__init__(msg)
+
+
+class InvalidRequestError(RouterError):
+    """A request is malformed or inconsistent; ``field`` names the offending part."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")

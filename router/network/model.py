@@ -1,0 +1,294 @@
+"""Frozen domain objects of the freight network (DESIGN.md §2.1–2.3).
+
+Units are in the attribute names: ``_h`` hours, ``_km`` kilometres, ``_teu`` twenty-foot
+equivalent units, ``_kg`` kilograms, ``_cny`` Chinese yuan. Money in the data files may be in any
+currency listed in the FX table; :class:`Tariff` and :class:`NodeFee` keep the currency they were
+given in and the network converts with :meth:`Network.to_cny`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class NodeKind(StrEnum):
+    SEAPORT = "seaport"
+    RIVER_TERMINAL = "river_terminal"
+    RAIL_TERMINAL = "rail_terminal"
+    AIRPORT = "airport"
+    AIR_TERMINAL = "air_terminal"
+    BORDER_CROSSING = "border_crossing"
+    BONDED_ZONE = "bonded_zone"
+    INLAND_DEPOT = "inland_depot"
+    CITY = "city"
+
+
+class Mode(StrEnum):
+    TRUCK = "truck"
+    BARGE = "barge"
+    FEEDER = "feeder"
+    DEEPSEA = "deepsea"
+    RAIL = "rail"
+    AIR = "air"
+    TIR = "tir"
+
+
+class Regime(StrEnum):
+    """Customs regime a link carries cargo under (DESIGN.md §2.2)."""
+
+    DOMESTIC = "domestic"
+    SUPERVISED = "supervised"
+    INTERNATIONAL = "international"
+
+
+class CustomsOp(StrEnum):
+    """Customs operations a node offers (DESIGN.md §2.2)."""
+
+    EXPORT_CLEARANCE = "export_clearance"
+    IMPORT_CLEARANCE = "import_clearance"
+    EXIT = "exit"
+    ENTRY = "entry"
+    SUPERVISED_SITE = "supervised_site"
+    COMBINED_PORT = "combined_port"
+    DIRECT_LOADING = "direct_loading"
+    DIRECT_PICKUP = "direct_pickup"
+    PHARMA_WHITELIST = "pharma_whitelist"
+    ECOMMERCE = "ecommerce"
+    TRANSIT_BORDER = "transit_border"
+
+
+class CargoClass(StrEnum):
+    GENERAL = "general"
+    REEFER = "reefer"
+    DANGEROUS = "dangerous"
+    PHARMA = "pharma"
+    ECOMMERCE = "ecommerce"
+
+
+class CustomsState(StrEnum):
+    """Customs state of cargo as it moves (DESIGN.md §2.2)."""
+
+    FREE = "free"
+    CLEARED_EXPORT = "cleared_export"
+    IN_TRANSIT = "in_transit"
+    IN_BOND = "in_bond"
+
+
+class AeoLevel(StrEnum):
+    NONE = "none"
+    GENERAL = "general"
+    ADVANCED = "advanced"
+
+
+class ScheduleKind(StrEnum):
+    ANY = "any"  # departs whenever cargo is ready (trucks)
+    WEEKLY = "weekly"  # fixed weekday/time departures from the schedules table
+    HEADWAY = "headway"  # every ``headway_h`` hours from Monday 00:00 + ``offset_h``
+
+
+class TariffUnit(StrEnum):
+    """What one tariff line prices: a container of a size, a revenue tonne (LCL) or a kg (air)."""
+
+    C20 = "20"
+    C40 = "40"
+    C40HC = "40HC"
+    WM = "wm"  # weight-or-measure revenue tonne (LCL): max(t, m3)
+    KG = "kg"
+
+
+CONTAINER_UNITS: tuple[TariffUnit, ...] = (TariffUnit.C20, TariffUnit.C40, TariffUnit.C40HC)
+
+#: IMDG dangerous-goods classes (main classes).
+IMDG_CLASSES: tuple[str, ...] = ("1", "2", "3", "4", "5", "6", "7", "8", "9")
+
+
+@dataclass(frozen=True, slots=True)
+class Jurisdiction:
+    """A customs territory (CN, HK, EU, EAEU, ...)."""
+
+    code: str
+    name: str
+    countries: tuple[str, ...]
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ModeParams:
+    """Per-mode defaults: detour over the geodesic, emission intensity, reefer surcharge."""
+
+    mode: Mode
+    detour_factor: float
+    co2e_g_per_tkm: float
+    reefer_surcharge_pct: float
+    transfer_co2e_kg_per_teu: float
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CustomsProfile:
+    """Customs behaviour for one AEO level: inspection probability and clearance-time factor."""
+
+    aeo_level: AeoLevel
+    inspection_probability: float
+    clearance_time_factor: float
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A place cargo can be at: port, terminal, border crossing, bonded zone, city.
+
+    Times are hours; ``dwell_*_h`` are minimum yard dwell before loading onto an outgoing
+    long-haul service (export) or after arrival before release (import).
+    """
+
+    id: str
+    name: str
+    name_zh: str
+    kind: NodeKind
+    lon: float
+    lat: float
+    country: str
+    jurisdiction: str
+    unlocode: str | None = None
+    customs_district: str = ""
+    operations: frozenset[CustomsOp] = frozenset()
+    reefer: bool = False
+    dg_classes: frozenset[str] = frozenset()
+    handling_h: float = 0.0
+    export_clearance_h: float = 0.0
+    import_clearance_h: float = 0.0
+    inspection_h: float = 0.0
+    border_transit_h: float = 0.0
+    dwell_export_h: float = 0.0
+    dwell_import_h: float = 0.0
+    dwell_direct_h: float = 0.0
+    dwell_combined_h: float = 0.0
+    free_storage_h: float = 0.0
+    combined_port_hub: str | None = None
+    opening_hours: tuple[int, int] | None = None  # (open minute, close minute) of the day
+    closed_modes: frozenset[Mode] = frozenset()
+    closed_since: date | None = None
+    capacity_teu_per_day: float | None = None
+    source: str = ""
+
+    def offers(self, op: CustomsOp) -> bool:
+        return op in self.operations
+
+    @property
+    def is_supervised(self) -> bool:
+        """Whether cargo under customs supervision may be handled here."""
+        return bool(
+            self.operations
+            & {
+                CustomsOp.SUPERVISED_SITE,
+                CustomsOp.EXIT,
+                CustomsOp.ENTRY,
+                CustomsOp.TRANSIT_BORDER,
+                CustomsOp.COMBINED_PORT,
+            }
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklyDeparture:
+    """One weekly departure: weekday 0=Monday..6=Sunday, minute of the day (local time)."""
+
+    weekday: int
+    minute: int
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    kind: ScheduleKind
+    weekly: tuple[WeeklyDeparture, ...] = ()
+    headway_h: float = 0.0
+    offset_h: float = 0.0
+    cutoff_h: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Tariff:
+    """One price line of a link: ``fixed + per_km * distance_km`` per unit, in ``currency``."""
+
+    unit: TariffUnit
+    fixed: float
+    per_km: float
+    currency: str
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A service between two nodes.
+
+    ``transit_h`` is running time; border stops of ``via`` nodes add their ``border_transit_h``.
+    ``distance_km`` is given in the data or derived as geodesic × mode detour factor.
+    ``geometry`` is a sequence of (lon, lat) points from origin to destination.
+    """
+
+    id: str
+    origin: str
+    destination: str
+    mode: Mode
+    operator: str
+    service: str
+    distance_km: float
+    transit_h: float
+    regime: Regime
+    cargo_classes: frozenset[CargoClass]
+    schedule: Schedule
+    tariffs: Mapping[TariffUnit, Tariff]
+    geometry: tuple[tuple[float, float], ...]
+    via: tuple[str, ...] = ()
+    capacity_teu: float | None = None
+    capacity_kg: float | None = None
+    co2e_g_per_tkm: float | None = None
+    distance_given: bool = True
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NodeFee:
+    """A fee charged at a node: ``fee`` kind, per ``unit``, ``amount`` in ``currency``."""
+
+    node_id: str
+    fee: str
+    unit: str
+    amount: float
+    currency: str
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    """An immutable, validated freight network. Build it with :func:`router.network.load_network`."""
+
+    nodes: Mapping[str, Node]
+    links: Mapping[str, Link]
+    jurisdictions: Mapping[str, Jurisdiction]
+    modes: Mapping[Mode, ModeParams]
+    customs_profiles: Mapping[AeoLevel, CustomsProfile]
+    fees: tuple[NodeFee, ...]
+    fx_cny: Mapping[str, float]
+    name: str = field(default="network", compare=False)
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    def get_node(self, node_id: str) -> Node:
+        return self.nodes[node_id]
+
+    def find_node(self, node_id: str) -> Node | None:
+        return self.nodes.get(node_id)
+
+    def to_cny(self, amount: float, currency: str) -> float:
+        """Convert ``amount`` in ``currency`` (ISO 4217) to CNY with the network's FX table."""
+        return amount * self.fx_cny[currency]
+
+    def fees_at(self, node_id: str) -> tuple[NodeFee, ...]:
+        return tuple(f for f in self.fees if f.node_id == node_id)
+
+    def out_links(self, node_id: str) -> tuple[Link, ...]:
+        return tuple(lk for lk in self.links.values() if lk.origin == node_id)
