@@ -84,6 +84,13 @@ class _Context:
     def file_problem(self, file: str, message: str, fld: str = "") -> None:
         self.problems.append(Problem(file, "file", fld, message))
 
+    def unreadable(self, file: str) -> bool:
+        """Whether ``file`` could not be read at all (missing, malformed, missing a column).
+
+        References into such a table are not checked: every one would be a false report.
+        """
+        return any(p.file == file and p.location == "file" for p in self.problems)
+
     def rows(self, file: str, *, required: bool = True) -> Iterator[Row]:
         """Rows of a CSV file (every column read as text), numbered as in a spreadsheet."""
         if self.memory_rows is not None:
@@ -483,17 +490,18 @@ def _links(
     result: dict[str, Link] = {}
     rows: dict[str, Row] = {}
     seen: set[str] = set()
+    check_nodes = not ctx.unreadable(NODES_FILE)
     for row in ctx.rows(LINKS_FILE):
         link_id = row.text("id")
         ends = {}
         for fld in ("from", "to"):
             node_id = row.text(fld)
-            if node_id is not None and node_id not in nodes:
+            if node_id is not None and node_id not in nodes and check_nodes:
                 row.error(fld, f"unknown node {node_id!r}")
             ends[fld] = node_id
         via = row.items("via")
         for node_id in via:
-            if node_id not in nodes:
+            if node_id not in nodes and check_nodes:
                 row.error("via", f"unknown node {node_id!r}")
         mode = row.enum("mode", Mode)
         regime = row.enum("regime", Regime)
@@ -552,6 +560,8 @@ def _links(
         if _unique(row, link_id, seen):
             result[link_id] = link
             rows[link_id] = row
+    if ctx.unreadable(LINKS_FILE):
+        return result, rows
     for link_id in sorted(set(schedules) - set(result) - {""}):
         if link_id not in seen:
             ctx.problems.append(
@@ -577,7 +587,8 @@ def _fees(ctx: _Context, nodes: dict[str, Node], fx: dict[str, float]) -> list[N
     for row in ctx.rows(FEES_FILE):
         node_id = row.text("node_id")
         if node_id is not None and node_id not in nodes:
-            row.error("node_id", f"unknown node {node_id!r}")
+            if not ctx.unreadable(NODES_FILE):
+                row.error("node_id", f"unknown node {node_id!r}")
             node_id = None
         fee = row.text("fee")
         if fee is not None and fee not in FEE_KINDS:

@@ -1,0 +1,54 @@
+"""Lower bounds on what remains of a route from each node to the destinations.
+
+Reverse single-criterion Dijkstra (scipy.sparse.csgraph) over the links the query may use, once
+per criterion: running minutes (no waiting, dwell or customs), freight in fen floored per link (no
+fees), and CO2e grams floored per link (no transfer emissions). Each is a true lower bound of
+what the search adds, so pruning with them keeps the search exact.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from router.network.model import Mode
+
+if TYPE_CHECKING:
+    from router.solver.search import Search
+
+INF = 1 << 60
+
+
+def reverse_lower_bounds(search: Search) -> tuple[list[int], list[int], list[int]]:
+    """(minutes, fen, grams) lower bounds per node index; INF where no destination is reachable."""
+    cn = search.cn
+    n = len(cn.nodes)
+    rows: list[int] = []
+    cols: list[int] = []
+    w_time: list[float] = []
+    w_cost: list[float] = []
+    w_co2: list[float] = []
+    for cl in cn.links:
+        if not search.usable[cl.index]:
+            continue
+        freight = search.freight_fen[cl.index]
+        assert freight is not None
+        kg = search.cargo.cargo_kg if cl.link.mode is Mode.AIR else search.cargo.gross_kg
+        co2 = kg / 1000.0 * cl.link.distance_km * cl.co2e_g_per_tkm
+        # reversed edge: destination -> origin; tiny epsilon keeps zero weights as stored edges
+        rows.append(cl.destination)
+        cols.append(cl.origin)
+        w_time.append(cl.transit_min + cl.border_min)
+        w_cost.append(max(math.floor(freight), 0) + 1e-9)
+        w_co2.append(max(math.floor(co2) - 1, 0) + 1e-9)
+    sources = sorted({i for i, _ in search.destinations})
+    result = []
+    for weights in (w_time, w_cost, w_co2):
+        graph = csr_matrix((np.asarray(weights, dtype=float), (rows, cols)), shape=(n, n))
+        dist = dijkstra(graph, directed=True, indices=sources, min_only=True)
+        result.append([INF if not np.isfinite(d) else int(math.floor(d)) for d in dist])
+    return result[0], result[1], result[2]

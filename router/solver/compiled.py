@@ -1,0 +1,156 @@
+"""The network compiled for search: integer indices, departure tables, prices in CNY.
+
+Compiling is done once per network (cached on the network object's identity) and is independent
+of any query. Times are whole minutes; a week is 10,080 minutes starting Monday 00:00 CST.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from router.network.model import (
+    CargoClass,
+    Link,
+    Mode,
+    Network,
+    Node,
+    NodeKind,
+    ScheduleKind,
+    TariffUnit,
+)
+
+WEEK_MIN = 7 * 24 * 60
+DAY_MIN = 24 * 60
+
+#: modes that move cargo by lift-on/lift-off at terminals (charged THC, counted as transfers)
+TERMINAL_MODES = frozenset({Mode.BARGE, Mode.FEEDER, Mode.DEEPSEA, Mode.RAIL, Mode.AIR})
+#: modes whose boarding under export supervision requires the port-of-export yard dwell
+EXPORT_DWELL_MODES = frozenset({Mode.FEEDER, Mode.DEEPSEA, Mode.RAIL, Mode.AIR})
+#: sea-going modes whose ports charge port dues
+SEA_MODES = frozenset({Mode.FEEDER, Mode.DEEPSEA})
+#: node kinds where cargo is physically handled and class capabilities (reefer, DG) matter
+HANDLING_KINDS = frozenset(
+    {
+        NodeKind.SEAPORT,
+        NodeKind.RIVER_TERMINAL,
+        NodeKind.RAIL_TERMINAL,
+        NodeKind.AIRPORT,
+        NodeKind.AIR_TERMINAL,
+        NodeKind.INLAND_DEPOT,
+        NodeKind.BONDED_ZONE,
+    }
+)
+
+
+def minutes(hours: float) -> int:
+    """Hours as whole minutes (rounded)."""
+    return int(round(hours * 60.0))
+
+
+@dataclass(frozen=True, slots=True)
+class CLink:
+    """A link as the search sees it."""
+
+    index: int
+    link: Link
+    origin: int
+    destination: int
+    via: tuple[int, ...]
+    transit_min: int
+    border_min: int
+    cutoff_min: int
+    schedule: ScheduleKind
+    weekly_min: tuple[int, ...]  # sorted minutes of the week
+    headway_min: int
+    offset_min: int
+    price_cny: MappingProxyType[TariffUnit, float]  # per unit, distance applied, in CNY
+    co2e_g_per_tkm: float
+    reefer_factor: float
+    transfer_co2e_kg_per_teu: float
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledNetwork:
+    network: Network
+    nodes: tuple[Node, ...]
+    index: MappingProxyType[str, int]
+    out_links: tuple[tuple[CLink, ...], ...]
+    links: tuple[CLink, ...]
+    fees_cny: tuple[MappingProxyType[tuple[str, str], float], ...]  # per node: (fee, unit) -> CNY
+
+    def fee(self, node: int, fee: str, unit: str) -> float:
+        return self.fees_cny[node].get((fee, unit), 0.0)
+
+
+def _compile_link(network: Network, index: dict[str, int], i: int, link: Link) -> CLink:
+    params = network.modes.get(link.mode)
+    nodes = network.nodes
+    schedule = link.schedule
+    price = {
+        unit: network.to_cny(t.fixed + t.per_km * link.distance_km, t.currency)
+        for unit, t in link.tariffs.items()
+    }
+    return CLink(
+        index=i,
+        link=link,
+        origin=index[link.origin],
+        destination=index[link.destination],
+        via=tuple(index[v] for v in link.via),
+        transit_min=max(1, minutes(link.transit_h)),
+        border_min=sum(minutes(nodes[v].border_transit_h) for v in link.via),
+        cutoff_min=minutes(schedule.cutoff_h),
+        schedule=schedule.kind,
+        weekly_min=tuple(sorted({d.weekday * DAY_MIN + d.minute for d in schedule.weekly})),
+        headway_min=max(1, minutes(schedule.headway_h))
+        if schedule.kind is ScheduleKind.HEADWAY
+        else 0,
+        offset_min=minutes(schedule.offset_h),
+        price_cny=MappingProxyType(price),
+        co2e_g_per_tkm=(
+            link.co2e_g_per_tkm
+            if link.co2e_g_per_tkm is not None
+            else (params.co2e_g_per_tkm if params else 0.0)
+        ),
+        reefer_factor=1.0 + (params.reefer_surcharge_pct / 100.0 if params else 0.0),
+        transfer_co2e_kg_per_teu=params.transfer_co2e_kg_per_teu if params else 0.0,
+    )
+
+
+def compile_network(network: Network) -> CompiledNetwork:
+    """Compile ``network`` for search (cached per network object)."""
+    cached = _CACHE.get(id(network))
+    if cached is not None and cached.network is network:
+        return cached
+    nodes = tuple(sorted(network.nodes.values(), key=lambda n: n.id))
+    index = {n.id: i for i, n in enumerate(nodes)}
+    links = tuple(
+        _compile_link(network, index, i, lk)
+        for i, lk in enumerate(sorted(network.links.values(), key=lambda lk: lk.id))
+    )
+    out: list[list[CLink]] = [[] for _ in nodes]
+    for cl in links:
+        out[cl.origin].append(cl)
+    fees: list[dict[tuple[str, str], float]] = [{} for _ in nodes]
+    for f in network.fees:
+        fees[index[f.node_id]][(f.fee, f.unit)] = network.to_cny(f.amount, f.currency)
+    compiled = CompiledNetwork(
+        network=network,
+        nodes=nodes,
+        index=MappingProxyType(index),
+        out_links=tuple(tuple(o) for o in out),
+        links=links,
+        fees_cny=tuple(MappingProxyType(f) for f in fees),
+    )
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[id(network)] = compiled
+    return compiled
+
+
+_CACHE_SIZE = 8
+_CACHE: dict[int, CompiledNetwork] = {}
+
+
+def link_allows(cl: CLink, cargo_class: CargoClass) -> bool:
+    return cargo_class in cl.link.cargo_classes

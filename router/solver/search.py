@@ -1,0 +1,725 @@
+"""Time-dependent multi-criteria label-setting search under customs-supervision rules.
+
+A label is a partial route: where the cargo is (node), in which customs state, with which
+Combined Port hub its export clearance is valid for, which required nodes it has passed, and
+its criteria: arrival minute, cost in fen (CNY/100), CO2e in grams and transfers. Labels are
+settled in lexicographic order of the criteria (Martins' algorithm); a label dominated by a
+settled label of the same state, or by a finished route plus a lower bound of what is left
+(target pruning), is dropped. Customs rules live in :func:`Search.expand`, so the search never
+generates an illegal route; :mod:`router.solver.check` verifies that independently.
+
+Route semantics (what "the Pareto set" means, also for brute force): a route is a sequence of
+links and customs operations; every leg takes the earliest departure it can make after the
+cargo is ready (cut-off, opening hours and remaining capacity respected).
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from bisect import bisect_left
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from router.network.model import (
+    CargoClass,
+    CustomsOp,
+    CustomsState,
+    Mode,
+    Node,
+    Regime,
+    ScheduleKind,
+    TariffUnit,
+)
+from router.solver.compiled import (
+    DAY_MIN,
+    EXPORT_DWELL_MODES,
+    HANDLING_KINDS,
+    SEA_MODES,
+    TERMINAL_MODES,
+    WEEK_MIN,
+    CLink,
+    CompiledNetwork,
+    minutes,
+)
+from router.solver.request import CONTAINER_TYPES, CustomsScope, QuoteRequest
+
+#: remaining space of one dated departure (TEU, or kg for air); None when not tracked
+CapacityFn = Callable[[str, datetime], float | None]
+
+SUPERVISED_STATES = frozenset(
+    {CustomsState.CLEARED_EXPORT, CustomsState.IN_TRANSIT, CustomsState.IN_BOND}
+)
+MAX_DEPARTURE_TRIES = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """A first- or last-mile truck leg between a lon/lat point and a node (computed per query)."""
+
+    node: int
+    distance_km: float
+    duration_min: int
+    cost_fen: int
+    co2_g: int
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One transition of a route: a leg on a link, a customs operation, or an access leg."""
+
+    kind: str  # "leg" | "customs" | "access" | "egress"
+    node: int  # leg/access: where it starts; customs: where it happens
+    start_min: int
+    end_min: int
+    clink: CLink | None = None
+    access: Access | None = None
+    op: str = ""
+    state_before: CustomsState = CustomsState.FREE
+    state_after: CustomsState = CustomsState.FREE
+    included: bool = True
+    freight_fen: int = 0
+    handling_fen: int = 0
+    port_fees_fen: int = 0
+    customs_fen: int = 0
+    storage_fen: int = 0
+    co2_g: int = 0
+    waiting_min: int = 0
+    transit_min: int = 0
+    handling_min: int = 0
+    customs_min: int = 0
+    dwell_min: int = 0
+    dwell_basis: str = ""
+
+    @property
+    def cost_fen(self) -> int:
+        return (
+            self.freight_fen
+            + self.handling_fen
+            + self.port_fees_fen
+            + self.customs_fen
+            + self.storage_fen
+        )
+
+
+@dataclass(slots=True)
+class Label:
+    time: int
+    cost: int
+    co2: int
+    transfers: int
+    node: int
+    state: CustomsState
+    hub: int  # Combined Port hub the export clearance is valid at, -1 if none
+    mask: int  # required nodes passed, as bits
+    legs: int
+    parent: Label | None = None
+    step: Step | None = None
+
+    @property
+    def key(self) -> tuple[int, CustomsState, int, int]:
+        return (self.node, self.state, self.hub, self.mask)
+
+    @property
+    def criteria(self) -> tuple[int, int, int, int]:
+        return (self.time, self.cost, self.co2, self.transfers)
+
+    def steps(self) -> list[Step]:
+        out: list[Step] = []
+        label: Label | None = self
+        while label is not None:
+            if label.step is not None:
+                out.append(label.step)
+            label = label.parent
+        out.reverse()
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A finished route: its criteria and the steps that make it."""
+
+    arrival_min: int
+    cost_fen: int
+    co2_g: int
+    transfers: int
+    steps: tuple[Step, ...]
+
+    @property
+    def criteria(self) -> tuple[int, int, int, int]:
+        return (self.arrival_min, self.cost_fen, self.co2_g, self.transfers)
+
+
+@dataclass
+class SearchStats:
+    labels_created: int = 0
+    labels_settled: int = 0
+    pruned_by_target: int = 0
+
+
+def dominates(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+    """a is at least as good as b in every criterion."""
+    return all(x <= y for x, y in zip(a, b, strict=True))
+
+
+def week_start(moment: datetime) -> datetime:
+    """Monday 00:00 of the week of ``moment`` (same time zone)."""
+    day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    return day - timedelta(days=day.weekday())
+
+
+def _fen(cny: float) -> int:
+    return int(round(cny * 100.0))
+
+
+@dataclass
+class Search:
+    """One query's search over a compiled network.
+
+    ``origins`` and ``destinations`` are node indices with an optional access leg; the rules and
+    prices come from ``request``. ``capacity`` reports remaining space of dated departures.
+    """
+
+    cn: CompiledNetwork
+    request: QuoteRequest
+    origins: list[tuple[int, Access | None]]
+    destinations: list[tuple[int, Access | None]]
+    capacity: CapacityFn | None = None
+    respect_deadline: bool = True
+    apply_pharma_rule: bool = True
+    apply_class_rules: bool = True
+    stats: SearchStats = field(default_factory=SearchStats)
+
+    def __post_init__(self) -> None:
+        req = self.request
+        self.epoch = week_start(req.ready)
+        self.ready_min = int((req.ready - self.epoch).total_seconds() // 60)
+        self.deadline_min = (
+            int((req.deadline - self.epoch).total_seconds() // 60) if req.deadline else None
+        )
+        profile = self.cn.network.customs_profiles[req.trader.aeo_level]
+        self.p_inspect = profile.inspection_probability
+        self.clear_factor = profile.clearance_time_factor
+        cargo = req.cargo
+        self.cargo = cargo
+        self.units: dict[TariffUnit, int] = {}
+        for code, count in cargo.containers:
+            unit = CONTAINER_TYPES[code].unit
+            self.units[unit] = self.units.get(unit, 0) + count
+        self.reefer = cargo.cargo_class is CargoClass.REEFER or any(
+            CONTAINER_TYPES[c].reefer for c, _ in cargo.containers
+        )
+        self.need_teu = (
+            float(cargo.teu) if cargo.is_containerised else (cargo.volume_m3 or 1.0) / 33.0
+        )
+        self.need_kg = cargo.chargeable_air_kg
+        self.teu_for_co2 = float(cargo.teu) if cargo.is_containerised else cargo.cargo_kg / 10_000.0
+        origin_jurisdictions = {self.cn.nodes[i].jurisdiction for i, _ in self.origins}
+        self.dest_jurisdictions = {self.cn.nodes[i].jurisdiction for i, _ in self.destinations}
+        self.international = bool(origin_jurisdictions - self.dest_jurisdictions) or bool(
+            self.dest_jurisdictions - origin_jurisdictions
+        )
+        self.export_included = req.customs_scope in (CustomsScope.EXPORT, CustomsScope.BOTH)
+        self.import_included = req.customs_scope in (CustomsScope.IMPORT, CustomsScope.BOTH)
+        self.required = {
+            self.cn.index[n]: 1 << i for i, n in enumerate(req.constraints.required_nodes)
+        }
+        self.full_mask = (1 << len(self.required)) - 1
+        self.dest_access = {i: acc for i, acc in self.destinations}
+        self.freight_fen = [self._freight_fen(cl) for cl in self.cn.links]
+        self.usable = [self._usable(cl) for cl in self.cn.links]
+        self.node_ok = [self._node_ok(n) for n in self.cn.nodes]
+        self._closed_from = [self._closed_from_min(cl) for cl in self.cn.links]
+        self.lower = self._lower_bounds()
+
+    # ----------------------------------------------------------------- per-link/node rules
+    def _freight_fen(self, cl: CLink) -> int | None:
+        """Freight of this cargo on the link in fen, or None if the link has no price for it."""
+        price = cl.price_cny
+        cargo = self.cargo
+        if cl.link.mode is Mode.AIR:
+            per_kg = price.get(TariffUnit.KG)
+            return None if per_kg is None else _fen(per_kg * cargo.chargeable_air_kg)
+        if cargo.is_containerised:
+            total = 0.0
+            for unit, count in self.units.items():
+                if unit not in price:
+                    return None
+                total += price[unit] * count
+            return _fen(total * (cl.reefer_factor if self.reefer else 1.0))
+        if TariffUnit.WM in price:
+            return _fen(price[TariffUnit.WM] * cargo.revenue_tonnes)
+        if TariffUnit.C20 in price:  # loose cargo on a container-only service: one 20' box
+            return _fen(price[TariffUnit.C20])
+        return None
+
+    def _usable(self, cl: CLink) -> bool:
+        link = cl.link
+        cons = self.request.constraints
+        if link.mode not in cons.allowed_modes or link.operator in cons.excluded_operators:
+            return False
+        excluded = cons.excluded_nodes
+        if (
+            link.origin in excluded
+            or link.destination in excluded
+            or excluded.intersection(link.via)
+        ):
+            return False
+        if self.freight_fen[cl.index] is None:
+            return False
+        if self.apply_class_rules and self.cargo.cargo_class not in link.cargo_classes:
+            return False
+        if link.mode is Mode.AIR:
+            if link.capacity_kg is not None and self.need_kg > link.capacity_kg:
+                return False
+        elif link.capacity_teu is not None and self.need_teu > link.capacity_teu:
+            return False
+        return True
+
+    def _node_ok(self, node: Node) -> bool:
+        """Whether this cargo may be handled at the node (reefer plugs, dangerous-goods class)."""
+        if not self.apply_class_rules or node.kind not in HANDLING_KINDS:
+            return True
+        if self.reefer and not node.reefer:
+            return False
+        dg = self.cargo.imdg_main_class
+        return not (self.cargo.cargo_class is CargoClass.DANGEROUS and dg not in node.dg_classes)
+
+    def _closed_from_min(self, cl: CLink) -> int | None:
+        """First minute (search epoch) from which a node on the link is closed to its mode."""
+        first: int | None = None
+        for n in (cl.origin, cl.destination, *cl.via):
+            node = self.cn.nodes[n]
+            if cl.link.mode in node.closed_modes:
+                since = node.closed_since
+                m = (
+                    -(10**9)
+                    if since is None
+                    else int(
+                        (
+                            datetime(since.year, since.month, since.day, tzinfo=self.epoch.tzinfo)
+                            - self.epoch
+                        ).total_seconds()
+                        // 60
+                    )
+                )
+                first = m if first is None else min(first, m)
+        return first
+
+    def _lower_bounds(self) -> tuple[list[int], list[int], list[int]]:
+        """Per node: lower bounds on remaining minutes, fen and grams to any destination."""
+        from router.solver.bounds import reverse_lower_bounds
+
+        return reverse_lower_bounds(self)
+
+    # ----------------------------------------------------------------------- departures
+    def next_departure(self, cl: CLink, ready: int) -> int | None:
+        """Earliest departure of ``cl`` the cargo ready at ``ready`` can make, or None."""
+        earliest = ready + cl.cutoff_min
+        dep = self._first_departure_at_or_after(cl, earliest)
+        for _ in range(MAX_DEPARTURE_TRIES):
+            if dep is None:
+                return None
+            closed = self._closed_from[cl.index]
+            if closed is not None and dep >= closed:
+                return None
+            if self._has_room(cl, dep):
+                return dep
+            dep = self._first_departure_at_or_after(cl, dep + 1)
+        return None
+
+    def _first_departure_at_or_after(self, cl: CLink, t: int) -> int | None:
+        if cl.schedule is ScheduleKind.ANY:
+            hours = self.cn.nodes[cl.origin].opening_hours
+            if hours is None:
+                return t
+            day, minute = divmod(t, DAY_MIN)
+            if minute < hours[0]:
+                return day * DAY_MIN + hours[0]
+            if minute >= hours[1]:
+                return (day + 1) * DAY_MIN + hours[0]
+            return t
+        if cl.schedule is ScheduleKind.WEEKLY:
+            week, minute = divmod(t, WEEK_MIN)
+            i = bisect_left(cl.weekly_min, minute)
+            if i < len(cl.weekly_min):
+                return week * WEEK_MIN + cl.weekly_min[i]
+            return (week + 1) * WEEK_MIN + cl.weekly_min[0]
+        k = -((cl.offset_min - t) // cl.headway_min)  # ceil((t - offset) / headway)
+        return cl.offset_min + k * cl.headway_min
+
+    def _has_room(self, cl: CLink, dep: int) -> bool:
+        if self.capacity is None:
+            return True
+        remaining = self.capacity(cl.link.id, self.epoch + timedelta(minutes=dep))
+        if remaining is None:
+            return True
+        need = self.need_kg if cl.link.mode is Mode.AIR else self.need_teu
+        return remaining + 1e-9 >= need
+
+    # ------------------------------------------------------------------------ transitions
+    def initial_labels(self) -> list[Label]:
+        labels = []
+        for node, access in self.origins:
+            mask = self.required.get(node, 0)
+            if access is None:
+                labels.append(Label(self.ready_min, 0, 0, 0, node, CustomsState.FREE, -1, mask, 0))
+                continue
+            step = Step(
+                "access",
+                node,
+                self.ready_min,
+                self.ready_min + access.duration_min,
+                access=access,
+                freight_fen=access.cost_fen,
+                co2_g=access.co2_g,
+                transit_min=access.duration_min,
+            )
+            labels.append(
+                Label(
+                    step.end_min,
+                    access.cost_fen,
+                    access.co2_g,
+                    0,
+                    node,
+                    CustomsState.FREE,
+                    -1,
+                    mask,
+                    1,
+                    None,
+                    step,
+                )
+            )
+        return [lb for lb in labels if self.node_ok[lb.node]]
+
+    def _customs_cost_time(
+        self, node: Node, clearance_h: float, included: bool
+    ) -> tuple[int, int, int]:
+        """(customs fen, customs minutes, node index unused) of one declaration at ``node``."""
+        index = self.cn.index[node.id]
+        time_min = minutes(clearance_h * self.clear_factor + self.p_inspect * node.inspection_h)
+        if not included:
+            return 0, time_min, index
+        cost = self.cn.fee(index, "declaration", "declaration") + self.p_inspect * self.cn.fee(
+            index, "inspection", "inspection"
+        )
+        return _fen(cost), time_min, index
+
+    def _storage_fen(self, node: int, dwell_min: int) -> int:
+        free = minutes(self.cn.nodes[node].free_storage_h)
+        extra_days = max(0, dwell_min - free) / DAY_MIN
+        if extra_days <= 0:
+            return 0
+        return _fen(extra_days * self._per_unit_fee(node, "storage"))
+
+    def _per_unit_fee(self, node: int, fee: str) -> float:
+        """A per-container (or per-kg / per-wm for loose cargo) fee for this cargo at ``node``."""
+        if self.cargo.is_containerised:
+            return sum(self.cn.fee(node, fee, unit.value) * n for unit, n in self.units.items())
+        by_kg = self.cn.fee(node, fee, "kg")
+        if by_kg:
+            return by_kg * self.cargo.cargo_kg
+        return self.cn.fee(node, fee, "wm") * self.cargo.revenue_tonnes
+
+    def expand(self, label: Label) -> Iterator[Label]:
+        """Every successor of ``label`` allowed by the customs, schedule and request rules."""
+        yield from self._customs_actions(label)
+        for cl in self.cn.out_links[label.node]:
+            successor = self._board(label, cl)
+            if successor is not None:
+                yield successor
+
+    def _customs_actions(self, label: Label) -> Iterator[Label]:
+        node = self.cn.nodes[label.node]
+        state = label.state
+        if (
+            state is CustomsState.FREE
+            and node.offers(CustomsOp.EXPORT_CLEARANCE)
+            and node.jurisdiction not in self.dest_jurisdictions
+            and (
+                self.cargo.cargo_class is not CargoClass.ECOMMERCE
+                or node.offers(CustomsOp.ECOMMERCE)
+            )
+        ):
+            cost, time_min, _ = self._customs_cost_time(
+                node, node.export_clearance_h, self.export_included
+            )
+            hub = -1
+            if (
+                node.offers(CustomsOp.COMBINED_PORT)
+                and self.request.trader.combined_port_allowed
+                and node.combined_port_hub
+            ):
+                hub = self.cn.index[node.combined_port_hub]
+            op = CustomsOp.COMBINED_PORT.value if hub >= 0 else CustomsOp.EXPORT_CLEARANCE.value
+            step = Step(
+                "customs",
+                label.node,
+                label.time,
+                label.time + time_min,
+                op=op,
+                state_before=state,
+                state_after=CustomsState.CLEARED_EXPORT,
+                included=self.export_included,
+                customs_fen=cost,
+                customs_min=time_min,
+            )
+            yield Label(
+                step.end_min,
+                label.cost + cost,
+                label.co2,
+                label.transfers,
+                label.node,
+                CustomsState.CLEARED_EXPORT,
+                hub,
+                label.mask,
+                label.legs,
+                label,
+                step,
+            )
+        if (
+            state in (CustomsState.IN_TRANSIT, CustomsState.IN_BOND)
+            and node.offers(CustomsOp.IMPORT_CLEARANCE)
+            and (
+                not self.apply_pharma_rule
+                or self.cargo.cargo_class is not CargoClass.PHARMA
+                or node.offers(CustomsOp.PHARMA_WHITELIST)
+            )
+        ):
+            included = self.import_included or node.jurisdiction not in self.dest_jurisdictions
+            cost, time_min, index = self._customs_cost_time(node, node.import_clearance_h, included)
+            direct = self.request.trader.direct_eligible and node.offers(CustomsOp.DIRECT_PICKUP)
+            dwell_h = (
+                min(node.dwell_import_h, node.dwell_direct_h) if direct else node.dwell_import_h
+            )
+            dwell = minutes(dwell_h)
+            storage = self._storage_fen(index, dwell)
+            step = Step(
+                "customs",
+                label.node,
+                label.time,
+                label.time + dwell + time_min,
+                op=CustomsOp.IMPORT_CLEARANCE.value,
+                state_before=state,
+                state_after=CustomsState.FREE,
+                included=included,
+                customs_fen=cost,
+                storage_fen=storage,
+                customs_min=time_min,
+                dwell_min=dwell,
+                dwell_basis="direct_pickup" if direct else "import",
+            )
+            yield Label(
+                step.end_min,
+                label.cost + cost + storage,
+                label.co2,
+                label.transfers,
+                label.node,
+                CustomsState.FREE,
+                -1,
+                label.mask,
+                label.legs,
+                label,
+                step,
+            )
+
+    def _state_after(self, state: CustomsState, regime: Regime) -> CustomsState | None:
+        if regime is Regime.DOMESTIC:
+            return CustomsState.FREE if state is CustomsState.FREE else None
+        if state not in SUPERVISED_STATES:
+            return None
+        if regime is Regime.INTERNATIONAL:
+            return CustomsState.IN_TRANSIT
+        return CustomsState.IN_BOND if state is CustomsState.IN_TRANSIT else state
+
+    def _export_dwell(self, label: Label, cl: CLink) -> tuple[int, str]:
+        if label.state is not CustomsState.CLEARED_EXPORT or cl.link.mode not in EXPORT_DWELL_MODES:
+            return 0, ""
+        node = self.cn.nodes[label.node]
+        options = [(node.dwell_export_h, "export")]
+        if label.hub == label.node:
+            options.append((node.dwell_combined_h, "combined_port"))
+        if self.request.trader.direct_eligible and node.offers(CustomsOp.DIRECT_LOADING):
+            options.append((node.dwell_direct_h, "direct_loading"))
+        hours, basis = min(options)
+        return minutes(hours), basis
+
+    def _board(self, label: Label, cl: CLink) -> Label | None:
+        if not self.usable[cl.index]:
+            return None
+        after = self._state_after(label.state, cl.link.regime)
+        if after is None:
+            return None
+        dest_node = self.cn.nodes[cl.destination]
+        if after is not CustomsState.FREE and not dest_node.is_supervised:
+            return None
+        if not self.node_ok[cl.destination]:
+            return None
+        max_transfers = self.request.constraints.max_transfers
+        transfers = label.transfers + (1 if label.legs else 0)
+        if max_transfers is not None and transfers > max_transfers:
+            return None
+        origin = label.node
+        handling_min = minutes(self.cn.nodes[origin].handling_h) if label.legs else 0
+        dwell_min, dwell_basis = self._export_dwell(label, cl)
+        ready = label.time + handling_min + dwell_min
+        dep = self.next_departure(cl, ready)
+        if dep is None:
+            return None
+        arrival = dep + cl.transit_min + cl.border_min
+        link = cl.link
+        freight = self.freight_fen[cl.index]
+        assert freight is not None
+        handling_fen = port_fees_fen = 0
+        co2 = self.cargo.gross_kg / 1000.0 * link.distance_km * cl.co2e_g_per_tkm
+        if link.mode is Mode.AIR:
+            co2 = self.cargo.cargo_kg / 1000.0 * link.distance_km * cl.co2e_g_per_tkm
+        if link.mode in TERMINAL_MODES:
+            handling_fen = _fen(
+                self._per_unit_fee(origin, "thc") + self._per_unit_fee(cl.destination, "thc")
+            )
+            co2 += cl.transfer_co2e_kg_per_teu * 1000.0 * self.teu_for_co2
+            if link.mode in SEA_MODES:
+                port_fees_fen = _fen(
+                    self._per_unit_fee(origin, "port_dues")
+                    + self._per_unit_fee(cl.destination, "port_dues")
+                )
+            if link.regime is Regime.INTERNATIONAL:
+                port_fees_fen += _fen(self.cn.fee(origin, "document", "shipment"))
+        storage_fen = self._storage_fen(origin, dwell_min) if dwell_min else 0
+        co2_g = int(round(co2))
+        step = Step(
+            "leg",
+            origin,
+            dep,
+            arrival,
+            clink=cl,
+            state_before=label.state,
+            state_after=after,
+            freight_fen=freight,
+            handling_fen=handling_fen,
+            port_fees_fen=port_fees_fen,
+            storage_fen=storage_fen,
+            co2_g=co2_g,
+            waiting_min=dep - ready,
+            transit_min=cl.transit_min,
+            customs_min=cl.border_min,
+            handling_min=handling_min,
+            dwell_min=dwell_min,
+            dwell_basis=dwell_basis,
+        )
+        mask = label.mask | self.required.get(cl.destination, 0)
+        for v in cl.via:
+            mask |= self.required.get(v, 0)
+        cost = freight + handling_fen + port_fees_fen + storage_fen
+        return Label(
+            arrival,
+            label.cost + cost,
+            label.co2 + co2_g,
+            transfers,
+            cl.destination,
+            after,
+            label.hub if after is CustomsState.CLEARED_EXPORT else -1,
+            mask,
+            label.legs + 1,
+            label,
+            step,
+        )
+
+    def finish(self, label: Label) -> Label | None:
+        """The finished route if ``label`` may end here (with its last-mile leg), else None."""
+        if label.node not in self.dest_access or label.mask != self.full_mask:
+            return None
+        access = self.dest_access[label.node]
+        if access is not None:
+            if label.state is not CustomsState.FREE:
+                return None
+            step = Step(
+                "egress",
+                label.node,
+                label.time,
+                label.time + access.duration_min,
+                access=access,
+                freight_fen=access.cost_fen,
+                co2_g=access.co2_g,
+                transit_min=access.duration_min,
+            )
+            return Label(
+                step.end_min,
+                label.cost + access.cost_fen,
+                label.co2 + access.co2_g,
+                label.transfers + (1 if label.legs else 0),
+                label.node,
+                label.state,
+                -1,
+                label.mask,
+                label.legs + 1,
+                label,
+                step,
+            )
+        if label.state is CustomsState.FREE:
+            return label
+        if (
+            label.state is CustomsState.CLEARED_EXPORT
+            or not self.international
+            or self.import_included
+        ):
+            return None
+        return label
+
+    def within_deadline(self, label: Label) -> bool:
+        return not (
+            self.respect_deadline
+            and self.deadline_min is not None
+            and label.time + self.lower[0][label.node] > self.deadline_min
+        )
+
+    # ---------------------------------------------------------------------------- search
+    def run(self) -> list[Route]:
+        """The Pareto set of finished routes, as sorted routes."""
+        counter = itertools.count()
+        heap: list[tuple[tuple[int, int, int, int], int, Label]] = []
+        settled: dict[tuple[int, CustomsState, int, int], list[tuple[int, int, int, int]]] = {}
+        finals: list[Label] = []
+        lb_time, lb_cost, lb_co2 = self.lower
+
+        def push(lb: Label) -> None:
+            if lb_time[lb.node] >= _INF or not self.within_deadline(lb):
+                return
+            self.stats.labels_created += 1
+            heapq.heappush(heap, (lb.criteria, next(counter), lb))
+
+        for lb in self.initial_labels():
+            push(lb)
+        while heap:
+            crit, _, label = heapq.heappop(heap)
+            bucket = settled.setdefault(label.key, [])
+            if any(dominates(s, crit) for s in bucket):
+                continue
+            bound = (
+                label.time + lb_time[label.node],
+                label.cost + lb_cost[label.node],
+                label.co2 + lb_co2[label.node],
+                label.transfers,
+            )
+            if any(dominates(f.criteria, bound) for f in finals):
+                self.stats.pruned_by_target += 1
+                continue
+            bucket.append(crit)
+            self.stats.labels_settled += 1
+            done = self.finish(label)
+            if (
+                done is not None
+                and self.within_deadline(done)
+                and not any(dominates(f.criteria, done.criteria) for f in finals)
+            ):
+                finals = [f for f in finals if not dominates(done.criteria, f.criteria)]
+                finals.append(done)
+            for successor in self.expand(label):
+                push(successor)
+        routes = [Route(f.time, f.cost, f.co2, f.transfers, tuple(f.steps())) for f in finals]
+        return sorted(routes, key=lambda r: r.criteria)
+
+
+_INF = 1 << 60
