@@ -122,6 +122,15 @@ def network_export(
     )
 
 
+def _register_commands() -> None:
+    from router.commands import quote
+
+    quote.register(app)
+
+
+_register_commands()
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="router")

@@ -1,0 +1,153 @@
+"""``router quote``: quote a shipment from the command line."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from router.errors import RouterError
+
+
+def _containers(spec: str) -> tuple[tuple[str, int], ...]:
+    """``2x42G1,1x22G1`` -> (("42G1", 2), ("22G1", 1))."""
+    out = []
+    for part in spec.split(","):
+        count, _, code = part.strip().partition("x")
+        if not code or not count.isdigit():
+            raise typer.BadParameter(f"container spec {part!r} must look like 2x42G1")
+        out.append((code.upper(), int(count)))
+    return tuple(out)
+
+
+def _table(doc: dict[str, Any]) -> str:
+    rows = [f"Quote {doc['id']}: {doc['status']}"]
+    if doc["status"] != "ok":
+        rows += [f"  - {r}" for r in doc["reasons"]]
+        return "\n".join(rows)
+    header = (
+        f"{'#':>2} {'tags':<32} {'days':>6} {'cost CNY':>11} {'CO2e kg':>9} {'xfers':>5}  arrival"
+    )
+    rows.append(header)
+    for i, alt in enumerate(doc["alternatives"], 1):
+        rows.append(
+            f"{i:>2} {','.join(alt['tags']) or '-':<32} {alt['duration_h'] / 24:>6.1f} "
+            f"{alt['cost']['total']:>11,.0f} {alt['co2e_kg']:>9,.0f} {alt['transfers']:>5}  {alt['arrival'][:16]}"
+        )
+    for i, alt in enumerate(doc["alternatives"], 1):
+        rows.append(f"\n[{i}] {alt['summary']}")
+        for leg in alt["legs"]:
+            rows.append(
+                f"    {leg['mode']:<8} {leg['from']:>20} -> {leg['to']:<20} "
+                f"{leg['departure'][:16]} -> {leg['arrival'][:16]}  {leg['distance_km']:>8,.0f} km  CNY {leg['cost']:>9,.0f}"
+            )
+        for ev in alt["customs_events"]:
+            rows.append(
+                f"    customs  {ev['operation']:<18} at {ev['node']:<20} {ev['state_before']} -> {ev['state_after']}, "
+                f"~{ev['expected_h']} h, CNY {ev['cost']:,.0f}"
+            )
+    return "\n".join(rows)
+
+
+def quote_command(
+    origin: Annotated[str, typer.Argument(help="Node id, UN/LOCODE, or lon,lat.")],
+    destination: Annotated[str, typer.Argument(help="Node id, UN/LOCODE, or lon,lat.")],
+    ready: Annotated[datetime, typer.Option(help="Cargo ready date-time (CST, UTC+8).")],
+    containers: Annotated[str | None, typer.Option(help="e.g. 2x42G1,1x22R1")] = None,
+    weight_kg: Annotated[
+        float | None, typer.Option(help="Cargo gross weight without tare, kg.")
+    ] = None,
+    volume_m3: Annotated[float | None, typer.Option(help="Cargo volume, m3 (LCL/air).")] = None,
+    cargo_class: Annotated[
+        str, typer.Option(help="general|reefer|dangerous|pharma|ecommerce")
+    ] = "general",
+    imdg_class: Annotated[str | None, typer.Option(help="IMDG class for dangerous goods.")] = None,
+    value_cny: Annotated[float | None, typer.Option(help="Declared cargo value, CNY.")] = None,
+    deadline: Annotated[datetime | None, typer.Option(help="Latest arrival (CST).")] = None,
+    aeo: Annotated[str, typer.Option(help="none|general|advanced")] = "none",
+    direct: Annotated[bool, typer.Option(help="Eligible for direct loading / pick-up.")] = False,
+    no_combined_port: Annotated[
+        bool, typer.Option(help="Do not use Combined Port clearance.")
+    ] = False,
+    scope: Annotated[str, typer.Option(help="Customs scope: export|import|both.")] = "both",
+    modes: Annotated[str | None, typer.Option(help="Allowed modes, comma-separated.")] = None,
+    max_transfers: Annotated[int | None, typer.Option()] = None,
+    require: Annotated[str | None, typer.Option(help="Required node ids, comma-separated.")] = None,
+    exclude: Annotated[str | None, typer.Option(help="Excluded node ids, comma-separated.")] = None,
+    exclude_operators: Annotated[
+        str | None, typer.Option(help="Excluded operators, comma-separated.")
+    ] = None,
+    max_truck_km: Annotated[float, typer.Option(help="First/last-mile truck limit, km.")] = 150.0,
+    value_of_time: Annotated[float | None, typer.Option(help="CNY per hour.")] = None,
+    carbon_price: Annotated[float, typer.Option(help="CNY per tonne CO2e.")] = 100.0,
+    alternatives: Annotated[int, typer.Option(help="Number of alternatives.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the full quote document.")] = False,
+    out: Annotated[Path | None, typer.Option(help="Write the quote JSON here.")] = None,
+    geojson: Annotated[Path | None, typer.Option(help="Write the legs as GeoJSON here.")] = None,
+    data: Annotated[Path | None, typer.Option(help="Dataset (default: bundled).")] = None,
+) -> None:
+    """Quote a shipment: ranked alternatives with legs, customs events, cost, time and CO2e."""
+    from router.config import get_settings
+    from router.network import load_network
+    from router.network.model import AeoLevel, CargoClass, Mode
+    from router.solver.geojson import quote_geojson
+    from router.solver.quote import make_quote
+    from router.solver.request import (
+        Cargo,
+        Constraints,
+        CustomsScope,
+        PlaceRef,
+        Preferences,
+        QuoteRequest,
+        TraderProfile,
+    )
+
+    def names(text: str | None) -> tuple[str, ...]:
+        return tuple(p.strip() for p in text.split(",") if p.strip()) if text else ()
+
+    try:
+        request = QuoteRequest(
+            origin=PlaceRef.parse(origin),
+            destination=PlaceRef.parse(destination),
+            cargo=Cargo(
+                containers=_containers(containers) if containers else (),
+                weight_kg=weight_kg,
+                volume_m3=volume_m3,
+                cargo_class=CargoClass(cargo_class),
+                imdg_class=imdg_class,
+                value_cny=value_cny,
+            ),
+            ready=ready,
+            deadline=deadline,
+            trader=TraderProfile(AeoLevel(aeo), direct, not no_combined_port),
+            customs_scope=CustomsScope(scope),
+            constraints=Constraints(
+                allowed_modes=frozenset(Mode(m) for m in names(modes)) or frozenset(Mode),
+                max_transfers=max_transfers,
+                required_nodes=names(require),
+                excluded_nodes=frozenset(names(exclude)),
+                excluded_operators=frozenset(names(exclude_operators)),
+                max_truck_km=max_truck_km,
+            ),
+            preferences=Preferences(value_of_time, carbon_price, alternatives),
+        )
+        network = load_network(data or get_settings().data_dir)
+        doc = make_quote(network, request)
+    except (RouterError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    text = json.dumps(doc, indent=2, ensure_ascii=False)
+    if out:
+        out.write_text(text, encoding="utf-8")
+    if geojson:
+        geojson.write_text(json.dumps(quote_geojson(doc), ensure_ascii=False), encoding="utf-8")
+    typer.echo(text if as_json else _table(doc))
+    if doc["status"] != "ok":
+        raise typer.Exit(code=3)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("quote")(quote_command)
