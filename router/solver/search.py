@@ -53,6 +53,19 @@ SUPERVISED_STATES = frozenset(
 )
 MAX_DEPARTURE_TRIES = 60
 
+#: what the previous leg of a label was; a transfer is a change of vehicle at a node
+NO_LEG, ROAD_LEG, TERMINAL_LEG = 0, 1, 2
+ROAD_MODES = frozenset({Mode.TRUCK, Mode.TIR})
+
+
+def is_transfer(previous: int, current: int) -> int:
+    """1 if boarding a ``current`` leg after a ``previous`` one changes vehicle, else 0.
+
+    Consecutive road legs are one haul by the same truck (no transfer, no handling); any change
+    involving a vessel, barge, train or aircraft is a transfer with handling at the node.
+    """
+    return int(previous != NO_LEG and not (previous == ROAD_LEG and current == ROAD_LEG))
+
 
 @dataclass(frozen=True, slots=True)
 class Access:
@@ -113,13 +126,13 @@ class Label:
     state: CustomsState
     hub: int  # Combined Port hub the export clearance is valid at, -1 if none
     mask: int  # required nodes passed, as bits
-    legs: int
+    last: int  # the previous leg: NO_LEG, ROAD_LEG (truck/TIR) or TERMINAL_LEG
     parent: Label | None = None
     step: Step | None = None
 
     @property
-    def key(self) -> tuple[int, CustomsState, int, int]:
-        return (self.node, self.state, self.hub, self.mask)
+    def key(self) -> tuple[int, CustomsState, int, int, int]:
+        return (self.node, self.state, self.hub, self.mask, self.last)
 
     @property
     def criteria(self) -> tuple[int, int, int, int]:
@@ -364,7 +377,9 @@ class Search:
         for node, access in self.origins:
             mask = self.required.get(node, 0)
             if access is None:
-                labels.append(Label(self.ready_min, 0, 0, 0, node, CustomsState.FREE, -1, mask, 0))
+                labels.append(
+                    Label(self.ready_min, 0, 0, 0, node, CustomsState.FREE, -1, mask, NO_LEG)
+                )
                 continue
             step = Step(
                 "access",
@@ -386,7 +401,7 @@ class Search:
                     CustomsState.FREE,
                     -1,
                     mask,
-                    1,
+                    ROAD_LEG,
                     None,
                     step,
                 )
@@ -474,7 +489,7 @@ class Search:
                 CustomsState.CLEARED_EXPORT,
                 hub,
                 label.mask,
-                label.legs,
+                label.last,
                 label,
                 step,
             )
@@ -519,7 +534,7 @@ class Search:
                 CustomsState.FREE,
                 -1,
                 label.mask,
-                label.legs,
+                label.last,
                 label,
                 step,
             )
@@ -557,11 +572,13 @@ class Search:
         if not self.node_ok[cl.destination]:
             return None
         max_transfers = self.request.constraints.max_transfers
-        transfers = label.transfers + (1 if label.legs else 0)
+        last = ROAD_LEG if cl.link.mode in ROAD_MODES else TERMINAL_LEG
+        transfer = is_transfer(label.last, last)
+        transfers = label.transfers + transfer
         if max_transfers is not None and transfers > max_transfers:
             return None
         origin = label.node
-        handling_min = minutes(self.cn.nodes[origin].handling_h) if label.legs else 0
+        handling_min = minutes(self.cn.nodes[origin].handling_h) if transfer else 0
         dwell_min, dwell_basis = self._export_dwell(label, cl)
         ready = label.time + handling_min + dwell_min
         dep = self.next_departure(cl, ready)
@@ -622,7 +639,7 @@ class Search:
             after,
             label.hub if after is CustomsState.CLEARED_EXPORT else -1,
             mask,
-            label.legs + 1,
+            last,
             label,
             step,
         )
@@ -649,12 +666,12 @@ class Search:
                 step.end_min,
                 label.cost + access.cost_fen,
                 label.co2 + access.co2_g,
-                label.transfers + (1 if label.legs else 0),
+                label.transfers + is_transfer(label.last, ROAD_LEG),
                 label.node,
                 label.state,
                 -1,
                 label.mask,
-                label.legs + 1,
+                ROAD_LEG,
                 label,
                 step,
             )
@@ -680,7 +697,7 @@ class Search:
         """The Pareto set of finished routes, as sorted routes."""
         counter = itertools.count()
         heap: list[tuple[tuple[int, int, int, int], int, Label]] = []
-        settled: dict[tuple[int, CustomsState, int, int], list[tuple[int, int, int, int]]] = {}
+        settled: dict[tuple[int, CustomsState, int, int, int], list[tuple[int, int, int, int]]] = {}
         finals: list[Label] = []
         lb_time, lb_cost, lb_co2 = self.lower
 
