@@ -21,6 +21,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from router.network.model import (
     CargoClass,
@@ -116,6 +117,17 @@ class Step:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class LazyStep:
+    """A step built only when a finished route is read (most labels never are)."""
+
+    make: Callable[..., Step]
+    args: tuple[Any, ...]
+
+    def build(self) -> Step:
+        return self.make(*self.args)
+
+
 @dataclass(slots=True)
 class Label:
     time: int
@@ -128,7 +140,7 @@ class Label:
     mask: int  # required nodes passed, as bits
     last: int  # the previous leg: NO_LEG, ROAD_LEG (truck/TIR) or TERMINAL_LEG
     parent: Label | None = None
-    step: Step | None = None
+    step: Step | LazyStep | None = None
 
     @property
     def key(self) -> tuple[int, CustomsState, int, int, int]:
@@ -142,7 +154,9 @@ class Label:
         out: list[Step] = []
         label: Label | None = self
         while label is not None:
-            if label.step is not None:
+            if isinstance(label.step, LazyStep):
+                out.append(label.step.build())
+            elif label.step is not None:
                 out.append(label.step)
             label = label.parent
         out.reverse()
@@ -244,6 +258,8 @@ class Search:
         self.usable = [self._usable(cl) for cl in self.cn.links]
         self.node_ok = [self._node_ok(n) for n in self.cn.nodes]
         self._closed_from = [self._closed_from_min(cl) for cl in self.cn.links]
+        self._constants: dict[int, tuple[int, int, int, int]] = {}
+        self._storage: dict[tuple[int, int], int] = {}
         self.lower = self._lower_bounds()
 
     # ----------------------------------------------------------------- per-link/node rules
@@ -422,6 +438,13 @@ class Search:
         return _fen(cost), time_min, index
 
     def _storage_fen(self, node: int, dwell_min: int) -> int:
+        key = (node, dwell_min)
+        cached = self._storage.get(key)
+        if cached is None:
+            cached = self._storage[key] = self._compute_storage_fen(node, dwell_min)
+        return cached
+
+    def _compute_storage_fen(self, node: int, dwell_min: int) -> int:
         free = minutes(self.cn.nodes[node].free_storage_h)
         extra_days = max(0, dwell_min - free) / DAY_MIN
         if extra_days <= 0:
@@ -585,13 +608,55 @@ class Search:
         if dep is None:
             return None
         arrival = dep + cl.transit_min + cl.border_min
+        freight, handling_fen, port_fees_fen, co2_g = self._leg_constants(cl)
+        storage_fen = self._storage_fen(origin, dwell_min) if dwell_min else 0
+        mask = label.mask
+        if self.required:
+            mask |= self.required.get(cl.destination, 0)
+            for v in cl.via:
+                mask |= self.required.get(v, 0)
+        step = LazyStep(
+            self._leg_step,
+            (
+                cl,
+                origin,
+                dep,
+                arrival,
+                ready,
+                label.state,
+                after,
+                storage_fen,
+                handling_min,
+                dwell_min,
+                dwell_basis,
+            ),
+        )
+        return Label(
+            arrival,
+            label.cost + freight + handling_fen + port_fees_fen + storage_fen,
+            label.co2 + co2_g,
+            transfers,
+            cl.destination,
+            after,
+            label.hub if after is CustomsState.CLEARED_EXPORT else -1,
+            mask,
+            last,
+            label,
+            step,
+        )
+
+    def _leg_constants(self, cl: CLink) -> tuple[int, int, int, int]:
+        """(freight, THC, port fees and document fen, CO2e grams) of this cargo on a link."""
+        cached = self._constants.get(cl.index)
+        if cached is not None:
+            return cached
         link = cl.link
+        origin = cl.origin
         freight = self.freight_fen[cl.index]
         assert freight is not None
         handling_fen = port_fees_fen = 0
-        co2 = self.cargo.gross_kg / 1000.0 * link.distance_km * cl.co2e_g_per_tkm
-        if link.mode is Mode.AIR:
-            co2 = self.cargo.cargo_kg / 1000.0 * link.distance_km * cl.co2e_g_per_tkm
+        kg = self.cargo.cargo_kg if link.mode is Mode.AIR else self.cargo.gross_kg
+        co2 = kg / 1000.0 * link.distance_km * cl.co2e_g_per_tkm
         if link.mode in TERMINAL_MODES:
             handling_fen = _fen(
                 self._per_unit_fee(origin, "thc") + self._per_unit_fee(cl.destination, "thc")
@@ -604,15 +669,32 @@ class Search:
                 )
             if link.regime is Regime.INTERNATIONAL:
                 port_fees_fen += _fen(self.cn.fee(origin, "document", "shipment"))
-        storage_fen = self._storage_fen(origin, dwell_min) if dwell_min else 0
-        co2_g = int(round(co2))
-        step = Step(
+        result = (freight, handling_fen, port_fees_fen, int(round(co2)))
+        self._constants[cl.index] = result
+        return result
+
+    def _leg_step(
+        self,
+        cl: CLink,
+        origin: int,
+        dep: int,
+        arrival: int,
+        ready: int,
+        before: CustomsState,
+        after: CustomsState,
+        storage_fen: int,
+        handling_min: int,
+        dwell_min: int,
+        dwell_basis: str,
+    ) -> Step:
+        freight, handling_fen, port_fees_fen, co2_g = self._leg_constants(cl)
+        return Step(
             "leg",
             origin,
             dep,
             arrival,
             clink=cl,
-            state_before=label.state,
+            state_before=before,
             state_after=after,
             freight_fen=freight,
             handling_fen=handling_fen,
@@ -625,23 +707,6 @@ class Search:
             handling_min=handling_min,
             dwell_min=dwell_min,
             dwell_basis=dwell_basis,
-        )
-        mask = label.mask | self.required.get(cl.destination, 0)
-        for v in cl.via:
-            mask |= self.required.get(v, 0)
-        cost = freight + handling_fen + port_fees_fen + storage_fen
-        return Label(
-            arrival,
-            label.cost + cost,
-            label.co2 + co2_g,
-            transfers,
-            cl.destination,
-            after,
-            label.hub if after is CustomsState.CLEARED_EXPORT else -1,
-            mask,
-            last,
-            label,
-            step,
         )
 
     def finish(self, label: Label) -> Label | None:
@@ -701,26 +766,41 @@ class Search:
         finals: list[Label] = []
         lb_time, lb_cost, lb_co2 = self.lower
 
+        def covered(bucket: list[tuple[int, int, int, int]], c: int, e: int, x: int) -> bool:
+            # entries were settled earlier, so their time is never later than the label's
+            for s_ in bucket:  # noqa: SIM110 - a plain loop is faster here
+                if s_[1] <= c and s_[2] <= e and s_[3] <= x:
+                    return True
+            return False
+
         def push(lb: Label) -> None:
             if lb_time[lb.node] >= _INF or not self.within_deadline(lb):
                 return
+            bucket = settled.get(lb.key)
+            if bucket and covered(bucket, lb.cost, lb.co2, lb.transfers):
+                return
             self.stats.labels_created += 1
-            heapq.heappush(heap, (lb.criteria, next(counter), lb))
+            heapq.heappush(heap, ((lb.time, lb.cost, lb.co2, lb.transfers), next(counter), lb))
 
         for lb in self.initial_labels():
             push(lb)
         while heap:
             crit, _, label = heapq.heappop(heap)
             bucket = settled.setdefault(label.key, [])
-            if any(dominates(s, crit) for s in bucket):
+            if covered(bucket, crit[1], crit[2], crit[3]):
                 continue
-            bound = (
-                label.time + lb_time[label.node],
-                label.cost + lb_cost[label.node],
-                label.co2 + lb_co2[label.node],
-                label.transfers,
+            node = label.node
+            bt, bc, be = (
+                label.time + lb_time[node],
+                label.cost + lb_cost[node],
+                label.co2 + lb_co2[node],
             )
-            if any(dominates(f.criteria, bound) for f in finals):
+            pruned = False
+            for f in finals:
+                if f.time <= bt and f.cost <= bc and f.co2 <= be and f.transfers <= label.transfers:
+                    pruned = True
+                    break
+            if pruned:
                 self.stats.pruned_by_target += 1
                 continue
             bucket.append(crit)
