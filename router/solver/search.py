@@ -572,7 +572,14 @@ class Search:
         return CustomsState.IN_BOND if state is CustomsState.IN_TRANSIT else state
 
     def _export_dwell(self, label: Label, cl: CLink) -> tuple[int, str]:
-        if label.state is not CustomsState.CLEARED_EXPORT or cl.link.mode not in EXPORT_DWELL_MODES:
+        # export yard dwell: cargo leaving on a vessel, train or aircraft from the yard it was
+        # delivered to (cleared here, or brought in under seal); not for vessel-to-vessel
+        # transshipment of cargo still in transit
+        if (
+            label.state not in (CustomsState.CLEARED_EXPORT, CustomsState.IN_BOND)
+            or cl.link.mode not in EXPORT_DWELL_MODES
+            or cl.link.regime is not Regime.INTERNATIONAL
+        ):
             return 0, ""
         node = self.cn.nodes[label.node]
         options = [(node.dwell_export_h, "export")]

@@ -1,0 +1,145 @@
+"""Realism of quotes on the bundled GBA network (issue: quote engine, 'Realism' checks)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from router.network import load_network
+from router.network.model import AeoLevel, Mode
+from router.solver.quote import build_search, make_quote
+from router.solver.request import (
+    Cargo,
+    Constraints,
+    PlaceRef,
+    Preferences,
+    QuoteRequest,
+    TraderProfile,
+)
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+READY = datetime(2026, 12, 1, 9, 0)
+FEU = Cargo(containers=(("42G1", 1),), weight_kg=15_000)
+
+
+@pytest.fixture(scope="module")
+def network():
+    return load_network(DATA)
+
+
+def fastest(network, origin, destination, modes, cargo=FEU, ready=READY, trader=None):
+    request = QuoteRequest(
+        PlaceRef(origin),
+        PlaceRef(destination),
+        cargo,
+        ready,
+        trader=trader or TraderProfile(),
+        constraints=Constraints(allowed_modes=frozenset(modes)),
+    )
+    doc = make_quote(network, request)
+    assert doc["status"] == "ok", doc["reasons"]
+    alternatives = doc["alternatives"]
+    return (
+        min(alternatives, key=lambda a: a["arrival"]),
+        min(alternatives, key=lambda a: a["cost"]["total"]),
+    )
+
+
+def main_modes(alternative):
+    return {leg["mode"] for leg in alternative["legs"]}
+
+
+def test_shenzhen_duisburg_rail_sea_air_durations_and_costs(network):
+    rail_fast, rail_cheap = fastest(network, "CN-SZ-CITY", "DEDUI", {Mode.TRUCK, Mode.RAIL})
+    sea_fast, sea_cheap = fastest(
+        network, "CN-SZ-CITY", "DEDUI", {Mode.TRUCK, Mode.DEEPSEA, Mode.FEEDER, Mode.BARGE}
+    )
+    air_fast, air_cheap = fastest(network, "CN-SZ-CITY", "DEDUI", {Mode.TRUCK, Mode.AIR})
+    assert "rail" in main_modes(rail_fast)
+    assert "deepsea" in main_modes(sea_fast)
+    assert "air" in main_modes(air_fast)
+    assert 14 * 24 <= rail_fast["duration_h"] <= 20 * 24, rail_fast["summary"]
+    assert 30 * 24 <= sea_fast["duration_h"] <= 48 * 24, sea_fast["summary"]
+    assert air_fast["duration_h"] < 5 * 24, air_fast["summary"]
+    # per FEU: sea cheaper than rail, rail cheaper than air
+    assert sea_cheap["cost"]["total"] < rail_cheap["cost"]["total"] < air_cheap["cost"]["total"]
+
+
+def test_pinghu_south_rail_to_duisburg(network):
+    rail_fast, _ = fastest(network, "SZ-PINGHU-RAIL", "DEDUI", {Mode.TRUCK, Mode.RAIL})
+    assert 14 * 24 <= rail_fast["duration_h"] <= 20 * 24, rail_fast["summary"]
+    assert rail_fast["legs"][0]["from"] == "SZ-PINGHU-RAIL"
+
+
+def _export_via_shekou(network, origin, ready, combined):
+    """Fastest export to Rotterdam through Shekou: by Combined Port barge, or trucked to Shekou."""
+    modes = {Mode.TRUCK, Mode.DEEPSEA} | ({Mode.BARGE} if combined else set())
+    request = QuoteRequest(
+        PlaceRef(origin),
+        PlaceRef("NLRTM"),
+        FEU,
+        ready,
+        trader=TraderProfile(combined_port_allowed=combined),
+        constraints=Constraints(allowed_modes=frozenset(modes), required_nodes=("CNSHK",)),
+        preferences=Preferences(alternatives=20),
+    )
+    doc = make_quote(network, request)
+    assert doc["status"] == "ok", doc["reasons"]
+    sailing = [
+        a
+        for a in doc["alternatives"]
+        if any(leg["mode"] == "deepsea" and leg["from"] == "CNSHK" for leg in a["legs"])
+    ]
+    assert sailing, [a["summary"] for a in doc["alternatives"]]
+    return min(sailing, key=lambda a: a["arrival"])
+
+
+def test_combined_port_shunde_export_is_at_least_a_day_faster(network):
+    """Shunde Xingang feeder clearance vs trucking to Shekou and clearing there, over a week of
+    ready dates: the Combined Port route arrives at least one day earlier on average, never later."""
+    gains_h = []
+    for day in range(7):
+        ready = READY + timedelta(days=day)
+        combined = _export_via_shekou(network, "CN-FS-SDXG", ready, True)
+        assert any(e["operation"] == "combined_port" for e in combined["customs_events"])
+        trucked = _export_via_shekou(network, "CN-FS-SDXG", ready, False)
+        assert not any(e["operation"] == "combined_port" for e in trucked["customs_events"])
+        gain = (datetime.fromisoformat(trucked["arrival"]) - datetime.fromisoformat(combined["arrival"]))
+        gains_h.append(gain.total_seconds() / 3600)
+    assert min(gains_h) >= 0, gains_h
+    assert sum(gains_h) / len(gains_h) >= 24, gains_h
+
+
+def test_aeo_advanced_clears_faster_than_non_aeo(network):
+    def clearance_hours(level):
+        request = QuoteRequest(
+            PlaceRef("CN-SZ-CITY"), PlaceRef("NLRTM"), FEU, READY, trader=TraderProfile(aeo_level=level)
+        )
+        doc = make_quote(network, request)
+        best = min(doc["alternatives"], key=lambda a: a["arrival"])
+        return sum(e["clearance_h"] for e in best["customs_events"] if e["operation"] != "transit_border")
+
+    assert clearance_hours(AeoLevel.ADVANCED) < clearance_hours(AeoLevel.NONE)
+
+
+def test_no_truck_route_uses_huanggang(network):
+    closed = {"CN-HUANGGANG", "HK-LMC"}
+    for origin, destination in [
+        ("CN-SZ-CITY", "HKHKG"),
+        ("CNDGG", "HKHKG"),
+        ("HKHKG", "CN-SZ-CITY"),
+        ("CN-SZ-CITY", "HKHKG-AIR"),
+    ]:
+        search = build_search(
+            network,
+            QuoteRequest(PlaceRef(origin), PlaceRef(destination), FEU, READY),
+        )
+        routes = search.run()
+        assert routes, (origin, destination)
+        for route in routes:
+            for step in route.steps:
+                if step.clink is not None and step.clink.link.mode in (Mode.TRUCK, Mode.TIR):
+                    link = step.clink.link
+                    assert not closed & {link.origin, link.destination, *link.via}, link.id
