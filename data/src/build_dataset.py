@@ -321,7 +321,7 @@ node("CN-KHORGOS-ROAD", "Khorgos highway port, CN-KZ", "霍尔果斯公路口岸
 node("CN-IRKESHTAM", "Irkeshtam road port, CN-KG (Ulugqat)", "伊尔克什坦口岸", "border_crossing",
      39.7000, 73.9700, "CN", "CN",
      "estimate:coords-border;tir-iru-2024;tir-transportjournal;estimate:border-time",
-     ROAD_BORDER, customs_district=CN_CUSTOMS["UR"], border_transit_h=4, export_clearance_h=48,
+     ROAD_BORDER, customs_district=CN_CUSTOMS["UR"], border_transit_h=4, export_clearance_h=12,
      import_clearance_h=48, opening_hours="09:00-18:00")
 node("CN-KASHGAR", "Kashgar inland port (road freight customs site)", "喀什内陆港",
      "inland_depot", 39.4700, 75.9900, "CN", "CN", "estimate:coords-city;estimate:clearance",
@@ -703,20 +703,27 @@ for cn_side, hk_side in (("CN-SZBAY", "HK-SZBAY"), ("CN-LIANTANG", "HK-HYW"),
 # Far-west China: Kashgar is reached by long-haul trucking; its road port to Irkeshtam.
 truck("CN-KASHGAR", "CN-IRKESHTAM", "d", classes=TIR_CLASSES)
 
-# Plain (non-TIR) road to Tashkent: clearance at every border (tir-iru-2024: ~20 days).
+# Plain (non-TIR) road to Tashkent: clearance at every border (tir-iru-2024: ~20 days). The
+# queue at the gate is part of the cross-border leg (every non-TIR truck waits in it, wherever
+# its export declaration was made); TIR trucks pass with the border node's border_transit_h.
+BORDER_QUEUE_H = {"IRK": 36.0, "DOS": 24.0, "KHO": 24.0}  # Irkeshtam, Dostuk, Khorgos
 for x, y in (("CN-IRKESHTAM", "KG-IRKESHTAM"), ("KG-IRKESHTAM", "CN-IRKESHTAM"),
              ("KG-DOSTUK", "UZ-DOSTLIK"), ("UZ-DOSTLIK", "KG-DOSTUK")):
     cur, rates, _, _ = TRUCK_RATES["EAEU"]
-    add_link(f"TRK-{x}-{y}-X", x, y, "truck", "international", 2.0 if "IRK" in x else 1.0,
-             TIR_CLASSES, "tir-iru-2024;estimate:truck-time", operator="Border shuttle haulier",
+    drive = 2.0 if "IRK" in x else 1.0
+    add_link(f"TRK-{x}-{y}-X", x, y, "truck", "international",
+             drive + BORDER_QUEUE_H[x.split("-")[1][:3]], TIR_CLASSES,
+             "tir-iru-2024;estimate:truck-time;estimate:border-time",
+             operator="Border shuttle haulier",
              tariff={u: (f + 150, 0) for u, (f, _) in rates.items()}, currency=cur,
              tariff_source="estimate:truck-rate")
 truck("KG-IRKESHTAM", "KG-DOSTUK", "d", region="EAEU", classes=TIR_CLASSES, hours=10)
 truck("UZ-DOSTLIK", "UZTAS", "d", region="UZ", classes=TIR_CLASSES, hours=8)
 for x, y in (("CN-KHORGOS-ROAD", "KZ-NURZHOLY"), ("KZ-NURZHOLY", "CN-KHORGOS-ROAD")):
     cur, rates, _, _ = TRUCK_RATES["EAEU"]
-    add_link(f"TRK-{x}-{y}-X", x, y, "truck", "international", 1.0, TIR_CLASSES,
-             "estimate:truck-time", operator="Border shuttle haulier",
+    add_link(f"TRK-{x}-{y}-X", x, y, "truck", "international", 1.0 + BORDER_QUEUE_H["KHO"],
+             TIR_CLASSES, "estimate:truck-time;estimate:border-time",
+             operator="Border shuttle haulier",
              tariff={u: (f + 150, 0) for u, (f, _) in rates.items()}, currency=cur,
              tariff_source="estimate:truck-rate")
 truck("KZ-NURZHOLY", "KZALA", "d", region="EAEU", classes=TIR_CLASSES)

@@ -23,6 +23,18 @@ if TYPE_CHECKING:
 INF = 1 << 60
 
 
+def min_csr(rows: list[int], cols: list[int], weights: list[float], n: int) -> csr_matrix:
+    """A CSR matrix keeping the SMALLEST weight of parallel arcs (scipy would add them up)."""
+    if not rows:
+        return csr_matrix((n, n))
+    r, c, w = np.asarray(rows), np.asarray(cols), np.asarray(weights, dtype=float)
+    order = np.lexsort((w, c, r))
+    r, c, w = r[order], c[order], w[order]
+    first = np.ones(len(r), dtype=bool)
+    first[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
+    return csr_matrix((w[first], (r[first], c[first])), shape=(n, n))
+
+
 def reverse_lower_bounds(search: Search) -> tuple[list[int], list[int], list[int]]:
     """(minutes, fen, grams) lower bounds per node index; INF where no destination is reachable."""
     cn = search.cn
@@ -48,7 +60,7 @@ def reverse_lower_bounds(search: Search) -> tuple[list[int], list[int], list[int
     sources = sorted({i for i, _ in search.destinations})
     result = []
     for weights in (w_time, w_cost, w_co2):
-        graph = csr_matrix((np.asarray(weights, dtype=float), (rows, cols)), shape=(n, n))
+        graph = min_csr(rows, cols, weights, n)
         dist = dijkstra(graph, directed=True, indices=sources, min_only=True)
         result.append([INF if not np.isfinite(d) else int(math.floor(d)) for d in dist])
     return result[0], result[1], result[2]

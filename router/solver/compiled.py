@@ -78,6 +78,8 @@ class CompiledNetwork:
     out_links: tuple[tuple[CLink, ...], ...]
     links: tuple[CLink, ...]
     fees_cny: tuple[MappingProxyType[tuple[str, str], float], ...]  # per node: (fee, unit) -> CNY
+    supervised: tuple[bool, ...]  # per node: may hold cargo under customs supervision
+    handling_min: tuple[int, ...]  # per node: handling time per transfer
 
     def fee(self, node: int, fee: str, unit: str) -> float:
         return self.fees_cny[node].get((fee, unit), 0.0)
@@ -141,6 +143,8 @@ def compile_network(network: Network) -> CompiledNetwork:
         out_links=tuple(tuple(o) for o in out),
         links=links,
         fees_cny=tuple(MappingProxyType(f) for f in fees),
+        supervised=tuple(n.is_supervised for n in nodes),
+        handling_min=tuple(minutes(n.handling_h) for n in nodes),
     )
     if len(_CACHE) >= _CACHE_SIZE:
         _CACHE.pop(next(iter(_CACHE)))

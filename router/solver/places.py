@@ -7,7 +7,7 @@ import statistics
 
 from router.errors import InvalidRequestError, NotFoundError
 from router.network.geo import geodesic_km
-from router.network.model import Mode, TariffUnit
+from router.network.model import Mode, NodeKind, TariffUnit
 from router.solver.compiled import CompiledNetwork, minutes
 from router.solver.request import CONTAINER_TYPES, Cargo, PlaceRef
 from router.solver.search import Access
@@ -65,6 +65,18 @@ def _truck_rate_cny_per_km(cn: CompiledNetwork, jurisdiction: str, cargo: Cargo)
     return statistics.median(rates)
 
 
+def point_jurisdiction(cn: CompiledNetwork, point: PlaceRef) -> str:
+    """The customs territory of a lon/lat point: that of its nearest node that is not a border
+    crossing (crossings sit on the line between two territories)."""
+    assert point.lon is not None and point.lat is not None
+    lon, lat = point.lon, point.lat
+    nearest = min(
+        (n for n in cn.nodes if n.kind is not NodeKind.BORDER_CROSSING),
+        key=lambda n: geodesic_km(lon, lat, n.lon, n.lat),
+    )
+    return nearest.jurisdiction
+
+
 def access_legs(
     cn: CompiledNetwork, point: PlaceRef, cargo: Cargo, max_km: float, outbound: bool, field: str
 ) -> list[tuple[int, Access]]:
@@ -76,11 +88,12 @@ def access_legs(
     served = {
         cl.origin if outbound else cl.destination for cl in cn.links if cl.link.mode is Mode.TRUCK
     }
+    jurisdiction = point_jurisdiction(cn, point)
     candidates = []
     for i in served:
         node = cn.nodes[i]
-        if Mode.TRUCK in node.closed_modes:
-            continue
+        if Mode.TRUCK in node.closed_modes or node.jurisdiction != jurisdiction:
+            continue  # a first/last mile never crosses a customs border
         km = geodesic_km(point.lon, point.lat, node.lon, node.lat) * detour
         if km <= max_km:
             candidates.append((km, i))

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from router.network.model import CargoClass, Mode, Network
-from router.solver.compiled import CompiledNetwork, compile_network
+from router.solver.compiled import CompiledNetwork, compile_network, minutes
 from router.solver.places import resolve_place
 from router.solver.request import QuoteRequest
 from router.solver.search import CapacityFn, Route, Search, Step
@@ -172,9 +172,12 @@ def _customs_events(search: Search, steps: list[Step]) -> list[dict[str, Any]]:
                 }
             )
         elif step.kind == "leg" and step.clink is not None:
-            t = step.start_min + step.clink.transit_min
-            for v in step.clink.via:
+            vias = step.clink.via
+            for k, v in enumerate(vias):
                 node = cn.nodes[v]
+                # border stops spread along the running time, each after the previous stop
+                t = step.start_min + step.clink.transit_min * (k + 1) // (len(vias) + 1)
+                t += sum(minutes(cn.nodes[u].border_transit_h) for u in vias[:k])
                 events.append(
                     {
                         "node": node.id,
@@ -401,8 +404,14 @@ def make_quote(
     *,
     capacity: CapacityFn | None = None,
     quote_id: str | None = None,
+    split: bool = False,
 ) -> dict[str, Any]:
-    """The quote document for ``request`` (status ``ok`` with alternatives, or ``no_route``)."""
+    """The quote document for ``request`` (status ``ok`` with alternatives, or ``no_route``).
+
+    ``split``: also split the containers over departures (``doc["split"]``, see
+    :func:`router.solver.split.attach_split`); without it the split is attached only when the
+    cargo has no route because no single departure has room for all of it.
+    """
     search = build_search(network, request, capacity)
     routes = search.run()
     doc: dict[str, Any] = {
@@ -420,9 +429,15 @@ def make_quote(
     }
     if not routes:
         doc["reasons"] = no_route_reasons(network, request, capacity)
-        return doc
-    doc["alternatives"] = [
-        alternative_document(search, route, tags)
-        for route, tags in select_alternatives(routes, request, search.ready_min)
-    ]
+    else:
+        doc["alternatives"] = [
+            alternative_document(search, route, tags)
+            for route, tags in select_alternatives(routes, request, search.ready_min)
+        ]
+    # --- capacity-aware split (router.solver.split): only when asked, or when the cargo has no
+    # route because no single departure has room for all of its containers.
+    if split or (not routes and request.cargo.is_containerised):
+        from router.solver.split import attach_split
+
+        attach_split(doc, network, request, capacity, asked=split)
     return doc

@@ -49,6 +49,7 @@ from router.solver.request import CONTAINER_TYPES, CustomsScope, QuoteRequest
 #: remaining space of one dated departure (TEU, or kg for air); None when not tracked
 CapacityFn = Callable[[str, datetime], float | None]
 
+_DWELL_STATES = frozenset({CustomsState.CLEARED_EXPORT, CustomsState.IN_BOND})
 SUPERVISED_STATES = frozenset(
     {CustomsState.CLEARED_EXPORT, CustomsState.IN_TRANSIT, CustomsState.IN_BOND}
 )
@@ -57,6 +58,22 @@ MAX_DEPARTURE_TRIES = 60
 #: what the previous leg of a label was; a transfer is a change of vehicle at a node
 NO_LEG, ROAD_LEG, TERMINAL_LEG = 0, 1, 2
 ROAD_MODES = frozenset({Mode.TRUCK, Mode.TIR})
+
+
+def _after(state: CustomsState, regime: Regime) -> CustomsState | None:
+    """The customs state after a link of ``regime``, or None if the cargo may not board it."""
+    if regime is Regime.DOMESTIC:
+        return CustomsState.FREE if state is CustomsState.FREE else None
+    if state not in SUPERVISED_STATES:
+        return None
+    if regime is Regime.INTERNATIONAL:
+        return CustomsState.IN_TRANSIT
+    return CustomsState.IN_BOND if state is CustomsState.IN_TRANSIT else state
+
+
+_AFTER: dict[CustomsState, dict[Regime, CustomsState | None]] = {
+    s: {r: _after(s, r) for r in Regime} for s in CustomsState
+}
 
 
 def is_transfer(previous: int, current: int) -> int:
@@ -258,7 +275,28 @@ class Search:
         self.usable = [self._usable(cl) for cl in self.cn.links]
         self.node_ok = [self._node_ok(n) for n in self.cn.nodes]
         self._closed_from = [self._closed_from_min(cl) for cl in self.cn.links]
-        self._constants: dict[int, tuple[int, int, int, int]] = {}
+        cons = req.constraints
+        self.max_transfers = cons.max_transfers if cons.max_transfers is not None else 1 << 30
+        self.boardable = [
+            self.usable[cl.index] and self.node_ok[cl.destination] for cl in self.cn.links
+        ]
+        self.leg_kind = [
+            ROAD_LEG if cl.link.mode in ROAD_MODES else TERMINAL_LEG for cl in self.cn.links
+        ]
+        self.dwell_link = [
+            cl.link.mode in EXPORT_DWELL_MODES and cl.link.regime is Regime.INTERNATIONAL
+            for cl in self.cn.links
+        ]
+        # departs the moment the cargo is ready (after cut-off): no timetable, opening hours,
+        # closure or capacity to look up
+        self.simple_departure = [
+            cl.schedule is ScheduleKind.ANY
+            and self.cn.nodes[cl.origin].opening_hours is None
+            and self._closed_from[cl.index] is None
+            and self.capacity is None
+            for cl in self.cn.links
+        ]
+        self._constants: dict[int, tuple[int, int, int, int, int]] = {}
         self._storage: dict[tuple[int, int], int] = {}
         self.lower = self._lower_bounds()
 
@@ -299,6 +337,8 @@ class Search:
             return False
         if self.apply_class_rules and self.cargo.cargo_class not in link.cargo_classes:
             return False
+        if self.apply_class_rules and self.reefer and CargoClass.REEFER not in link.cargo_classes:
+            return False  # reefer boxes (even with general cargo) need a reefer-capable service
         if link.mode is Mode.AIR:
             if link.capacity_kg is not None and self.need_kg > link.capacity_kg:
                 return False
@@ -474,6 +514,7 @@ class Search:
         if (
             state is CustomsState.FREE
             and node.offers(CustomsOp.EXPORT_CLEARANCE)
+            and self.cn.supervised[label.node]
             and node.jurisdiction not in self.dest_jurisdictions
             and (
                 self.cargo.cargo_class is not CargoClass.ECOMMERCE
@@ -562,24 +603,14 @@ class Search:
                 step,
             )
 
-    def _state_after(self, state: CustomsState, regime: Regime) -> CustomsState | None:
-        if regime is Regime.DOMESTIC:
-            return CustomsState.FREE if state is CustomsState.FREE else None
-        if state not in SUPERVISED_STATES:
-            return None
-        if regime is Regime.INTERNATIONAL:
-            return CustomsState.IN_TRANSIT
-        return CustomsState.IN_BOND if state is CustomsState.IN_TRANSIT else state
-
     def _export_dwell(self, label: Label, cl: CLink) -> tuple[int, str]:
-        # export yard dwell: cargo leaving on a vessel, train or aircraft from the yard it was
-        # delivered to (cleared here, or brought in under seal); not for vessel-to-vessel
-        # transshipment of cargo still in transit
-        if (
-            label.state not in (CustomsState.CLEARED_EXPORT, CustomsState.IN_BOND)
-            or cl.link.mode not in EXPORT_DWELL_MODES
-            or cl.link.regime is not Regime.INTERNATIONAL
-        ):
+        """Export yard dwell (minutes, basis) before boarding ``cl``.
+
+        It applies to cargo leaving on an international vessel, train or aircraft from the yard
+        it was delivered to (cleared here, or brought in under seal); not to vessel-to-vessel
+        transshipment of cargo still in transit.
+        """
+        if not self.dwell_link[cl.index] or label.state not in _DWELL_STATES:
             return 0, ""
         node = self.cn.nodes[label.node]
         options = [(node.dwell_export_h, "export")]
@@ -591,31 +622,38 @@ class Search:
         return minutes(hours), basis
 
     def _board(self, label: Label, cl: CLink) -> Label | None:
-        if not self.usable[cl.index]:
+        i = cl.index
+        if not self.boardable[i]:
             return None
-        after = self._state_after(label.state, cl.link.regime)
-        if after is None:
+        after = _AFTER[label.state][cl.link.regime]
+        if after is None or (
+            after is not CustomsState.FREE and not self.cn.supervised[cl.destination]
+        ):
             return None
-        dest_node = self.cn.nodes[cl.destination]
-        if after is not CustomsState.FREE and not dest_node.is_supervised:
-            return None
-        if not self.node_ok[cl.destination]:
-            return None
-        max_transfers = self.request.constraints.max_transfers
-        last = ROAD_LEG if cl.link.mode in ROAD_MODES else TERMINAL_LEG
-        transfer = is_transfer(label.last, last)
+        last = self.leg_kind[i]
+        transfer = label.last != NO_LEG and not (label.last == ROAD_LEG and last == ROAD_LEG)
         transfers = label.transfers + transfer
-        if max_transfers is not None and transfers > max_transfers:
+        if transfers > self.max_transfers:
             return None
         origin = label.node
-        handling_min = minutes(self.cn.nodes[origin].handling_h) if transfer else 0
-        dwell_min, dwell_basis = self._export_dwell(label, cl)
+        handling_min = self.cn.handling_min[origin] if transfer else 0
+        if self.dwell_link[i] and label.state in _DWELL_STATES:
+            dwell_min, dwell_basis = self._export_dwell(label, cl)
+        else:
+            dwell_min, dwell_basis = 0, ""
         ready = label.time + handling_min + dwell_min
-        dep = self.next_departure(cl, ready)
-        if dep is None:
-            return None
+        if self.simple_departure[i]:
+            dep = ready + cl.cutoff_min
+        else:
+            scheduled = self.next_departure(cl, ready)
+            if scheduled is None:
+                return None
+            dep = scheduled
         arrival = dep + cl.transit_min + cl.border_min
-        freight, handling_fen, port_fees_fen, co2_g = self._leg_constants(cl)
+        freight, thc_origin, thc_destination, port_fees_fen, co2_g = self._leg_constants(cl)
+        # one terminal handling charge per port call: a container discharged here from a vessel,
+        # barge or train (already charged) is not charged again when it is loaded onward
+        handling_fen = thc_destination + (0 if label.last == TERMINAL_LEG else thc_origin)
         storage_fen = self._storage_fen(origin, dwell_min) if dwell_min else 0
         mask = label.mask
         if self.required:
@@ -632,6 +670,7 @@ class Search:
                 ready,
                 label.state,
                 after,
+                handling_fen,
                 storage_fen,
                 handling_min,
                 dwell_min,
@@ -652,8 +691,9 @@ class Search:
             step,
         )
 
-    def _leg_constants(self, cl: CLink) -> tuple[int, int, int, int]:
-        """(freight, THC, port fees and document fen, CO2e grams) of this cargo on a link."""
+    def _leg_constants(self, cl: CLink) -> tuple[int, int, int, int, int]:
+        """(freight, THC at origin, THC at destination, port fees and document fen, CO2e grams)
+        of this cargo on a link."""
         cached = self._constants.get(cl.index)
         if cached is not None:
             return cached
@@ -661,13 +701,12 @@ class Search:
         origin = cl.origin
         freight = self.freight_fen[cl.index]
         assert freight is not None
-        handling_fen = port_fees_fen = 0
+        thc_origin = thc_destination = port_fees_fen = 0
         kg = self.cargo.cargo_kg if link.mode is Mode.AIR else self.cargo.gross_kg
         co2 = kg / 1000.0 * link.distance_km * cl.co2e_g_per_tkm
         if link.mode in TERMINAL_MODES:
-            handling_fen = _fen(
-                self._per_unit_fee(origin, "thc") + self._per_unit_fee(cl.destination, "thc")
-            )
+            thc_origin = _fen(self._per_unit_fee(origin, "thc"))
+            thc_destination = _fen(self._per_unit_fee(cl.destination, "thc"))
             co2 += cl.transfer_co2e_kg_per_teu * 1000.0 * self.teu_for_co2
             if link.mode in SEA_MODES:
                 port_fees_fen = _fen(
@@ -676,7 +715,7 @@ class Search:
                 )
             if link.regime is Regime.INTERNATIONAL:
                 port_fees_fen += _fen(self.cn.fee(origin, "document", "shipment"))
-        result = (freight, handling_fen, port_fees_fen, int(round(co2)))
+        result = (freight, thc_origin, thc_destination, port_fees_fen, int(round(co2)))
         self._constants[cl.index] = result
         return result
 
@@ -689,12 +728,13 @@ class Search:
         ready: int,
         before: CustomsState,
         after: CustomsState,
+        handling_fen: int,
         storage_fen: int,
         handling_min: int,
         dwell_min: int,
         dwell_basis: str,
     ) -> Step:
-        freight, handling_fen, port_fees_fen, co2_g = self._leg_constants(cl)
+        freight, _, _, port_fees_fen, co2_g = self._leg_constants(cl)
         return Step(
             "leg",
             origin,
@@ -724,6 +764,10 @@ class Search:
         if access is not None:
             if label.state is not CustomsState.FREE:
                 return None
+            transfers = label.transfers + is_transfer(label.last, ROAD_LEG)
+            limit = self.request.constraints.max_transfers
+            if limit is not None and transfers > limit:  # the last-mile truck is a transfer too
+                return None
             step = Step(
                 "egress",
                 label.node,
@@ -738,7 +782,7 @@ class Search:
                 step.end_min,
                 label.cost + access.cost_fen,
                 label.co2 + access.co2_g,
-                label.transfers + is_transfer(label.last, ROAD_LEG),
+                transfers,
                 label.node,
                 label.state,
                 -1,

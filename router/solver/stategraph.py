@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-import numpy as np
 from scipy.sparse import csr_matrix
 
 from router.network.model import CustomsOp, CustomsState, Regime
+from router.solver.bounds import min_csr
 from router.solver.compiled import CompiledNetwork
 from router.solver.search import Label, Search
 
@@ -72,8 +72,7 @@ def network_state_graph(cn: CompiledNetwork) -> csr_matrix:
             else:
                 after = CustomsState.IN_BOND if s is CustomsState.IN_TRANSIT else s
             arc(state_vertex(cl.origin, s), state_vertex(cl.destination, after), w)
-    n = len(cn.nodes) * len(STATES)
-    return csr_matrix((np.asarray(weights), (rows, cols)), shape=(n, n))
+    return min_csr(rows, cols, weights, len(cn.nodes) * len(STATES))
 
 
 @dataclass(frozen=True)
