@@ -123,9 +123,11 @@ def network_export(
 
 
 def _register_commands() -> None:
-    from router.commands import quote
+    from router.commands import optimise, quote, service
 
     quote.register(app)
+    service.register(app)
+    optimise.register(app)
 
 
 _register_commands()

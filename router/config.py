@@ -24,7 +24,8 @@ class Settings(BaseSettings):
     quote_ttl_h: float = 72.0
     max_alternatives: int = 10
     max_body_bytes: int = 262_144
-    cors_origins: list[str] = []
+    cors_origins: list[str] = []  # CORS is off unless origins are listed
+    auto_migrate: bool = True  # run the database migrations (upgrade head) at start-up
     log_level: str = "INFO"
 
 

@@ -474,6 +474,12 @@ def _schedule(row: Row, kind: ScheduleKind, weekly: list[WeeklyDeparture] | None
         headway = row.number("headway_h", positive=True)
         if headway is None:
             row.error("headway_h", "malformed schedule: 'headway' needs headway_h > 0")
+        elif (168 * 60) % max(1, round(headway * 60)) != 0:
+            row.error(
+                "headway_h",
+                f"malformed schedule: headway {headway:g} h must divide a week (168 h) so the "
+                "timetable repeats weekly",
+            )
         offset = row.number("offset_h", required=False, default=0.0) or 0.0
         return Schedule(kind, headway_h=headway or 1.0, offset_h=offset, cutoff_h=cutoff)
     return Schedule(kind, cutoff_h=cutoff)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from router.errors import InvalidRequestError
 from router.network.model import CargoClass, Mode, Network
 from router.solver.compiled import CompiledNetwork, compile_network, minutes
 from router.solver.places import resolve_place
@@ -49,6 +50,8 @@ def build_search(
     destinations = resolve_place(
         cn, request.destination, request.cargo, cons.max_truck_km, False, "destination"
     )
+    if {i for i, _ in origins} & {i for i, access in destinations if access is None}:
+        raise InvalidRequestError("destination", "origin and destination are the same node")
     return Search(cn, request, origins, destinations, capacity=capacity, **options)
 
 
@@ -424,6 +427,7 @@ def make_quote(
             "pareto_routes": len(routes),
             "labels_settled": search.stats.labels_settled,
             "labels_created": search.stats.labels_created,
+            "complete": search.stats.complete,
         },
         "alternatives": [],
     }

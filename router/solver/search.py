@@ -54,6 +54,9 @@ SUPERVISED_STATES = frozenset(
     {CustomsState.CLEARED_EXPORT, CustomsState.IN_TRANSIT, CustomsState.IN_BOND}
 )
 MAX_DEPARTURE_TRIES = 60
+#: settled labels after which a search stops and reports itself incomplete (bounds the work of
+#: one request; the bundled network's hardest queries settle about 10,000)
+DEFAULT_LABEL_BUDGET = 200_000
 
 #: what the previous leg of a label was; a transfer is a change of vehicle at a node
 NO_LEG, ROAD_LEG, TERMINAL_LEG = 0, 1, 2
@@ -200,6 +203,9 @@ class SearchStats:
     labels_created: int = 0
     labels_settled: int = 0
     pruned_by_target: int = 0
+    #: False when the label budget ran out: the routes found are Pareto-optimal (labels settle in
+    #: order of arrival) but later-arriving cheaper or greener ones may be missing
+    complete: bool = True
 
 
 def dominates(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
@@ -233,6 +239,7 @@ class Search:
     respect_deadline: bool = True
     apply_pharma_rule: bool = True
     apply_class_rules: bool = True
+    label_budget: int | None = DEFAULT_LABEL_BUDGET
     stats: SearchStats = field(default_factory=SearchStats)
 
     def __post_init__(self) -> None:
@@ -835,7 +842,11 @@ class Search:
 
         for lb in self.initial_labels():
             push(lb)
+        budget = self.label_budget
         while heap:
+            if budget is not None and self.stats.labels_settled >= budget:
+                self.stats.complete = False
+                break
             crit, _, label = heapq.heappop(heap)
             bucket = settled.setdefault(label.key, [])
             if covered(bucket, crit[1], crit[2], crit[3]):

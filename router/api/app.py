@@ -1,0 +1,87 @@
+"""The FastAPI application: ``create_app(settings)`` builds it; the lifespan opens the database,
+runs the migrations and loads the network once, before the first request."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from router import __version__
+from router.api.deps import reject_repeated_query_params
+from router.api.errors import install_error_handlers
+from router.api.middleware import BodySizeLimit
+from router.api.routes import ROUTERS
+from router.api.state import ServiceState
+from router.config import Settings, get_settings
+from router.store.db import Database
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """
+Multimodal freight routing for the Greater Bay Area under customs-supervision rules: quotes with
+ranked alternatives, bookings that consume departure capacity, the network as GeoJSON.
+
+**Authentication.** Send your API key as `X-API-Key: <key>` or `Authorization: Bearer <key>`.
+Roles: `shipper` (quotes, own bookings), `operator` (departures and capacity), `planner`,
+`admin` (keys, network reload, everything). Health and version need no key.
+
+**Errors** share one body: `{"code", "message", "details", "suggestions"}`; 422 lists each
+invalid field with its path.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The service for ``settings`` (default: from the environment)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database(settings.database_url)
+        if settings.auto_migrate:
+            await anyio.to_thread.run_sync(db.migrate)
+        state = ServiceState(settings=settings, db=db)
+        await anyio.to_thread.run_sync(state.load_network)
+        app.state.service = state
+        try:
+            yield
+        finally:
+            db.dispose()
+
+    app = FastAPI(
+        title="GBA Freight Router",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        dependencies=[Depends(reject_repeated_query_params)],
+        openapi_tags=[
+            {"name": "service", "description": "Health and version"},
+            {"name": "network", "description": "The freight network and its nodes"},
+            {"name": "quotes", "description": "Route quotes"},
+            {"name": "bookings", "description": "Bookings that take departure space"},
+            {"name": "capacity", "description": "Departures and remaining space"},
+            {"name": "keys", "description": "API keys (admin)"},
+        ],
+    )
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router, prefix="/v1")
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+        )
+    return app
+
+
+def app_factory() -> FastAPI:
+    """For ``uvicorn --factory router.api.app:app_factory`` (settings from the environment)."""
+    logging.basicConfig(level=get_settings().log_level)
+    return create_app()

@@ -1,0 +1,114 @@
+"""Typed dependencies: the service state, the loaded network, and the authenticated caller.
+
+Clients send their key as ``X-API-Key: <key>`` or ``Authorization: Bearer <key>``. A missing,
+unknown or revoked key is 401; a key whose role may not use the operation is 403.
+"""
+
+from __future__ import annotations
+
+import types
+from collections import Counter
+from collections.abc import Callable
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from router.api.errors import Forbidden, ServiceUnavailable, Unauthorized
+from router.api.security import Principal, Role
+from router.api.state import ServiceState
+from router.network.model import Network
+from router.store import repositories as repo
+
+api_key_header = APIKeyHeader(
+    name="X-API-Key", auto_error=False, description="API key (or send it as a Bearer token)"
+)
+bearer = HTTPBearer(auto_error=False, description="API key as a Bearer token")
+
+
+def get_state(request: Request) -> ServiceState:
+    state: ServiceState = request.app.state.service
+    return state
+
+
+StateDep = Annotated[ServiceState, Depends(get_state)]
+
+
+def _is_sequence(annotation: Any) -> bool:
+    if get_origin(annotation) in (Union, types.UnionType):
+        return any(_is_sequence(a) for a in get_args(annotation) if a is not type(None))
+    return get_origin(annotation) in (list, tuple, set, frozenset)
+
+
+def reject_repeated_query_params(request: Request) -> None:
+    """422 when a single-valued query parameter is given more than once (``?q=a&q=b``)."""
+    counts = Counter(key for key, _ in request.query_params.multi_items())
+    repeated = {key for key, n in counts.items() if n > 1}
+    if not repeated:
+        return
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    params = getattr(dependant, "query_params", ()) or ()
+    lists = {p.alias for p in params if _is_sequence(p.field_info.annotation)}
+    errors = [
+        {"type": "repeated", "loc": ("query", key), "msg": "given more than once", "input": None}
+        for key in sorted(repeated - lists)
+    ]
+    if errors:
+        raise RequestValidationError(errors)
+
+
+def get_network(state: StateDep) -> Network:
+    if state.network is None:
+        raise ServiceUnavailable(
+            "the network is not loaded; an admin can fix the dataset and reload it",
+            reason=state.network_error or "not loaded",
+        )
+    return state.network
+
+
+NetworkDep = Annotated[Network, Depends(get_network)]
+
+
+def authenticate(
+    state: StateDep,
+    api_key: Annotated[str | None, Depends(api_key_header)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    """The caller of this request, from its API key (checked against the stored hashes)."""
+    secret = api_key or (credentials.credentials if credentials else None)
+    if not secret:
+        raise Unauthorized("missing API key: send X-API-Key or Authorization: Bearer")
+    with state.db.read() as session:
+        row = repo.find_active_key(session, secret.strip())
+        if row is None:
+            raise Unauthorized("invalid or revoked API key")
+        return Principal(row.id, row.name, row.tenant, Role(row.role))
+
+
+PrincipalDep = Annotated[Principal, Depends(authenticate)]
+
+
+def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency admitting callers with one of ``roles`` (admin is always admitted)."""
+    allowed = frozenset(roles)
+    names = ", ".join(sorted({*(r.value for r in allowed), Role.ADMIN.value}))
+
+    def check(principal: PrincipalDep) -> Principal:
+        if not principal.may(allowed):
+            raise Forbidden(
+                f"role '{principal.role.value}' may not use this operation (needs: {names})",
+                role=principal.role.value,
+                allowed=sorted({*(r.value for r in allowed), Role.ADMIN.value}),
+            )
+        return principal
+
+    return check
+
+
+AnyRole = Annotated[Principal, Depends(require_roles(*Role))]
+Shipper = Annotated[Principal, Depends(require_roles(Role.SHIPPER))]
+Operator = Annotated[Principal, Depends(require_roles(Role.OPERATOR))]
+Planner = Annotated[Principal, Depends(require_roles(Role.PLANNER))]
+Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]

@@ -1,0 +1,87 @@
+"""API keys (admin): create (shown once), list, revoke."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+
+from router.api.deps import Admin, StateDep
+from router.api.docs import AUTH, page_example, responses
+from router.api.schemas import ID_PATTERN, KeyCreatedOut, KeyIn, KeyOut, Page
+from router.store import repositories as repo
+from router.store.models import ApiKey
+
+router = APIRouter(tags=["keys"])
+
+KEY_EXAMPLE = {
+    "prefix": "3f9a0c1d",
+    "name": "ACME Forwarding",
+    "tenant": "ACME Forwarding",
+    "role": "shipper",
+    "created_at": "2027-02-27T03:00:00+00:00",
+    "revoked_at": None,
+}
+
+
+def key_out(row: ApiKey) -> dict[str, Any]:
+    return {
+        "prefix": row.prefix,
+        "name": row.name,
+        "tenant": row.tenant,
+        "role": row.role,
+        "created_at": row.created_at,
+        "revoked_at": row.revoked_at,
+    }
+
+
+@router.post(
+    "/keys",
+    status_code=201,
+    response_model=KeyCreatedOut,
+    summary="Create an API key (admin)",
+    description="The key is in the response once and is stored only as a hash. `tenant` "
+    "(default: the name) scopes quotes and bookings: keys of one tenant share them.",
+    responses=responses(
+        {**KEY_EXAMPLE, "key": "gbr_3f9a0c1d_kq0Yb1...redacted"}, *AUTH, 413, status=201
+    ),
+)
+def create_key(_: Admin, state: StateDep, body: KeyIn) -> dict[str, Any]:
+    with state.db.write() as session:
+        row, secret = repo.create_key(session, name=body.name, role=body.role, tenant=body.tenant)
+        return {**key_out(row), "key": secret}
+
+
+@router.get(
+    "/keys",
+    response_model=Page[KeyOut],
+    summary="List API keys (admin)",
+    responses=responses(page_example(KEY_EXAMPLE), *AUTH),
+)
+def list_keys(
+    _: Admin,
+    state: StateDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> dict[str, Any]:
+    from router.api.services import page
+
+    with state.db.read() as session:
+        rows, total = repo.list_keys(session, limit=limit, offset=offset)
+        return page([key_out(r) for r in rows], total, limit, offset)
+
+
+@router.post(
+    "/keys/{prefix}/revoke",
+    response_model=KeyOut,
+    summary="Revoke an API key (admin)",
+    description="Requests with a revoked key get 401 from then on. Idempotent.",
+    responses=responses({**KEY_EXAMPLE, "revoked_at": "2027-03-01T00:00:00+00:00"}, *AUTH, 404),
+)
+def revoke_key(
+    _: Admin,
+    state: StateDep,
+    prefix: Annotated[str, Path(max_length=16, pattern=ID_PATTERN, examples=["3f9a0c1d"])],
+) -> dict[str, Any]:
+    with state.db.write() as session:
+        return key_out(repo.revoke_key(session, prefix))

@@ -1,0 +1,93 @@
+"""The network: summary, GeoJSON (filtered by mode and bounding box), reload."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from router.api import services
+from router.api.deps import Admin, AnyRole, NetworkDep, StateDep
+from router.api.docs import AUTH, responses
+from router.api.schemas import FeatureCollection, NetworkSummaryOut
+from router.network.model import Mode
+from router.network.summary import network_summary
+
+router = APIRouter(tags=["network"])
+
+SUMMARY_EXAMPLE = {
+    "name": "gba",
+    "nodes": 16,
+    "links": 23,
+    "nodes_by_kind": {"seaport": 4, "rail_terminal": 2},
+    "nodes_by_jurisdiction": {"CN": 10, "HK": 2},
+    "links_by_mode": {"rail": 2, "truck": 14},
+    "scheduled_departures_per_week": 31,
+    "weekly_capacity_teu": 9000.0,
+    "loaded_at": "2027-02-27T03:00:00+00:00",
+}
+
+
+@router.get(
+    "/network",
+    response_model=NetworkSummaryOut,
+    summary="Summary of the loaded network",
+    description="Counts by node kind, jurisdiction, mode, regime and schedule; weekly capacity.",
+    responses=responses(SUMMARY_EXAMPLE, *AUTH),
+)
+def get_network_summary(_: AnyRole, state: StateDep, network: NetworkDep) -> dict[str, object]:
+    return {**network_summary(network), "loaded_at": state.loaded_at}
+
+
+@router.get(
+    "/network.geojson",
+    response_model=FeatureCollection,
+    summary="The network as GeoJSON, filtered by mode and bounding box",
+    description="Nodes as Points and links as LineStrings (RFC 7946). `mode` (repeatable) keeps "
+    "links of those modes and the nodes they touch; `bbox=min_lon,min_lat,max_lon,max_lat` keeps "
+    "features inside/crossing the box; `layer` picks nodes, links or both.",
+    responses=responses(
+        {
+            "type": "FeatureCollection",
+            "name": "gba",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [114.27, 22.58]},
+                    "properties": {"id": "CNYTN", "kind": "seaport", "feature_type": "node"},
+                }
+            ],
+        },
+        *AUTH,
+    ),
+)
+def get_network_geojson(
+    _: AnyRole,
+    state: StateDep,
+    network: NetworkDep,
+    mode: Annotated[list[Mode] | None, Query(max_length=7, description="Modes to keep")] = None,
+    bbox: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="min_lon,min_lat,max_lon,max_lat (WGS84)",
+            examples=["113.5,22.1,114.6,23.0"],
+        ),
+    ] = None,
+    layer: Literal["all", "nodes", "links"] = "all",
+) -> dict[str, object]:
+    return services.network_geojson(state, network, mode, bbox, layer)
+
+
+@router.post(
+    "/network/reload",
+    response_model=NetworkSummaryOut,
+    summary="Reload the network from the data folder (admin)",
+    description="Loads and validates the dataset again; if it has errors, the current network "
+    "stays in service and the problems are returned (409).",
+    responses=responses(SUMMARY_EXAMPLE, *AUTH, 409),
+)
+def reload_network(_: Admin, state: StateDep) -> dict[str, object]:
+    network = state.load_network(strict=True)
+    assert network is not None
+    return {**network_summary(network), "loaded_at": state.loaded_at}

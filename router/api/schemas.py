@@ -1,0 +1,465 @@
+"""Pydantic models of the HTTP edge, and their conversion to the solver's frozen dataclasses.
+
+Only this module knows the wire format. Requests are validated here (bounds keep the work per
+request limited), then turned into :class:`router.solver.request.QuoteRequest` and friends; the
+domain's own checks raise :class:`~router.errors.InvalidRequestError` with a field path, which the
+API reports as 422 like any schema violation.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from router.errors import InvalidRequestError
+from router.network.model import AeoLevel, CargoClass, Mode, NodeKind
+from router.solver.request import (
+    CONTAINER_TYPES,
+    Cargo,
+    Constraints,
+    CustomsScope,
+    PlaceRef,
+    Preferences,
+    QuoteRequest,
+    TraderProfile,
+)
+
+T = TypeVar("T")
+
+#: accepted range of ready/deadline dates (outside it a request is a mistake, not a plan)
+EARLIEST = datetime(2000, 1, 1)
+LATEST = datetime(2100, 1, 1)
+
+
+def _iso_8601(value: Any) -> Any:
+    """Only ISO 8601 text is a date-time here (not a number of seconds since 1970)."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("must be an ISO 8601 date-time string, e.g. 2027-03-01T08:00:00+08:00")
+    try:
+        return datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(
+            "must be an ISO 8601 date-time, e.g. 2027-03-01T08:00:00+08:00 (naive: CST)"
+        ) from None
+
+
+#: an ISO 8601 date-time (a bare date means its midnight); naive values are China Standard Time
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_8601)]
+
+#: printable text (no control characters; PostgreSQL cannot store NUL) with a visible character
+TEXT_PATTERN = r"^[^\u0000-\u001f\u007f]*[^\s\u0000-\u001f\u007f][^\u0000-\u001f\u007f]*$"
+#: quote and booking ids, key prefixes
+ID_PATTERN = r"^[A-Za-z0-9_-]+$"
+
+NodeId = Annotated[str, Field(min_length=1, max_length=100, examples=["CNYTN"])]
+ContainerCode = Literal["22G1", "42G1", "45G1", "22R1", "42R1", "45R1"]
+assert set(ContainerCode.__args__) == set(CONTAINER_TYPES)  # type: ignore[attr-defined]
+
+
+class Strict(BaseModel):
+    """Request models: unknown fields, NaN and infinity are errors."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class Open(BaseModel):
+    """Response models: documented fields, and any further ones the engine adds."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+# ------------------------------------------------------------------------------ errors
+class ErrorDetail(Open):
+    field: str | None = Field(None, description="Dotted path of the offending field")
+    loc: list[str | int] | None = Field(None, description="Location as a list (body, query...)")
+    message: str | None = None
+    type: str | None = None
+
+
+class ErrorBody(BaseModel):
+    """Every error response has this body."""
+
+    code: str = Field(description="Machine-readable error code, e.g. not_found")
+    message: str = Field(description="Readable explanation")
+    details: list[dict[str, Any]] = Field(default_factory=list)
+    suggestions: list[str] | None = Field(None, description="Close matches, for unknown nodes")
+
+
+# ------------------------------------------------------------------------ quote request
+class PointIn(Strict):
+    lon: float = Field(ge=-180, le=180, description="Longitude, WGS84 degrees")
+    lat: float = Field(ge=-90, le=90, description="Latitude, WGS84 degrees")
+
+
+Place = Annotated[
+    str | PointIn,
+    Field(
+        description="A node id or UN/LOCODE (`CNYTN`), or a point {lon, lat} reached by truck",
+        examples=["CNYTN", {"lon": 114.06, "lat": 22.54}],
+    ),
+]
+
+
+class ContainerIn(Strict):
+    type: ContainerCode = Field(description="ISO 6346 size-type code")
+    count: int = Field(ge=1, le=500)
+
+
+class CargoIn(Strict):
+    containers: list[ContainerIn] = Field(default_factory=list, max_length=6)
+    weight_kg: float | None = Field(None, gt=0, le=10_000_000, description="Gross, without tare")
+    volume_m3: float | None = Field(None, gt=0, le=100_000)
+    cargo_class: CargoClass = CargoClass.GENERAL
+    imdg_class: str | None = Field(None, pattern=r"^[1-9](\.[1-9])?$", description="e.g. 3")
+    value_cny: float | None = Field(None, ge=0, le=1e13)
+
+
+class TraderIn(Strict):
+    aeo_level: AeoLevel = AeoLevel.NONE
+    direct_eligible: bool = False
+    combined_port_allowed: bool = True
+
+
+class ConstraintsIn(Strict):
+    allowed_modes: list[Mode] | None = Field(None, max_length=7, description="Default: all")
+    max_transfers: int | None = Field(None, ge=0, le=20)
+    required_nodes: list[NodeId] = Field(default_factory=list, max_length=8)
+    excluded_nodes: list[NodeId] = Field(default_factory=list, max_length=100)
+    excluded_operators: list[Annotated[str, Field(max_length=200)]] = Field(
+        default_factory=list, max_length=50
+    )
+    max_truck_km: float = Field(150.0, gt=0, le=1000)
+
+
+class PreferencesIn(Strict):
+    value_of_time_cny_per_h: float | None = Field(None, ge=0, le=1e7)
+    carbon_price_cny_per_t: float = Field(100.0, ge=0, le=1e5)
+    alternatives: int = Field(5, ge=1, le=20, description="Bounded by the service's limit")
+
+
+QUOTE_EXAMPLE: dict[str, Any] = {
+    "origin": "CNYTN",
+    "destination": "DEDUI",
+    "cargo": {"containers": [{"type": "42G1", "count": 2}], "weight_kg": 18000},
+    "ready": "2027-03-01T08:00:00+08:00",
+    "trader": {"aeo_level": "advanced"},
+    "preferences": {"alternatives": 5},
+}
+
+
+class QuoteRequestIn(Strict):
+    """A shipment to quote."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [QUOTE_EXAMPLE]})
+
+    origin: Place
+    destination: Place
+    cargo: CargoIn
+    ready: IsoDateTime = Field(description="Cargo ready; naive times are China Standard Time")
+    deadline: IsoDateTime | None = Field(None, description="Latest arrival")
+    trader: TraderIn = Field(default_factory=lambda: TraderIn.model_validate({}))
+    customs_scope: CustomsScope = CustomsScope.BOTH
+    constraints: ConstraintsIn = Field(default_factory=lambda: ConstraintsIn.model_validate({}))
+    preferences: PreferencesIn = Field(default_factory=lambda: PreferencesIn.model_validate({}))
+
+    @field_validator("ready", "deadline")
+    @classmethod
+    def _plausible(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return value
+        naive = value.replace(tzinfo=None)
+        if not EARLIEST <= naive < LATEST:
+            raise ValueError("must be between 2000-01-01 and 2100-01-01")
+        return value
+
+
+def _place(value: str | PointIn, field: str) -> PlaceRef:
+    try:
+        if isinstance(value, PointIn):
+            return PlaceRef(lon=value.lon, lat=value.lat)
+        return PlaceRef.parse(value)
+    except InvalidRequestError as exc:
+        raise InvalidRequestError(field, exc.message) from None
+
+
+def to_quote_request(body: QuoteRequestIn, max_alternatives: int) -> QuoteRequest:
+    """The solver's request for ``body``; InvalidRequestError names the offending field."""
+    prefs = body.preferences
+    if prefs.alternatives > max_alternatives:
+        raise InvalidRequestError(
+            "preferences.alternatives", f"at most {max_alternatives} alternatives per quote"
+        )
+    cons = body.constraints
+    cargo = body.cargo
+    counts: dict[str, int] = {}
+    for box in cargo.containers:
+        counts[box.type] = counts.get(box.type, 0) + box.count
+    return QuoteRequest(
+        origin=_place(body.origin, "origin"),
+        destination=_place(body.destination, "destination"),
+        cargo=Cargo(
+            containers=tuple(counts.items()),
+            weight_kg=cargo.weight_kg,
+            volume_m3=cargo.volume_m3,
+            cargo_class=cargo.cargo_class,
+            imdg_class=cargo.imdg_class,
+            value_cny=cargo.value_cny,
+        ),
+        ready=body.ready,
+        deadline=body.deadline,
+        trader=TraderProfile(
+            body.trader.aeo_level, body.trader.direct_eligible, body.trader.combined_port_allowed
+        ),
+        customs_scope=body.customs_scope,
+        constraints=Constraints(
+            allowed_modes=(
+                frozenset(cons.allowed_modes) if cons.allowed_modes is not None else frozenset(Mode)
+            ),
+            max_transfers=cons.max_transfers,
+            required_nodes=tuple(cons.required_nodes),
+            excluded_nodes=frozenset(cons.excluded_nodes),
+            excluded_operators=frozenset(cons.excluded_operators),
+            max_truck_km=cons.max_truck_km,
+        ),
+        preferences=Preferences(
+            prefs.value_of_time_cny_per_h, prefs.carbon_price_cny_per_t, prefs.alternatives
+        ),
+    )
+
+
+# ------------------------------------------------------------------------ quote document
+class LineString(Open):
+    type: Literal["LineString"]
+    coordinates: list[list[float]]
+
+
+class LegOut(Open):
+    mode: str
+    service: str
+    operator: str
+    link_id: str | None = None
+    from_: str = Field(alias="from")
+    to: str
+    departure: datetime
+    arrival: datetime
+    distance_km: float
+    duration_h: float
+    cost: float
+    co2e_kg: float
+    geometry: LineString
+    space_unit: str | None = Field(None, description="teu or kg, when the departure has capacity")
+    space_remaining: float | None = Field(
+        None, description="Remaining space on this departure when quoted"
+    )
+
+
+class CustomsEventOut(Open):
+    node: str
+    operation: str
+    state_before: str
+    state_after: str
+    expected_h: float
+    cost: float
+
+
+class CostOut(Open):
+    total: float
+    currency: str
+    breakdown: dict[str, float]
+
+
+class AlternativeOut(Open):
+    tags: list[str]
+    summary: str
+    departure: datetime
+    arrival: datetime
+    duration_h: float
+    transfers: int
+    cost: CostOut
+    time_breakdown_h: dict[str, float]
+    co2e_kg: float
+    legs: list[LegOut]
+    customs_events: list[CustomsEventOut]
+
+
+class QuoteOut(Open):
+    """The quote document (DESIGN.md §4.1) with its id, creation time and expiry."""
+
+    id: str
+    status: Literal["ok", "no_route"]
+    reasons: list[str]
+    request: dict[str, Any]
+    alternatives: list[AlternativeOut]
+    created_at: datetime
+    expires_at: datetime
+    links: dict[str, str] = Field(default_factory=dict)
+
+
+class Feature(Open):
+    type: Literal["Feature"]
+    geometry: dict[str, Any] | None
+    properties: dict[str, Any]
+
+
+class FeatureCollection(Open):
+    type: Literal["FeatureCollection"]
+    features: list[Feature]
+
+
+# -------------------------------------------------------------------------------- bookings
+class BookingIn(Strict):
+    """Book one alternative of an unexpired quote."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "quote_id": "4f1c2a9e0b7d4e8f9a6b5c4d3e2f1a0b",
+                    "alternative": 0,
+                    "reference": "PO-7781",
+                }
+            ]
+        }
+    )
+
+    quote_id: str = Field(min_length=1, max_length=64, pattern=ID_PATTERN)
+    alternative: int = Field(0, ge=0, le=19, description="Index into the quote's alternatives")
+    reference: str | None = Field(
+        None, max_length=100, pattern=TEXT_PATTERN, description="Your own reference"
+    )
+
+
+class BookedLegOut(Open):
+    seq: int
+    mode: str
+    service: str
+    link_id: str | None
+    from_: str = Field(alias="from")
+    to: str
+    departure: datetime
+    arrival: datetime
+    space: dict[str, Any] | None = Field(
+        None, description="Space held on the departure: unit, amount, capacity, remaining"
+    )
+
+
+class BookingOut(Open):
+    id: str
+    quote_id: str
+    alternative: int
+    status: Literal["confirmed", "cancelled"]
+    reference: str | None
+    created_at: datetime
+    cancelled_at: datetime | None
+    summary: str
+    departure: datetime
+    arrival: datetime
+    cost: CostOut
+    legs: list[BookedLegOut]
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None = Field(None, description="Offset of the next page, if any")
+
+
+# ------------------------------------------------------------------------ network, nodes
+class NodeOut(Open):
+    id: str
+    name: str
+    name_zh: str
+    kind: NodeKind
+    unlocode: str | None
+    country: str
+    jurisdiction: str
+    lon: float
+    lat: float
+    operations: list[str]
+
+
+class NodeDetailOut(NodeOut):
+    outgoing_links: int
+    incoming_links: int
+    modes: list[str]
+
+
+class NetworkSummaryOut(Open):
+    name: str
+    nodes: int
+    links: int
+    nodes_by_kind: dict[str, int]
+    links_by_mode: dict[str, int]
+    loaded_at: datetime | None = None
+
+
+# ------------------------------------------------------------------------------ departures
+class DepartureOut(BaseModel):
+    link_id: str
+    service: str
+    operator: str
+    mode: Mode
+    from_: str = Field(alias="from")
+    to: str
+    departure: datetime
+    unit: Literal["teu", "kg"]
+    capacity: float
+    booked: float
+    remaining: float
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+# --------------------------------------------------------------------------------- service
+class ComponentHealth(BaseModel):
+    ok: bool
+    detail: str = ""
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok", "degraded"]
+    version: str
+    network: ComponentHealth
+    database: ComponentHealth
+
+
+class VersionOut(BaseModel):
+    version: str
+    api: str
+    network: str | None
+    database: str
+    schema_revision: str | None
+
+
+# ------------------------------------------------------------------------------------ keys
+class KeyIn(Strict):
+    model_config = ConfigDict(
+        extra="forbid",
+        allow_inf_nan=False,
+        json_schema_extra={"examples": [{"name": "ACME Forwarding", "role": "shipper"}]},
+    )
+
+    name: str = Field(min_length=1, max_length=100, pattern=TEXT_PATTERN)
+    role: Literal["shipper", "operator", "planner", "admin"]
+    tenant: str | None = Field(
+        None, min_length=1, max_length=100, pattern=TEXT_PATTERN, description="Default: the name"
+    )
+
+
+class KeyOut(BaseModel):
+    prefix: str
+    name: str
+    tenant: str
+    role: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class KeyCreatedOut(KeyOut):
+    key: str = Field(description="The API key; shown once, store it now")

@@ -1,0 +1,93 @@
+"""Helpers of the API tests: backends, the running service, request bodies."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import delete
+
+from router.api.state import ServiceState
+from router.config import Settings
+from router.store import repositories as repo
+from router.store.models import Booking, BookingLeg, Departure, Quote
+
+POSTGRES_URL = os.environ.get("ROUTER_TEST_POSTGRES_URL")
+TINY = Path(__file__).resolve().parent.parent / "data" / "tiny"
+
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgres",
+        marks=[
+            pytest.mark.postgres,
+            pytest.mark.skipif(not POSTGRES_URL, reason="ROUTER_TEST_POSTGRES_URL is not set"),
+        ],
+    ),
+]
+
+
+def next_monday(weeks_ahead: int = 5) -> datetime:
+    """A Monday 08:00 (CST, naive) a few weeks from now: departures after it are in the future."""
+    today = datetime.now().replace(hour=8, minute=0, second=0, microsecond=0)
+    return today + timedelta(days=7 * weeks_ahead - today.weekday())
+
+
+READY = next_monday()
+
+
+def quote_body(**overrides: Any) -> dict[str, Any]:
+    """SZ-CITY -> DEDUI, 2 x 40' (4 TEU): truck to Pinghu South, then the X8428 train (82 TEU)."""
+    body: dict[str, Any] = {
+        "origin": "SZ-CITY",
+        "destination": "DEDUI",
+        "cargo": {"containers": [{"type": "42G1", "count": 2}]},
+        "ready": READY.isoformat(),
+    }
+    body.update(overrides)
+    return body
+
+
+@dataclass
+class Service:
+    """A running app (lifespan entered) with a client and keys by role."""
+
+    client: TestClient
+    state: ServiceState
+    keys: dict[str, str]
+    url: str
+
+    def h(self, who: str) -> dict[str, str]:
+        return {"X-API-Key": self.keys[who]}
+
+    def new_key(self, role: str, name: str, tenant: str | None = None) -> str:
+        with self.state.db.write() as session:
+            _, secret = repo.create_key(session, name=name, role=role, tenant=tenant)
+        return secret
+
+    def quote(self, who: str = "shipper", **overrides: Any) -> dict[str, Any]:
+        response = self.client.post("/v1/quotes", json=quote_body(**overrides), headers=self.h(who))
+        assert response.status_code == 201, response.text
+        doc: dict[str, Any] = response.json()
+        return doc
+
+    def book(self, quote_id: str, who: str = "shipper", alternative: int = 0) -> Any:
+        return self.client.post(
+            "/v1/bookings",
+            json={"quote_id": quote_id, "alternative": alternative},
+            headers=self.h(who),
+        )
+
+    def clear(self) -> None:
+        with self.state.db.write() as session:
+            for model in (BookingLeg, Booking, Quote, Departure):
+                session.execute(delete(model))
+
+
+def make_settings(url: str, **overrides: Any) -> Settings:
+    return Settings(data_dir=TINY, database_url=url, **overrides)

@@ -1,0 +1,76 @@
+"""``router serve`` (first admin key) and ``router keys create/list/revoke``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from router.cli import app
+from router.config import get_settings
+from router.store import repositories as repo
+from router.store.db import Database
+
+runner = CliRunner()
+KEY = re.compile(r"gbr_[0-9a-f]{8}_[A-Za-z0-9_-]+")
+
+
+@pytest.fixture
+def db_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_dir: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'var' / 'router.sqlite'}"
+    monkeypatch.setenv("ROUTER_DATABASE_URL", url)
+    monkeypatch.setenv("ROUTER_DATA_DIR", str(tiny_dir))
+    get_settings.cache_clear()
+    yield url
+    get_settings.cache_clear()
+
+
+def _active(url: str, secret: str) -> tuple[str, str] | None:
+    db = Database(url)
+    with db.read() as session:
+        row = repo.find_active_key(session, secret)
+        found = None if row is None else (row.role, row.tenant)
+    db.dispose()
+    return found
+
+
+def test_keys_create_prints_a_new_key_once(db_env: str) -> None:
+    result = runner.invoke(app, ["keys", "create", "--role", "shipper", "--name", "ACME"])
+    assert result.exit_code == 0, result.output
+    keys = KEY.findall(result.output)
+    assert len(keys) == 1 and "shown only this once" in result.output
+    assert _active(db_env, keys[0]) == ("shipper", "ACME")
+    listed = runner.invoke(app, ["keys", "list"])
+    assert listed.exit_code == 0 and "ACME" in listed.output and "shipper" in listed.output
+    assert keys[0] not in listed.output
+    bad = runner.invoke(app, ["keys", "create", "--role", "king", "--name", "x"])
+    assert bad.exit_code == 2 and "role" in bad.output
+
+
+def test_keys_revoke(db_env: str) -> None:
+    created = runner.invoke(app, ["keys", "create", "--role", "operator", "--name", "Rail"])
+    secret = KEY.findall(created.output)[0]
+    prefix = secret.split("_")[1]
+    result = runner.invoke(app, ["keys", "revoke", prefix])
+    assert result.exit_code == 0 and f"revoked operator key {prefix}" in result.output
+    assert _active(db_env, secret) is None
+    missing = runner.invoke(app, ["keys", "revoke", "ffffffff"])
+    assert missing.exit_code == 1
+
+
+def test_serve_creates_and_prints_the_first_admin_key_once(
+    db_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[dict] = []
+    monkeypatch.setattr("uvicorn.run", lambda target, **kw: calls.append({"target": target, **kw}))
+    first = runner.invoke(app, ["serve", "--port", "8123", "--workers", "2"])
+    assert first.exit_code == 0, first.output
+    keys = KEY.findall(first.output)
+    assert len(keys) == 1 and "Empty database" in first.output
+    assert _active(db_env, keys[0]) == ("admin", "admin")
+    assert calls[0]["target"] == "router.api.app:app_factory" and calls[0]["factory"] is True
+    assert (calls[0]["port"], calls[0]["workers"], calls[0]["host"]) == (8123, 2, "127.0.0.1")
+    again = runner.invoke(app, ["serve"])
+    assert again.exit_code == 0 and not KEY.findall(again.output)  # only on first start
