@@ -6,8 +6,9 @@ of any query. Times are whole minutes; a week is 10,080 minutes starting Monday 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 from router.network.model import (
     CargoClass,
@@ -16,11 +17,15 @@ from router.network.model import (
     Network,
     Node,
     NodeKind,
+    Regime,
     ScheduleKind,
     TariffUnit,
 )
 
 WEEK_MIN = 7 * 24 * 60
+MEMO_SIZE = 256  # per-query tables kept per compiled network
+#: what the previous leg of a route was; a transfer is a change of vehicle at a node
+NO_LEG, ROAD_LEG, TERMINAL_LEG = 0, 1, 2
 DAY_MIN = 24 * 60
 
 #: modes that move cargo by lift-on/lift-off at terminals (charged THC, counted as transfers)
@@ -80,6 +85,18 @@ class CompiledNetwork:
     fees_cny: tuple[MappingProxyType[tuple[str, str], float], ...]  # per node: (fee, unit) -> CNY
     supervised: tuple[bool, ...]  # per node: may hold cargo under customs supervision
     handling_min: tuple[int, ...]  # per node: handling time per transfer
+    leg_kind: tuple[int, ...]  # per link: ROAD_LEG (truck/TIR) or TERMINAL_LEG
+    dwell_link: tuple[bool, ...]  # per link: boarding it from a yard needs the export dwell
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def memo_get(self, key: Any) -> Any:
+        """A per-query table computed earlier for the same key (see Search), or None."""
+        return self.memo.get(key)
+
+    def memo_put(self, key: Any, value: Any) -> None:
+        if len(self.memo) >= MEMO_SIZE:
+            self.memo.clear()
+        self.memo[key] = value
 
     def fee(self, node: int, fee: str, unit: str) -> float:
         return self.fees_cny[node].get((fee, unit), 0.0)
@@ -145,6 +162,13 @@ def compile_network(network: Network) -> CompiledNetwork:
         fees_cny=tuple(MappingProxyType(f) for f in fees),
         supervised=tuple(n.is_supervised for n in nodes),
         handling_min=tuple(minutes(n.handling_h) for n in nodes),
+        leg_kind=tuple(
+            ROAD_LEG if cl.link.mode in (Mode.TRUCK, Mode.TIR) else TERMINAL_LEG for cl in links
+        ),
+        dwell_link=tuple(
+            cl.link.mode in EXPORT_DWELL_MODES and cl.link.regime is Regime.INTERNATIONAL
+            for cl in links
+        ),
     )
     if len(_CACHE) >= _CACHE_SIZE:
         _CACHE.pop(next(iter(_CACHE)))

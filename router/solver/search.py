@@ -35,9 +35,11 @@ from router.network.model import (
 )
 from router.solver.compiled import (
     DAY_MIN,
-    EXPORT_DWELL_MODES,
     HANDLING_KINDS,
+    NO_LEG,
+    ROAD_LEG,
     SEA_MODES,
+    TERMINAL_LEG,
     TERMINAL_MODES,
     WEEK_MIN,
     CLink,
@@ -58,8 +60,7 @@ MAX_DEPARTURE_TRIES = 60
 #: one request; the bundled network's hardest queries settle about 10,000)
 DEFAULT_LABEL_BUDGET = 200_000
 
-#: what the previous leg of a label was; a transfer is a change of vehicle at a node
-NO_LEG, ROAD_LEG, TERMINAL_LEG = 0, 1, 2
+#: modes of road legs: consecutive road legs are one haul, not a transfer
 ROAD_MODES = frozenset({Mode.TRUCK, Mode.TIR})
 
 
@@ -278,22 +279,30 @@ class Search:
         }
         self.full_mask = (1 << len(self.required)) - 1
         self.dest_access = {i: acc for i, acc in self.destinations}
-        self.freight_fen = [self._freight_fen(cl) for cl in self.cn.links]
-        self.usable = [self._usable(cl) for cl in self.cn.links]
-        self.node_ok = [self._node_ok(n) for n in self.cn.nodes]
-        self._closed_from = [self._closed_from_min(cl) for cl in self.cn.links]
         cons = req.constraints
         self.max_transfers = cons.max_transfers if cons.max_transfers is not None else 1 << 30
-        self.boardable = [
-            self.usable[cl.index] and self.node_ok[cl.destination] for cl in self.cn.links
-        ]
-        self.leg_kind = [
-            ROAD_LEG if cl.link.mode in ROAD_MODES else TERMINAL_LEG for cl in self.cn.links
-        ]
-        self.dwell_link = [
-            cl.link.mode in EXPORT_DWELL_MODES and cl.link.regime is Regime.INTERNATIONAL
-            for cl in self.cn.links
-        ]
+        # per-link and per-node tables depend only on the cargo, the link filters and the week:
+        # queries that share them (the common case in a service) reuse them
+        self._profile = (
+            cargo,
+            cons.allowed_modes,
+            cons.excluded_operators,
+            cons.excluded_nodes,
+            self.apply_class_rules,
+            self.epoch,
+        )
+        tables = self.cn.memo_get(("tables", self._profile))
+        if tables is None:
+            freight = [self._freight_fen(cl) for cl in self.cn.links]
+            self.freight_fen = freight
+            usable = [self._usable(cl) for cl in self.cn.links]
+            node_ok = [self._node_ok(n) for n in self.cn.nodes]
+            closed = [self._closed_from_min(cl) for cl in self.cn.links]
+            boardable = [usable[cl.index] and node_ok[cl.destination] for cl in self.cn.links]
+            tables = (freight, usable, node_ok, closed, boardable)
+            self.cn.memo_put(("tables", self._profile), tables)
+        self.freight_fen, self.usable, self.node_ok, self._closed_from, self.boardable = tables
+        self.leg_kind, self.dwell_link = self.cn.leg_kind, self.cn.dwell_link
         # departs the moment the cargo is ready (after cut-off): no timetable, opening hours,
         # closure or capacity to look up
         self.simple_departure = [
@@ -387,7 +396,12 @@ class Search:
         """Per node: lower bounds on remaining minutes, fen and grams to any destination."""
         from router.solver.bounds import reverse_lower_bounds
 
-        return reverse_lower_bounds(self)
+        key = ("bounds", self._profile, tuple(sorted({i for i, _ in self.destinations})))
+        bounds = self.cn.memo_get(key)
+        if bounds is None:
+            bounds = reverse_lower_bounds(self)
+            self.cn.memo_put(key, bounds)
+        return bounds
 
     # ----------------------------------------------------------------------- departures
     def next_departure(self, cl: CLink, ready: int) -> int | None:
