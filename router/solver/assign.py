@@ -284,7 +284,7 @@ class AssignmentResult:
             sum(
                 a.candidate.generalised_cost_cny
                 for a in self.assignments
-                if a.candidate and a.status == "assigned"
+                if a.candidate and a.status in ("assigned", "fixed")
             )
             + sum(a.penalty_cny for a in self.assignments if a.status == "unassigned")
             + sum(d.fixed_cost_cny for d in self.departures if d.runs),
@@ -481,7 +481,11 @@ def _build(
         cost_terms.append(round(p.cands[sid][sig].cand.generalised_cost_cny * 100.0) * v)
     for sid, v in u.items():
         cost_terms.append(round(penalties[sid] * 100.0) * v)
-    solver.Minimize(solver.Sum(cost_terms))
+    # kept bookings: their (re-priced) cost is a constant of the objective
+    offset = sum(
+        round(c.cand.generalised_cost_cny * 100.0) for c in p.fixed.values() if c is not None
+    )
+    solver.Minimize(solver.Sum(cost_terms) + offset)
     return _Model(solver, x, u, z, cap_rows, keys, penalties)
 
 

@@ -1142,13 +1142,26 @@ def consolidate(
         1 for i, ds in elig.items() for d in ds for w in trains[d].wagons if w.takes(containers[i])
     )
     method = opts.method
-    if method == "auto":
-        method = "exact" if pairs <= opts.exact_max_pairs else "decomposed"
+    if method == "auto":  # the exact model needs roughly a second per thousand pairs
+        small = pairs <= min(opts.exact_max_pairs, 1000 * opts.time_limit_s)
+        method = "exact" if small else "decomposed"
     ffd = _ffd_loads(containers, trains, elig) if opts.warm_start else {}
     if method == "exact":
         info, loads = _solve_exact(containers, trains, elig, weights, opts, ffd)
     else:
         info, loads = _solve_decomposed(containers, trains, elig, weights, opts, ffd, started)
+    if ffd and not opts.require_all and info.status is not SolveStatus.INFEASIBLE:
+        # never worse than the warm start: keep the heuristic plan if the solver did not beat it
+        ffd_obj = weights.objective(_plans(ffd, containers, trains)) / weights.scale()
+        if not info.has_solution or (info.objective is not None and info.objective < ffd_obj):
+            loads = {d: dict(load) for d, load in ffd.items()}
+            info = dataclasses.replace(
+                info,
+                status=SolveStatus.FEASIBLE,
+                objective=ffd_obj,
+                gap=relative_gap(ffd_obj, info.best_bound),
+                details={**info.details, "plan_source": "first-fit-decreasing warm start"},
+            )
     info = dataclasses.replace(
         info,
         wall_time_s=time.perf_counter() - started,

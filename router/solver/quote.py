@@ -353,8 +353,9 @@ def _relaxations(request: QuoteRequest) -> list[_Relaxation]:
     return out
 
 
-def _reason(kind: str, search: Search, routes: list[Route]) -> str:
-    req = search.request
+def _reason(kind: str, search: Search, routes: list[Route], request: QuoteRequest) -> str:
+    """Why ``request`` has no route, given the ``routes`` of its ``kind`` relaxation."""
+    req = request  # the user's request, not the relaxed one (whose limits were lifted)
     if kind == "deadline":
         fastest = min(routes, key=lambda r: r.arrival_min)
         when = (search.epoch + timedelta(minutes=fastest.arrival_min)).date().isoformat()
@@ -388,7 +389,7 @@ def no_route_reasons(
         search = build_search(network, relaxed, capacity, **options)
         routes = search.run()
         if routes:
-            reasons.append(_reason(kind, search, routes))
+            reasons.append(_reason(kind, search, routes, request))
     if capacity is not None and not reasons and build_search(network, request, None).run():
         reasons.append(
             "every feasible departure is fully booked for this cargo in the search horizon"
