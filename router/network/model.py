@@ -250,6 +250,13 @@ class Link:
     distance_given: bool = True
     source: str = ""
 
+    @property
+    def is_plain_road_crossing(self) -> bool:
+        """An international truck haul without a TIR carnet: it crosses its border under a plain
+        road clearance, so only cargo export-cleared in the jurisdiction it leaves may board it
+        (DESIGN.md §2.2: plain road crossings need clearance at each border)."""
+        return self.mode is Mode.TRUCK and self.regime is Regime.INTERNATIONAL
+
 
 @dataclass(frozen=True, slots=True)
 class NodeFee:

@@ -13,7 +13,8 @@ What is checked (an empty list means the route is legal and the document consist
   in their own jurisdiction; ``supervised`` links carry only ``cleared_export``/``in_transit``/
   ``in_bond`` cargo (``in_transit`` becomes ``in_bond``) and stay inside one jurisdiction;
   ``international`` links cross jurisdictions, start at an ``exit`` node, end at an ``entry`` node,
-  need a supervised state on boarding (export clearance in the jurisdiction being left) and deliver
+  need a supervised state on boarding (export clearance in the jurisdiction being left; a plain
+  international truck link, without TIR, only ``cleared_export`` cargo) and deliver
   ``in_transit``; cargo that is not ``free`` is only ever at supervised nodes; export clearance
   (``combined_port`` op included) and import clearance only where offered; each customs event's
   ``state_before`` is the state the cargo is in; every ``via`` border crossing of a leg appears as a
@@ -662,6 +663,11 @@ class _Replay:
         if link.regime is Regime.INTERNATIONAL:
             if not crosses:
                 self.bad(f"{where}: international link inside {origin.jurisdiction}")
+            if link.mode is Mode.TRUCK and state is not CustomsState.CLEARED_EXPORT:
+                self.bad(
+                    f"{where}: plain road crossing boarded by {state.value} cargo; without a TIR "
+                    f"carnet it must be export-cleared in {origin.jurisdiction} first"
+                )
             if not origin.offers(CustomsOp.EXIT):
                 self.bad(f"{where}: international link starts at {origin.id}, which offers no exit")
             if not dest.offers(CustomsOp.ENTRY):

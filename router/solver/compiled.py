@@ -87,6 +87,7 @@ class CompiledNetwork:
     handling_min: tuple[int, ...]  # per node: handling time per transfer
     leg_kind: tuple[int, ...]  # per link: ROAD_LEG (truck/TIR) or TERMINAL_LEG
     dwell_link: tuple[bool, ...]  # per link: boarding it from a yard needs the export dwell
+    plain_road: tuple[bool, ...]  # per link: international truck haul without a TIR carnet
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def memo_get(self, key: Any) -> Any:
@@ -169,6 +170,7 @@ def compile_network(network: Network) -> CompiledNetwork:
             cl.link.mode in EXPORT_DWELL_MODES and cl.link.regime is Regime.INTERNATIONAL
             for cl in links
         ),
+        plain_road=tuple(cl.link.is_plain_road_crossing for cl in links),
     )
     if len(_CACHE) >= _CACHE_SIZE:
         _CACHE.pop(next(iter(_CACHE)))

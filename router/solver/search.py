@@ -27,6 +27,7 @@ from router.network.model import (
     CargoClass,
     CustomsOp,
     CustomsState,
+    Link,
     Mode,
     Node,
     Regime,
@@ -64,20 +65,30 @@ DEFAULT_LABEL_BUDGET = 200_000
 ROAD_MODES = frozenset({Mode.TRUCK, Mode.TIR})
 
 
-def _after(state: CustomsState, regime: Regime) -> CustomsState | None:
-    """The customs state after a link of ``regime``, or None if the cargo may not board it."""
+def _after(state: CustomsState, regime: Regime, plain_road: bool) -> CustomsState | None:
+    """The customs state after a link of ``regime``, or None if the cargo may not board it.
+
+    ``plain_road``: see :attr:`Link.is_plain_road_crossing` (only export-cleared cargo boards).
+    """
     if regime is Regime.DOMESTIC:
         return CustomsState.FREE if state is CustomsState.FREE else None
     if state not in SUPERVISED_STATES:
         return None
     if regime is Regime.INTERNATIONAL:
+        if plain_road and state is not CustomsState.CLEARED_EXPORT:
+            return None
         return CustomsState.IN_TRANSIT
     return CustomsState.IN_BOND if state is CustomsState.IN_TRANSIT else state
 
 
-_AFTER: dict[CustomsState, dict[Regime, CustomsState | None]] = {
-    s: {r: _after(s, r) for r in Regime} for s in CustomsState
+_AFTER: dict[tuple[CustomsState, Regime, bool], CustomsState | None] = {
+    (s, r, p): _after(s, r, p) for s in CustomsState for r in Regime for p in (False, True)
 }
+
+
+def boarding_state(state: CustomsState, link: Link) -> CustomsState | None:
+    """The customs state of cargo in ``state`` after riding ``link``; None if it may not board."""
+    return _AFTER[state, link.regime, link.is_plain_road_crossing]
 
 
 def is_transfer(previous: int, current: int) -> int:
@@ -646,7 +657,7 @@ class Search:
         i = cl.index
         if not self.boardable[i]:
             return None
-        after = _AFTER[label.state][cl.link.regime]
+        after = _AFTER[label.state, cl.link.regime, self.cn.plain_road[i]]
         if after is None or (
             after is not CustomsState.FREE and not self.cn.supervised[cl.destination]
         ):

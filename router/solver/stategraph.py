@@ -21,7 +21,7 @@ from scipy.sparse import csr_matrix
 from router.network.model import CustomsOp, CustomsState, Regime
 from router.solver.bounds import min_csr
 from router.solver.compiled import CompiledNetwork
-from router.solver.search import Label, Search
+from router.solver.search import Label, Search, boarding_state
 
 STATES = (
     CustomsState.FREE,
@@ -67,11 +67,9 @@ def network_state_graph(cn: CompiledNetwork) -> csr_matrix:
         if not dest_supervised:
             continue
         for s in STATES[1:]:
-            if regime is Regime.INTERNATIONAL:
-                after = CustomsState.IN_TRANSIT
-            else:
-                after = CustomsState.IN_BOND if s is CustomsState.IN_TRANSIT else s
-            arc(state_vertex(cl.origin, s), state_vertex(cl.destination, after), w)
+            after = boarding_state(s, cl.link)
+            if after is not None:
+                arc(state_vertex(cl.origin, s), state_vertex(cl.destination, after), w)
     return min_csr(rows, cols, weights, len(cn.nodes) * len(STATES))
 
 
