@@ -107,7 +107,9 @@ def realistic(sizes: list[int], time_limit_s: float, workers: int) -> list[dict[
     return out
 
 
-def bin_packing(cases: list[tuple[str, int, int]], time_limit_s: float, workers: int) -> list[dict[str, Any]]:
+def bin_packing(
+    cases: list[tuple[str, int, int]], time_limit_s: float, workers: int
+) -> list[dict[str, Any]]:
     out = []
     for kind, bins, seed in cases:
         inst = perfect_packing(bins, kind=kind, seed=seed)
@@ -137,7 +139,8 @@ def bin_packing(cases: list[tuple[str, int, int]], time_limit_s: float, workers:
             "ffd_all_loaded": ffd.stats.containers_loaded == len(containers),
             "ffd_gap_to_optimum": round((ffd.stats.wagons_used - inst.optimum) / inst.optimum, 4),
             "ffd_time_s": round(t_ffd, 4),
-            "violations": len(validate_plan(cp.plans, containers)) + len(validate_plan(ffd.plans, containers)),
+            "violations": len(validate_plan(cp.plans, containers))
+            + len(validate_plan(ffd.plans, containers)),
         }
         out.append(row)
         print(
@@ -171,7 +174,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--time-limit", type=float, default=60.0, help="(a) CP-SAT limit, s")
     parser.add_argument("--bp-time-limit", type=float, default=10.0, help="(b) CP-SAT limit, s")
     parser.add_argument("--workers", type=int, default=1, help="CP-SAT workers (1: reproducible)")
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "consolidation.json")
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "benchmarks" / "results" / "consolidation.json"
+    )
     args = parser.parse_args(argv)
     sizes = [120, 300] if args.quick else [500, 2000]
     limit = min(args.time_limit, 10.0) if args.quick else args.time_limit
@@ -202,9 +207,15 @@ def main(argv: list[str] | None = None) -> None:
         "bin_packing": part_b,
         "bin_packing_summary": {
             "instances": len(part_b),
-            "cp_sat_optimal_found": sum(1 for r in part_b if r["cp_sat_gap_to_optimum"] == 0 and r["cp_sat_all_loaded"]),
-            "cp_sat_mean_gap_to_optimum": round(sum(r["cp_sat_gap_to_optimum"] for r in part_b) / max(1, len(part_b)), 4),
-            "ffd_mean_gap_to_optimum": round(sum(r["ffd_gap_to_optimum"] for r in part_b) / max(1, len(part_b)), 4),
+            "cp_sat_optimal_found": sum(
+                1 for r in part_b if r["cp_sat_gap_to_optimum"] == 0 and r["cp_sat_all_loaded"]
+            ),
+            "cp_sat_mean_gap_to_optimum": round(
+                sum(r["cp_sat_gap_to_optimum"] for r in part_b) / max(1, len(part_b)), 4
+            ),
+            "ffd_mean_gap_to_optimum": round(
+                sum(r["ffd_gap_to_optimum"] for r in part_b) / max(1, len(part_b)), 4
+            ),
         },
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -89,7 +89,9 @@ def request(cargo: Cargo, *, deadline: datetime | None = None) -> QuoteRequest:
         cargo=cargo,
         ready=READY,
         deadline=deadline,
-        preferences=Preferences(value_of_time_cny_per_h=VOT_PER_TEU_H * cargo.teu, carbon_price_cny_per_t=0.0),
+        preferences=Preferences(
+            value_of_time_cny_per_h=VOT_PER_TEU_H * cargo.teu, carbon_price_cny_per_t=0.0
+        ),
     )
 
 
@@ -105,7 +107,9 @@ def shipment(
         cargo=cargo,
         ready=READY,
         deadline=deadline,
-        preferences=Preferences(value_of_time_cny_per_h=VOT_PER_TEU_H * cargo.teu, carbon_price_cny_per_t=0.0),
+        preferences=Preferences(
+            value_of_time_cny_per_h=VOT_PER_TEU_H * cargo.teu, carbon_price_cny_per_t=0.0
+        ),
         booked=booked,
         unassigned_penalty_cny=penalty,
     )
@@ -124,7 +128,16 @@ def box(
 ) -> BookedContainer:  # fmt: skip
     iso = {20: "22G1", 40: "42G1", 45: "L5G1"}[length]
     return BookedContainer(
-        cid, iso, length, gross_t * 1000.0, dest, ready, deadline, dg, status, priority  # type: ignore[arg-type]
+        cid,
+        iso,
+        length,
+        gross_t * 1000.0,
+        dest,
+        ready,
+        deadline,
+        dg,
+        status,
+        priority,  # type: ignore[arg-type]
     )
 
 

@@ -90,7 +90,9 @@ def test_two_small_shipments_together_make_the_minimum(net):
     rule = MinLoad("RAIL", MON_RAIL, min_teu=10)
     alone = assign_shipments(net, [shipment("S1", 6)], min_loads=[rule], options=FAST)
     assert _first(alone.assignment("S1")) == ("BARGE", TUE_BARGE)
-    both = assign_shipments(net, [shipment("S1", 6), shipment("S2", 6)], min_loads=[rule], options=FAST)
+    both = assign_shipments(
+        net, [shipment("S1", 6), shipment("S2", 6)], min_loads=[rule], options=FAST
+    )
     assert {_first(a) for a in both.assignments} == {("RAIL", MON_RAIL)}
     assert both.departure("RAIL", MON_RAIL).load == 12
 
@@ -124,7 +126,9 @@ def test_kept_bookings_over_capacity_are_infeasible_with_a_reason(net):
 def test_kept_booking_below_a_minimum_load_is_infeasible(net):
     booked = (("RAIL", MON_RAIL),)
     rule = MinLoad("RAIL", MON_RAIL, min_teu=30)
-    result = assign_shipments(net, [shipment("A", 5, booked=booked)], min_loads=[rule], options=FAST)
+    result = assign_shipments(
+        net, [shipment("A", 5, booked=booked)], min_loads=[rule], options=FAST
+    )
     assert result.info.status.value == "infeasible"
     assert any("cannot reach its minimum load of 30 TEU" in r for r in result.info.reasons)
 
@@ -169,7 +173,9 @@ def test_bad_input_is_rejected(net):
 def test_invariants_on_random_batches(net, seed):
     rng = random.Random(seed)
     ships = [shipment(f"S{i}", rng.randint(2, 30)) for i in range(rng.randint(3, 7))]
-    rules = [MinLoad("RAIL", None, min_teu=rng.choice((0, 10, 25)), fixed_cost_cny=rng.choice((0, 2000)))]
+    rules = [
+        MinLoad("RAIL", None, min_teu=rng.choice((0, 10, 25)), fixed_cost_cny=rng.choice((0, 2000)))
+    ]
     result = assign_shipments(net, ships, min_loads=rules, options=FAST)
     assert result.info.has_solution
     by_id = {s.id: s for s in ships}

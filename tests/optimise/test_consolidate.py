@@ -141,12 +141,19 @@ def test_train_weight_and_length_limits_bind():
 
 
 def test_destination_blocks_follow_the_route_order():
-    boxes = [box("Q1", 40, dest="Q"), box("P1", 40, dest="P"), box("Q2", 40, dest="Q"), box("P2", 40, dest="P")]
+    boxes = [
+        box("Q1", 40, dest="Q"),
+        box("P1", 40, dest="P"),
+        box("Q2", 40, dest="Q"),
+        box("P2", 40, dest="P"),
+    ]
     result = plan(boxes, [train(dests=("P", "Q"), wagons=4)])
     order = [w.block for w in result.plans[0].wagons]
     assert order == ["P", "P", "Q", "Q"]
     # two 20' for different destinations never share a wagon
-    pair = plan([box("P", 20, dest="P"), box("Q", 20, dest="Q")], [train(dests=("P", "Q"), wagons=1)])
+    pair = plan(
+        [box("P", 20, dest="P"), box("Q", 20, dest="Q")], [train(dests=("P", "Q"), wagons=1)]
+    )
     assert pair.stats.containers_loaded == 1
 
 

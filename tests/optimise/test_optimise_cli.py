@@ -39,7 +39,14 @@ def test_consolidate_the_samples(tmp_path):
     assert doc["loaded"] > 0 and doc["plans"]
     assert all(u["reasons"] for u in doc["unassigned"])
     assert json.loads(out.read_text()) == doc
-    table = run("consolidate", SAMPLES / "bookings.csv", "--trains", SAMPLES / "trains.csv", "--time-limit", 2)
+    table = run(
+        "consolidate",
+        SAMPLES / "bookings.csv",
+        "--trains",
+        SAMPLES / "trains.csv",
+        "--time-limit",
+        2,
+    )
     assert table.exit_code == 0 and "consolidation (" in table.output
 
 
@@ -70,7 +77,9 @@ def test_assign_on_a_dataset(dataset, tmp_path):
     )
     rules = tmp_path / "min_loads.csv"
     rules.write_text("link_id,departure,min_teu,min_t,fixed_cost_cny\nRAIL,,10,,0\n")
-    result = run("assign", shipments, "--data", dataset, "--min-loads", rules, "--time-limit", 3, "--json")
+    result = run(
+        "assign", shipments, "--data", dataset, "--min-loads", rules, "--time-limit", 3, "--json"
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     assert doc["status"] == "optimal" and doc["assigned"] == 3
@@ -90,5 +99,7 @@ def test_split_on_a_dataset(dataset):
     doc = json.loads(result.output)
     assert doc["status"] == "ok" and doc["placed"] == 120
     assert sorted(p["containers"] for p in doc["parts"]) == [40, 80]
-    bad = run("split", "A", "B", "--ready", "2025-03-03T08:00", "--containers", "lots", "--data", dataset)
+    bad = run(
+        "split", "A", "B", "--ready", "2025-03-03T08:00", "--containers", "lots", "--data", dataset
+    )
     assert bad.exit_code != 0

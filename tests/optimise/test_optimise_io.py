@@ -76,10 +76,14 @@ def test_trains_rows_of_one_departure_must_agree():
         "max_length_m": "800", "wagon_type": "NX70A", "wagons": "10", "slot_pattern": "1x40/2x20",
         "payload_t": "70", "tare_t": "23.8", "wagon_length_m": "13.966",
     }  # fmt: skip
-    ok = trains_from_records([base, {**base, "wagon_type": "S60", "wagons": "2", "slot_pattern": "1x45"}])
+    ok = trains_from_records(
+        [base, {**base, "wagon_type": "S60", "wagons": "2", "slot_pattern": "1x45"}]
+    )
     assert len(ok) == 1 and len(ok[0].wagons) == 12 and ok[0].destinations == ("P", "Q")
     with pytest.raises(InvalidRequestError) as err:
-        trains_from_records([base, {**base, "max_length_m": "900"}, {**base, "slot_pattern": "9x9"}])
+        trains_from_records(
+            [base, {**base, "max_length_m": "900"}, {**base, "slot_pattern": "9x9"}]
+        )
     assert "row 3, field 'max_length_m': differs" in str(err.value)
     assert "row 4, field 'slot_pattern'" in str(err.value)
 

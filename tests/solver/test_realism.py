@@ -106,7 +106,9 @@ def test_combined_port_shunde_export_is_at_least_a_day_faster(network):
         assert any(e["operation"] == "combined_port" for e in combined["customs_events"])
         trucked = _export_via_shekou(network, "CN-FS-SDXG", ready, False)
         assert not any(e["operation"] == "combined_port" for e in trucked["customs_events"])
-        gain = (datetime.fromisoformat(trucked["arrival"]) - datetime.fromisoformat(combined["arrival"]))
+        gain = datetime.fromisoformat(trucked["arrival"]) - datetime.fromisoformat(
+            combined["arrival"]
+        )
         gains_h.append(gain.total_seconds() / 3600)
     assert min(gains_h) >= 0, gains_h
     assert sum(gains_h) / len(gains_h) >= 24, gains_h
@@ -115,11 +117,17 @@ def test_combined_port_shunde_export_is_at_least_a_day_faster(network):
 def test_aeo_advanced_clears_faster_than_non_aeo(network):
     def clearance_hours(level):
         request = QuoteRequest(
-            PlaceRef("CN-SZ-CITY"), PlaceRef("NLRTM"), FEU, READY, trader=TraderProfile(aeo_level=level)
+            PlaceRef("CN-SZ-CITY"),
+            PlaceRef("NLRTM"),
+            FEU,
+            READY,
+            trader=TraderProfile(aeo_level=level),
         )
         doc = make_quote(network, request)
         best = min(doc["alternatives"], key=lambda a: a["arrival"])
-        return sum(e["clearance_h"] for e in best["customs_events"] if e["operation"] != "transit_border")
+        return sum(
+            e["clearance_h"] for e in best["customs_events"] if e["operation"] != "transit_border"
+        )
 
     assert clearance_hours(AeoLevel.ADVANCED) < clearance_hours(AeoLevel.NONE)
 
