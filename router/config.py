@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     quote_ttl_h: float = 72.0
     max_alternatives: int = 10
     max_body_bytes: int = 262_144
+    max_optimise_body_bytes: int = 4_194_304  # POST /v1/assignments, /v1/consolidation/plans
+    max_solve_s: float = 60.0  # longest solver time limit an optimisation request may ask for
     cors_origins: list[str] = []  # CORS is off unless origins are listed
     auto_migrate: bool = True  # run the database migrations (upgrade head) at start-up
     log_level: str = "INFO"

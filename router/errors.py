@@ -67,3 +67,20 @@ class InvalidRequestError(RouterError):
         self.field = field
         self.message = message
         super().__init__(f"{field}: {message}")
+
+
+class InvalidRecordsError(InvalidRequestError):
+    """Problems in the rows of an input table (a CSV file or a JSON array), all found at once.
+
+    ``problems`` holds (field path, message) pairs; for a JSON array the path is
+    ``<array>.<index>.<field>`` (e.g. ``shipments.3.containers``), for a CSV file
+    ``<file>: row <n>.<field>``.
+    """
+
+    def __init__(self, source: str, problems: Sequence[tuple[str, str]], shown: int = 50) -> None:
+        self.problems = tuple(problems)
+        more = len(self.problems) - shown
+        text = "; ".join(f"{f}: {m}" for f, m in self.problems[:shown])
+        if more > 0:
+            text += f"; ... and {more} more"
+        super().__init__(source, f"{len(self.problems)} problem(s): {text}")

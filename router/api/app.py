@@ -24,11 +24,12 @@ log = logging.getLogger(__name__)
 
 DESCRIPTION = """
 Multimodal freight routing for the Greater Bay Area under customs-supervision rules: quotes with
-ranked alternatives, bookings that consume departure capacity, the network as GeoJSON.
+ranked alternatives, bookings that consume departure capacity, batch assignment of many shipments
+to scarce departures and train load plans (OR-Tools), the network as GeoJSON.
 
 **Authentication.** Send your API key as `X-API-Key: <key>` or `Authorization: Bearer <key>`.
-Roles: `shipper` (quotes, own bookings), `operator` (departures and capacity), `planner`,
-`admin` (keys, network reload, everything). Health and version need no key.
+Roles: `shipper` (quotes, own bookings), `operator` (departures and capacity, assignments, train
+load plans), `planner` (assignments), `admin` (keys, network reload, everything). Health and version need no key.
 
 **Errors** share one body: `{"code", "message", "details", "suggestions"}`; 422 lists each
 invalid field with its path.
@@ -64,13 +65,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"name": "quotes", "description": "Route quotes"},
             {"name": "bookings", "description": "Bookings that take departure space"},
             {"name": "capacity", "description": "Departures and remaining space"},
+            {"name": "optimisation", "description": "Batch assignment and train load plans"},
             {"name": "keys", "description": "API keys (admin)"},
         ],
     )
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router, prefix="/v1")
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    batch = settings.max_optimise_body_bytes
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        larger=[("/v1/assignments", batch), ("/v1/consolidation", batch)],
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -21,7 +21,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from router.errors import DatasetError, InvalidRequestError, NotFoundError, RouterError
+from router.errors import (
+    DatasetError,
+    InvalidRecordsError,
+    InvalidRequestError,
+    NotFoundError,
+    RouterError,
+)
 from router.store.errors import ConflictError, ExpiredError
 
 log = logging.getLogger(__name__)
@@ -116,6 +122,14 @@ def error_body(exc: Exception) -> dict[str, Any]:
             "details": [{"kind": exc.kind, "key": exc.key}],
             "suggestions": list(exc.suggestions),
         }
+    if isinstance(exc, InvalidRecordsError):
+        details = []
+        for path, message in exc.problems:
+            field, loc = _field_loc(path)
+            details.append(
+                {"field": field, "loc": loc, "message": message, "type": "invalid_request"}
+            )
+        return {"code": "validation_error", "message": str(exc), "details": details}
     if isinstance(exc, InvalidRequestError):
         field, loc = _field_loc(exc.field)
         return {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -11,24 +12,35 @@ from router.api.errors import PayloadTooLarge, error_body
 
 class BodySizeLimit:
     """Refuse request bodies over ``max_bytes`` with 413 (by Content-Length, or while streaming:
-    the body is cut short and whatever the application answers is replaced by the 413)."""
+    the body is cut short and whatever the application answers is replaced by the 413).
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    ``larger``: (path prefix, limit) pairs for paths that take bigger bodies (batch inputs).
+    """
+
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, larger: Sequence[tuple[str, int]] = ()
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = tuple(larger)
+
+    def limit(self, path: str) -> int:
+        """The body limit of ``path`` in bytes."""
+        return next((n for prefix, n in self.larger if path.startswith(prefix)), self.max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.limit(scope.get("path", ""))
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
                 try:
                     declared = int(value)
                 except ValueError:
                     declared = 0
-                if declared > self.max_bytes:
-                    await self._reject(send)
+                if declared > max_bytes:
+                    await self._reject(send, max_bytes)
                     return
         seen = 0
         too_big = False
@@ -40,7 +52,7 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
+                if seen > max_bytes:
                     too_big = True
                     return {"type": "http.request", "body": b"", "more_body": False}
             return message
@@ -52,14 +64,14 @@ class BodySizeLimit:
             if too_big:
                 if not replaced:
                     replaced = True
-                    await self._reject(send)
+                    await self._reject(send, max_bytes)
                 return
             await send(message)
 
         await self.app(scope, limited_receive, guarded_send)
 
-    async def _reject(self, send: Send) -> None:
-        exc = PayloadTooLarge(f"request body exceeds {self.max_bytes} bytes")
+    async def _reject(self, send: Send, max_bytes: int) -> None:
+        exc = PayloadTooLarge(f"request body exceeds {max_bytes} bytes")
         payload = json.dumps(error_body(exc)).encode()
         await send(
             {

@@ -165,6 +165,12 @@ class QuoteRequestIn(Strict):
     customs_scope: CustomsScope = CustomsScope.BOTH
     constraints: ConstraintsIn = Field(default_factory=lambda: ConstraintsIn.model_validate({}))
     preferences: PreferencesIn = Field(default_factory=lambda: PreferencesIn.model_validate({}))
+    split: bool = Field(
+        False,
+        description="Also split the containers over departures and modes at least generalised "
+        "cost (`split` in the quote). Without it the split is added only when no single "
+        "departure has room for all of the containers.",
+    )
 
     @field_validator("ready", "deadline")
     @classmethod

@@ -56,15 +56,25 @@ def check_distinct_places(network: Network, request: QuoteRequest) -> None:
 
 
 def create_quote(
-    state: ServiceState, network: Network, principal: Principal, request: QuoteRequest
+    state: ServiceState,
+    network: Network,
+    principal: Principal,
+    request: QuoteRequest,
+    *,
+    split: bool = False,
 ) -> dict[str, Any]:
-    """Quote ``request`` against the space left on every departure, store it, return it."""
+    """Quote ``request`` against the space left on every departure, store it, return it.
+
+    ``split``: also split the containers over departures (see :func:`make_quote`).
+    """
     check_distinct_places(network, request)
     since = request.ready.astimezone(UTC) - timedelta(days=1)
     with state.db.read() as session:
         booked = repo.booked_departures(session, since)
     capacity = CapacityView(network, booked)
-    document = make_quote(network, request, capacity=capacity, quote_id=uuid.uuid4().hex)
+    document = make_quote(
+        network, request, capacity=capacity, quote_id=uuid.uuid4().hex, split=split
+    )
     for alt in document["alternatives"]:
         for leg in alt["legs"]:
             link_id = leg.get("link_id")

@@ -33,7 +33,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from router.errors import InvalidRequestError, RouterError
+from router.errors import InvalidRecordsError, InvalidRequestError, RouterError
 from router.network.model import AeoLevel, CargoClass
 from router.solver.assign import MinLoad, Shipment
 from router.solver.candidates import DepartureKey, parse_departure_key
@@ -52,23 +52,27 @@ Record = Mapping[str, Any]
 
 @dataclass
 class Problems:
-    """Problems found in one table; :meth:`raise_if_any` raises them all at once."""
+    """Problems found in one table; :meth:`raise_if_any` raises them all at once.
+
+    ``first_row``: the number of the first record (2 in a CSV file, whose row 1 is the header;
+    0 in a JSON array, whose problems are then named by path: ``source.index.field``).
+    """
 
     source: str
     first_row: int = 2
-    items: list[str] = field(default_factory=list)
+    items: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, row: int | None, name: str, message: str) -> None:
+        if self.first_row == 0:  # a JSON array: a field path
+            path = ".".join(str(p) for p in (self.source, row, name) if p not in (None, ""))
+            self.items.append((path, message))
+            return
         where = f"row {row + self.first_row}" if row is not None else "table"
-        self.items.append(f"{where}, field '{name}': {message}" if name else f"{where}: {message}")
+        self.items.append((f"{where}, field '{name}'" if name else where, message))
 
     def raise_if_any(self) -> None:
         if self.items:
-            shown = self.items[:50]
-            more = f"; ... and {len(self.items) - 50} more" if len(self.items) > 50 else ""
-            raise InvalidRequestError(
-                self.source, f"{len(self.items)} problem(s): " + "; ".join(shown) + more
-            )
+            raise InvalidRecordsError(self.source, self.items)
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

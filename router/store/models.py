@@ -186,3 +186,29 @@ class BookingLeg(Base):
         Index("ix_booking_legs_booking", "booking_id"),
         Index("ix_booking_legs_departure", "departure_id"),
     )
+
+
+class OptimisationRun(Base):
+    """A stored optimisation run (batch assignment or train load plan): request and result.
+
+    ``kind`` is ``assignment`` or ``consolidation``; ``status`` the solver status (optimal,
+    feasible, infeasible, no_solution...). Runs belong to the tenant of the key that made them.
+    """
+
+    __tablename__ = "optimisation_runs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    tenant: Mapped[str] = mapped_column(String(100))
+    api_key_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_keys.id", ondelete="SET NULL"), nullable=True
+    )
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    request: Mapped[dict[str, Any]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    __table_args__ = (
+        Index("ix_optimisation_runs_tenant_kind_created", "tenant", "kind", "created_at"),
+        CheckConstraint("kind IN ('assignment', 'consolidation')", name="kind"),
+    )

@@ -32,7 +32,16 @@ from router.store.errors import (
     ExpiredError,
     NotBookableError,
 )
-from router.store.models import EPSILON, ApiKey, Booking, BookingLeg, Departure, Quote, utcnow
+from router.store.models import (
+    EPSILON,
+    ApiKey,
+    Booking,
+    BookingLeg,
+    Departure,
+    OptimisationRun,
+    Quote,
+    utcnow,
+)
 
 ROLES = ("shipper", "operator", "planner", "admin")
 KEY_PREFIX = "gbr_"
@@ -416,3 +425,61 @@ def leg_spaces(
     for leg, dep in rows:
         out.setdefault(leg.booking_id, []).append((leg, dep))
     return out
+
+
+# ------------------------------------------------------------------------ optimisation runs
+def save_run(
+    session: Session,
+    *,
+    kind: str,
+    tenant: str,
+    api_key_id: int | None,
+    status: str,
+    request: dict[str, Any],
+    result: dict[str, Any],
+) -> OptimisationRun:
+    row = OptimisationRun(
+        id=uuid.uuid4().hex,
+        kind=kind,
+        tenant=tenant,
+        api_key_id=api_key_id,
+        status=status,
+        created_at=utcnow(),
+        request=request,
+        result=result,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def get_run(session: Session, kind: str, run_id: str, tenant: str | None) -> OptimisationRun:
+    """The run, if ``tenant`` may see it (None: any tenant). Others' runs are 'not found'."""
+    query = select(OptimisationRun).where(
+        OptimisationRun.id == run_id, OptimisationRun.kind == kind
+    )
+    if tenant is not None:
+        query = query.where(OptimisationRun.tenant == tenant)
+    row = session.scalars(query).one_or_none()
+    if row is None:
+        raise NotFoundError(kind.replace("_", " "), run_id)
+    return row
+
+
+def list_runs(
+    session: Session, kind: str, tenant: str | None, *, limit: int = 20, offset: int = 0
+) -> tuple[list[OptimisationRun], int]:
+    where = [OptimisationRun.kind == kind]
+    if tenant is not None:
+        where.append(OptimisationRun.tenant == tenant)
+    total = int(
+        session.scalar(select(func.count()).select_from(OptimisationRun).where(*where)) or 0
+    )
+    rows = session.scalars(
+        select(OptimisationRun)
+        .where(*where)
+        .order_by(OptimisationRun.created_at.desc(), OptimisationRun.id)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return list(rows), total

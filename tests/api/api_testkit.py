@@ -15,7 +15,7 @@ from sqlalchemy import delete
 from router.api.state import ServiceState
 from router.config import Settings
 from router.store import repositories as repo
-from router.store.models import Booking, BookingLeg, Departure, Quote
+from router.store.models import Booking, BookingLeg, Departure, OptimisationRun, Quote
 
 POSTGRES_URL = os.environ.get("ROUTER_TEST_POSTGRES_URL")
 TINY = Path(__file__).resolve().parent.parent / "data" / "tiny"
@@ -85,9 +85,10 @@ class Service:
 
     def clear(self) -> None:
         with self.state.db.write() as session:
-            for model in (BookingLeg, Booking, Quote, Departure):
+            for model in (BookingLeg, Booking, Quote, Departure, OptimisationRun):
                 session.execute(delete(model))
 
 
 def make_settings(url: str, **overrides: Any) -> Settings:
-    return Settings(data_dir=TINY, database_url=url, **overrides)
+    """Settings of a test service on the tiny network (solver time limits kept short)."""
+    return Settings(data_dir=TINY, database_url=url, **{"max_solve_s": 5.0, **overrides})

@@ -22,6 +22,12 @@ PROTECTED = [
     ("get", "/v1/keys", None),
     ("post", "/v1/keys", {"name": "x", "role": "shipper"}),
     ("post", "/v1/keys/abc/revoke", None),
+    ("post", "/v1/assignments", {"shipments": []}),
+    ("get", "/v1/assignments", None),
+    ("get", "/v1/assignments/abc", None),
+    ("post", "/v1/consolidation/plans", {"containers": [], "trains": []}),
+    ("get", "/v1/consolidation/plans", None),
+    ("get", "/v1/consolidation/plans/abc", None),
 ]
 
 
@@ -70,6 +76,10 @@ def test_bearer_token_is_accepted(svc: Service) -> None:
         ("shipper", "get", "/v1/keys", None),
         ("operator", "post", "/v1/keys", {"name": "x", "role": "admin"}),
         ("shipper", "post", "/v1/network/reload", None),
+        ("shipper", "post", "/v1/assignments", {"shipments": []}),
+        ("shipper", "get", "/v1/assignments/abc", None),
+        ("planner", "post", "/v1/consolidation/plans", {"containers": [], "trains": []}),
+        ("shipper", "get", "/v1/consolidation/plans", None),
     ],
 )
 def test_wrong_role_is_403(svc: Service, who: str, method: str, path: str, body) -> None:

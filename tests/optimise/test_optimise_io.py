@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from router.errors import InvalidRequestError
+from router.errors import InvalidRecordsError, InvalidRequestError
 from router.solver.optimise_io import (
     capacities_from_records,
     containers_from_records,
@@ -98,14 +98,17 @@ def test_shipments_records_from_json():
     ]  # fmt: skip
     (s,) = shipments_from_records(rows, "shipments", first_row=0)
     assert s.cargo.teu == 5 and s.booked[0][0] == "RAIL" and s.trader.direct_eligible
-    with pytest.raises(InvalidRequestError) as err:
+    with pytest.raises(InvalidRecordsError) as err:
         shipments_from_records(
             [{**rows[0], "containers": "two boxes"}, {**rows[0], "id": "S2", "booked": "RAIL"}],
             "shipments",
             first_row=0,
         )
-    assert "row 0, field 'containers'" in str(err.value)
-    assert "row 1, field 'booked'" in str(err.value)
+    # JSON arrays name each problem by its path (array.index.field)
+    assert err.value.problems == (
+        ("shipments.0.containers", "'two boxes' must look like 2x42G1"),
+        ("shipments.1.booked", "'RAIL' must look like LINK_ID@2025-03-07T20:00"),
+    )
     with pytest.raises(InvalidRequestError):
         shipments_from_records([rows[0], rows[0]], "shipments")
 

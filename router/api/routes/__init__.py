@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from router.api.routes import bookings, departures, health, keys, network, nodes, quotes
+from router.api.routes import (
+    bookings,
+    departures,
+    health,
+    keys,
+    network,
+    nodes,
+    optimise,
+    quotes,
+)
 
 ROUTERS: list[APIRouter] = [
     health.router,
@@ -14,5 +23,6 @@ ROUTERS: list[APIRouter] = [
     quotes.router,
     bookings.router,
     departures.router,
+    optimise.router,
     keys.router,
 ]

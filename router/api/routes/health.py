@@ -76,7 +76,7 @@ def health(state: StateDep) -> JSONResponse:
             "api": "v1",
             "network": "gba",
             "database": "sqlite",
-            "schema_revision": "0001",
+            "schema_revision": "0002",
         }
     ),
 )

@@ -73,7 +73,7 @@ def create_quote(
     ],
 ) -> JSONResponse:
     request = to_quote_request(body, state.settings.max_alternatives)
-    document = services.create_quote(state, network, principal, request)
+    document = services.create_quote(state, network, principal, request, split=body.split)
     validated = QuoteOut.model_validate(document).model_dump(mode="json", by_alias=True)
     return JSONResponse(validated, status_code=quote_status(document))
 

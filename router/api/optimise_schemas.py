@@ -1,0 +1,271 @@
+"""Wire format of the optimisation endpoints: batch assignment and train load planning.
+
+Each record model mirrors one row of the CLI's CSV tables (``data/samples/``, formats in
+:mod:`router.solver.optimise_io`), with types; :func:`records` turns a list of them into the
+records the shared readers take, so the API and the CLI validate input the same way and report
+problems by path (``shipments.3.containers``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from router.api.schemas import (
+    ID_PATTERN,
+    TEXT_PATTERN,
+    ContainerIn,
+    IsoDateTime,
+    Open,
+    Strict,
+)
+from router.network.model import AeoLevel, CargoClass
+
+Text = Annotated[str, Field(min_length=1, max_length=100, pattern=TEXT_PATTERN)]
+Where = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=100,
+        description="A node id or UN/LOCODE, or `lon,lat` (reached by truck)",
+        examples=["CN-SZ-CITY"],
+    ),
+]
+IMDG = Annotated[str, Field(pattern=r"^[1-9](\.[1-9])?$", description="IMDG class, e.g. 3")]
+
+
+class DepartureRefIn(Strict):
+    link_id: Text = Field(examples=["RAIL-SZ-PINGHU-RAIL-DEDUI-BAX-DUI"])
+    departure: IsoDateTime = Field(description="Scheduled departure (naive: CST)")
+
+
+# ------------------------------------------------------------------------------ assignment
+class ShipmentIn(Strict):
+    """One shipment of the batch (a row of shipments.csv)."""
+
+    id: Text
+    origin: Where
+    destination: Where
+    containers: list[ContainerIn] = Field(min_length=1, max_length=6)
+    ready: IsoDateTime
+    deadline: IsoDateTime | None = None
+    cargo_class: CargoClass = CargoClass.GENERAL
+    imdg_class: IMDG | None = None
+    aeo_level: AeoLevel = AeoLevel.NONE
+    direct_eligible: bool = False
+    combined_port_allowed: bool = True
+    weight_kg: float | None = Field(None, gt=0, le=10_000_000, description="Gross cargo weight")
+    value_cny: float | None = Field(None, ge=0, le=1e13, description="Declared cargo value")
+    booked: list[DepartureRefIn] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Departures this shipment is already booked on outside this service",
+    )
+    penalty_cny: float | None = Field(
+        None, ge=0, le=1e12, description="Cost of leaving it unassigned (default: 10x its cheapest)"
+    )
+
+
+class MinLoadIn(Strict):
+    """A departure that only runs with at least this much booked (a row of min_loads.csv)."""
+
+    link_id: Text
+    departure: IsoDateTime | None = Field(None, description="Omit for every departure of the link")
+    min_teu: float = Field(0.0, ge=0, le=100_000)
+    min_t: float = Field(0.0, ge=0, le=10_000_000)
+    fixed_cost_cny: float = Field(0.0, ge=0, le=1e12, description="Cost of running it")
+
+
+class CapacityIn(Strict):
+    """Space of one departure for this run (a row of capacities.csv; TEU, kg for air)."""
+
+    link_id: Text
+    departure: IsoDateTime
+    capacity: float = Field(ge=0, le=1e9)
+
+
+class AssignmentIn(Strict):
+    """Many shipments competing for limited departures."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        allow_inf_nan=False,
+        json_schema_extra={
+            "examples": [
+                {
+                    "shipments": [
+                        {
+                            "id": "S01",
+                            "origin": "CN-SZ-CITY",
+                            "destination": "DEDUI",
+                            "containers": [{"type": "42G1", "count": 20}],
+                            "ready": "2027-03-01T08:00:00+08:00",
+                            "deadline": "2027-04-05T00:00:00+08:00",
+                            "aeo_level": "advanced",
+                        },
+                        {
+                            "id": "S02",
+                            "origin": "CN-DG-SHATIAN",
+                            "destination": "DEDUI",
+                            "containers": [{"type": "42G1", "count": 10}],
+                            "ready": "2027-03-02T08:00:00+08:00",
+                        },
+                    ],
+                    "min_loads": [{"link_id": "RAIL-SZ-PINGHU-RAIL-DEDUI-BAX-DUI", "min_teu": 60}],
+                    "time_limit_s": 10,
+                }
+            ]
+        },
+    )
+
+    shipments: list[ShipmentIn] = Field(min_length=1, max_length=200)
+    min_loads: list[MinLoadIn] = Field(default_factory=list, max_length=500)
+    capacities: list[CapacityIn] = Field(
+        default_factory=list,
+        max_length=5000,
+        description="Overrides the space of these departures for this run",
+    )
+    space: Literal["live", "schedule"] = Field(
+        "live",
+        description="`live`: each departure's capacity less what is booked through this service; "
+        "`schedule`: the full per-departure capacity of the dataset (a plan from scratch)",
+    )
+    keep_existing: bool = Field(True, description="Keep the shipments' `booked` departures")
+    backend: Literal["SCIP", "CBC", "CP_SAT"] = "SCIP"
+    time_limit_s: float = Field(10.0, gt=0, le=3600, description="Bounded by the service limit")
+    seed: int = Field(0, ge=0, lt=2**31)
+
+
+# --------------------------------------------------------------------------- consolidation
+class BookedContainerIn(Strict):
+    """A booked container to load (a row of bookings.csv)."""
+
+    container_id: Text
+    iso_type: str = Field("", max_length=4, pattern=r"^([0-9L][0-9A-Z]{3})?$", examples=["42G1"])
+    length_ft: Literal[20, 40, 45] | None = Field(None, description="Default: from iso_type")
+    gross_kg: float = Field(gt=0, le=60_000)
+    dg_class: IMDG | None = None
+    destination: Text = Field(description="Destination station served by a departure")
+    ready: date
+    deadline: date | None = None
+    customs_status: Literal["export_cleared", "declared", "not_declared", "held"] = Field(
+        "export_cleared", description="Only export-cleared containers may be loaded"
+    )
+    priority: int = Field(1, ge=1, le=100)
+
+
+class WagonGroupIn(Strict):
+    """A group of identical wagons of one departure (a row of trains.csv): the departure's
+    fields are repeated on each of its groups, which come in marshalling order."""
+
+    departure_id: Text
+    date: date
+    origin: str = Field("", max_length=100)
+    service: str = Field("", max_length=100)
+    destinations: list[Text] = Field(min_length=1, max_length=20)
+    max_gross_t: float = Field(gt=0, le=20_000)
+    max_length_m: float = Field(gt=0, le=5_000)
+    wagon_type: Text
+    wagons: int = Field(1, ge=1, le=200)
+    slot_pattern: str = Field(
+        min_length=1,
+        max_length=100,
+        description="Loading patterns separated by `/`, e.g. `1x40/2x20`",
+        examples=["1x45/1x40+1x20/3x20"],
+    )
+    payload_t: float = Field(gt=0, le=200)
+    tare_t: float = Field(0.0, ge=0, le=100)
+    wagon_length_m: float = Field(0.0, ge=0, le=100)
+    max_container_t: float | None = Field(None, gt=0, le=100)
+
+
+class ConsolidationIn(Strict):
+    """Booked containers and train departures with their wagon sets."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        allow_inf_nan=False,
+        json_schema_extra={
+            "examples": [
+                {
+                    "containers": [
+                        {
+                            "container_id": "MSKU0000001",
+                            "iso_type": "42G1",
+                            "gross_kg": 18_000,
+                            "destination": "DEDUI",
+                            "ready": "2027-03-01",
+                        },
+                        {
+                            "container_id": "MSKU0000002",
+                            "iso_type": "22G1",
+                            "gross_kg": 21_000,
+                            "dg_class": "3",
+                            "destination": "DEDUI",
+                            "ready": "2027-03-01",
+                        },
+                    ],
+                    "trains": [
+                        {
+                            "departure_id": "BAX-DUI-0302",
+                            "date": "2027-03-02",
+                            "origin": "SZ-PINGHU-RAIL",
+                            "destinations": ["DEDUI"],
+                            "max_gross_t": 2590,
+                            "max_length_m": 850,
+                            "wagon_type": "NX70A",
+                            "wagons": 50,
+                            "slot_pattern": "1x40/2x20",
+                            "payload_t": 70,
+                            "tare_t": 23.8,
+                            "wagon_length_m": 13.966,
+                        }
+                    ],
+                    "time_limit_s": 10,
+                }
+            ]
+        },
+    )
+
+    containers: list[BookedContainerIn] = Field(min_length=1, max_length=5000)
+    trains: list[WagonGroupIn] = Field(min_length=1, max_length=1000)
+    method: Literal["auto", "exact", "decomposed"] = "auto"
+    require_all: bool = Field(False, description="Infeasible unless every container is loaded")
+    time_limit_s: float = Field(10.0, gt=0, le=3600, description="Bounded by the service limit")
+    seed: int = Field(0, ge=0, lt=2**31)
+
+
+# --------------------------------------------------------------------------------- results
+class RunOut(Open):
+    """A stored optimisation run: its id, solver outcome and the result document."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    kind: Literal["assignment", "consolidation"]
+    status: str = Field(description="The solver status (see `result.solve`)")
+    created_at: Any
+    result: dict[str, Any]
+    links: dict[str, str] = Field(default_factory=dict)
+
+
+class RunSummaryOut(BaseModel):
+    id: str
+    kind: Literal["assignment", "consolidation"]
+    status: str
+    created_at: Any
+    links: dict[str, str] = Field(default_factory=dict)
+
+
+def records(items: Sequence[BaseModel]) -> list[dict[str, Any]]:
+    """JSON-mode dicts of ``items`` for the shared table readers (None values dropped)."""
+    return [item.model_dump(mode="json", exclude_none=True) for item in items]
+
+
+def shipment_records(items: Sequence[ShipmentIn]) -> list[dict[str, Any]]:
+    """Shipments as records: containers as ``{code, count}``."""
+    out = records(items)
+    for rec in out:
+        rec["containers"] = [{"code": c["type"], "count": c["count"]} for c in rec["containers"]]
+    return out

@@ -1,0 +1,213 @@
+"""Optimisation: batch assignment of shipments to departures, and train load plans (OR-Tools).
+
+Both solve synchronously within the request's time limit (bounded by ``ROUTER_MAX_SOLVE_S``) and
+store the run: 201 with the result, whatever the solver status (``infeasible`` and
+``no_solution`` are outcomes with reasons, not errors).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from router.api import optimise_services as svc
+from router.api.deps import NetworkDep, Operator, StateDep, require_roles
+from router.api.docs import AUTH, page_example, responses
+from router.api.optimise_schemas import AssignmentIn, ConsolidationIn, RunOut, RunSummaryOut
+from router.api.schemas import ID_PATTERN, Page
+from router.api.security import Principal, Role
+
+router = APIRouter(tags=["optimisation"])
+
+PlannerOrOperator = Annotated[Principal, Depends(require_roles(Role.PLANNER, Role.OPERATOR))]
+RunId = Annotated[
+    str, Path(max_length=64, pattern=ID_PATTERN, examples=["0c1d2e3f4a5b46c7d8e9f0a1b2c3d4e5"])
+]
+Limit = Annotated[int, Query(ge=1, le=100)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+
+SOLVE_EXAMPLE = {
+    "status": "optimal",
+    "objective": 1_545_510.12,
+    "best_bound": 1_545_510.12,
+    "gap": 0.0,
+    "objective_unit": "CNY",
+    "wall_time_s": 2.41,
+    "time_limit_s": 10.0,
+    "seed": 0,
+    "solver": "scip (pywraplp)",
+    "reasons": [],
+}
+
+ASSIGNMENT_EXAMPLE = {
+    "id": "0c1d2e3f4a5b46c7d8e9f0a1b2c3d4e5",
+    "kind": "assignment",
+    "status": "optimal",
+    "created_at": "2027-02-27T03:00:00+00:00",
+    "result": {
+        "status": "optimal",
+        "solve": SOLVE_EXAMPLE,
+        "space": "live",
+        "total_generalised_cost_cny": 1_545_510.12,
+        "assigned": 2,
+        "fixed": 0,
+        "unassigned": 0,
+        "assignments": [
+            {
+                "shipment_id": "S01",
+                "status": "assigned",
+                "reasons": [],
+                "candidates": 3,
+                "moved": False,
+                "departure": "2027-03-01T08:00:00+08:00",
+                "arrival": "2027-03-21T22:16:00+08:00",
+                "generalised_cost_cny": 824_037.0,
+                "departures": [
+                    {
+                        "link_id": "RAIL-SZ-PINGHU-RAIL-DEDUI-BAX-DUI",
+                        "departure": "2027-03-05T10:00:00+08:00",
+                    }
+                ],
+            }
+        ],
+        "departures": [
+            {
+                "link_id": "RAIL-SZ-PINGHU-RAIL-DEDUI-BAX-DUI",
+                "departure": "2027-03-05T10:00:00+08:00",
+                "mode": "rail",
+                "unit": "TEU",
+                "capacity": 100.0,
+                "load": 60.0,
+                "utilisation": 0.6,
+                "runs": True,
+                "min_teu": 60.0,
+                "binding": False,
+                "shadow_price_cny_per_unit": None,
+                "shipments": ["S01", "S02"],
+            }
+        ],
+    },
+    "links": {"self": "/v1/assignments/0c1d2e3f4a5b46c7d8e9f0a1b2c3d4e5"},
+}
+
+PLAN_EXAMPLE = {
+    "id": "5e4d3c2b1a0f49e8d7c6b5a4f3e2d1c0",
+    "kind": "consolidation",
+    "status": "optimal",
+    "created_at": "2027-02-27T03:00:00+00:00",
+    "result": {
+        "status": "optimal",
+        "method": "exact",
+        "solve": {**SOLVE_EXAMPLE, "solver": "cp-sat", "objective_unit": ""},
+        "containers": 2,
+        "loaded": 2,
+        "unloaded": 0,
+        "plans": [
+            {
+                "departure_id": "BAX-DUI-0302",
+                "date": "2027-03-02",
+                "destinations": ["DEDUI"],
+                "containers": 2,
+                "wagons_used": 2,
+                "wagons": [
+                    {
+                        "position": 1,
+                        "wagon_type": "NX70A",
+                        "slot_pattern": "1x40",
+                        "containers": ["MSKU0000001"],
+                        "teu": 2,
+                    }
+                ],
+            }
+        ],
+        "unassigned": [],
+    },
+    "links": {"self": "/v1/consolidation/plans/5e4d3c2b1a0f49e8d7c6b5a4f3e2d1c0"},
+}
+
+
+def _summary(example: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in example.items() if k != "result"}
+
+
+@router.post(
+    "/assignments",
+    status_code=201,
+    response_model=RunOut,
+    summary="Assign many shipments to departures under shared capacity",
+    description="Each shipment takes one of its legal candidate paths (from the customs-aware "
+    "route search) or is left unassigned at a penalty; every dated departure's space is shared "
+    "(by default the space left after this service's bookings), and departures with a minimum "
+    "load run only if it is met (MIP, SCIP by default). Reports each shipment's path, each "
+    "departure's load and utilisation, why a shipment is unassigned, and the LP dual value of "
+    "each binding departure's capacity. 201 with the stored run whatever the solver status.",
+    responses=responses(ASSIGNMENT_EXAMPLE, *AUTH, 404, 413, status=201, description="Solved"),
+)
+def create_assignment(
+    principal: PlannerOrOperator, state: StateDep, network: NetworkDep, body: AssignmentIn
+) -> dict[str, Any]:
+    return svc.run_assignment(state, network, principal, body)
+
+
+@router.get(
+    "/assignments",
+    response_model=Page[RunSummaryOut],
+    summary="Your assignment runs, newest first",
+    responses=responses(page_example(_summary(ASSIGNMENT_EXAMPLE)), *AUTH),
+)
+def list_assignments(
+    principal: PlannerOrOperator, state: StateDep, limit: Limit = 20, offset: Offset = 0
+) -> dict[str, Any]:
+    return svc.list_runs(state, principal, svc.ASSIGNMENT, limit, offset)
+
+
+@router.get(
+    "/assignments/{run_id}",
+    response_model=RunOut,
+    summary="A stored assignment run",
+    description="Your tenant's runs only; another tenant's run is 404.",
+    responses=responses(ASSIGNMENT_EXAMPLE, *AUTH, 404),
+)
+def get_assignment(principal: PlannerOrOperator, state: StateDep, run_id: RunId) -> dict[str, Any]:
+    return svc.get_run(state, principal, svc.ASSIGNMENT, run_id)
+
+
+@router.post(
+    "/consolidation/plans",
+    status_code=201,
+    response_model=RunOut,
+    summary="Plan train loads: containers to departures and wagon slots",
+    description="CP-SAT over containers x departures x wagon slots: slot lengths and wagon "
+    "payloads, train weight and length limits, dangerous goods of conflicting classes at least "
+    "one wagon apart, containers grouped by destination block, only export-cleared containers, "
+    "never before ready or after the deadline. Maximises loaded TEU (priority-weighted), then "
+    "minimises waiting days, then wagons used. 201 with the stored plan whatever the solver "
+    "status; containers not loaded are listed with their reasons.",
+    responses=responses(PLAN_EXAMPLE, *AUTH, 413, status=201, description="Planned"),
+)
+def create_plan(principal: Operator, state: StateDep, body: ConsolidationIn) -> dict[str, Any]:
+    return svc.run_consolidation(state, principal, body)
+
+
+@router.get(
+    "/consolidation/plans",
+    response_model=Page[RunSummaryOut],
+    summary="Your train load plans, newest first",
+    responses=responses(page_example(_summary(PLAN_EXAMPLE)), *AUTH),
+)
+def list_plans(
+    principal: Operator, state: StateDep, limit: Limit = 20, offset: Offset = 0
+) -> dict[str, Any]:
+    return svc.list_runs(state, principal, svc.CONSOLIDATION, limit, offset)
+
+
+@router.get(
+    "/consolidation/plans/{run_id}",
+    response_model=RunOut,
+    summary="A stored train load plan",
+    description="Your tenant's plans only; another tenant's plan is 404.",
+    responses=responses(PLAN_EXAMPLE, *AUTH, 404),
+)
+def get_plan(principal: Operator, state: StateDep, run_id: RunId) -> dict[str, Any]:
+    return svc.get_run(state, principal, svc.CONSOLIDATION, run_id)
