@@ -1,7 +1,7 @@
 """Lower bounds on what remains of a route from each node to the destinations.
 
 Reverse single-criterion Dijkstra (scipy.sparse.csgraph) over the links the query may use, once
-per criterion: running minutes (no waiting, dwell or customs), freight in fen floored per link (no
+per criterion: cut-off and running minutes (no waiting, dwell or customs), freight in fen floored per link (no
 fees), and CO2e grams floored per link (no transfer emissions). Each is a true lower bound of
 what the search adds, so pruning with them keeps the search exact.
 """
@@ -54,7 +54,7 @@ def reverse_lower_bounds(search: Search) -> tuple[list[int], list[int], list[int
         # reversed edge: destination -> origin; tiny epsilon keeps zero weights as stored edges
         rows.append(cl.destination)
         cols.append(cl.origin)
-        w_time.append(cl.transit_min + cl.border_min)
+        w_time.append(cl.cutoff_min + cl.transit_min + cl.border_min)
         w_cost.append(max(math.floor(freight), 0) + 1e-9)
         w_co2.append(max(math.floor(co2) - 1, 0) + 1e-9)
     sources = sorted({i for i, _ in search.destinations})

@@ -252,6 +252,7 @@ class Search:
     apply_pharma_rule: bool = True
     apply_class_rules: bool = True
     label_budget: int | None = DEFAULT_LABEL_BUDGET
+    use_seeds: bool = True
     stats: SearchStats = field(default_factory=SearchStats)
 
     def __post_init__(self) -> None:
@@ -325,6 +326,7 @@ class Search:
         ]
         self._constants: dict[int, tuple[int, int, int, int, int]] = {}
         self._storage: dict[tuple[int, int], int] = {}
+        self._room: dict[tuple[int, int], bool] = {}
         self.lower = self._lower_bounds()
 
     # ----------------------------------------------------------------- per-link/node rules
@@ -451,13 +453,16 @@ class Search:
         return cl.offset_min + k * cl.headway_min
 
     def _has_room(self, cl: CLink, dep: int) -> bool:
+        """Whether the departure of ``cl`` at ``dep`` has room (asked once per departure)."""
         if self.capacity is None:
             return True
-        remaining = self.capacity(cl.link.id, self.epoch + timedelta(minutes=dep))
-        if remaining is None:
-            return True
-        need = self.need_kg if cl.link.mode is Mode.AIR else self.need_teu
-        return remaining + 1e-9 >= need
+        key = (cl.index, dep)
+        room = self._room.get(key)
+        if room is None:
+            remaining = self.capacity(cl.link.id, self.epoch + timedelta(minutes=dep))
+            need = self.need_kg if cl.link.mode is Mode.AIR else self.need_teu
+            room = self._room[key] = remaining is None or remaining + 1e-9 >= need
+        return room
 
     # ------------------------------------------------------------------------ transitions
     def initial_labels(self) -> list[Label]:
@@ -841,13 +846,60 @@ class Search:
         )
 
     # ---------------------------------------------------------------------------- search
+    def seed_routes(self, max_settled: int = 20_000) -> list[Label]:
+        """Quick real routes that bound the Pareto search from the start (target pruning).
+
+        One goal-directed single-criterion search (A* on the lower bounds, one label per state)
+        for each of arrival time, cost and CO2e. Each finished label is a legal route within the
+        request's limits, so any label whose optimistic completion it dominates can be dropped
+        without losing a Pareto-optimal route: the search stays exact.
+        """
+        seeds: list[Label] = []
+        lower = self.lower
+        for which in range(3):  # 0: time, 1: cost, 2: CO2e
+            bound = lower[which]
+            counter = itertools.count()
+            heap: list[tuple[int, int, Label]] = []
+            done: set[tuple[int, CustomsState, int, int, int]] = set()
+
+            def value(lb: Label, which: int = which) -> int:
+                return (lb.time, lb.cost, lb.co2)[which]
+
+            for lb in self.initial_labels():
+                if bound[lb.node] < _INF and self.within_deadline(lb):
+                    heapq.heappush(heap, (value(lb) + bound[lb.node], next(counter), lb))
+            settled = 0
+            while heap and settled < max_settled:
+                _, _, label = heapq.heappop(heap)
+                if label.key in done:
+                    continue
+                done.add(label.key)
+                settled += 1
+                finished = self.finish(label)
+                if finished is not None and self.within_deadline(finished):
+                    seeds.append(finished)
+                    break
+                for succ in self.expand(label):
+                    if (
+                        succ.key not in done
+                        and bound[succ.node] < _INF
+                        and self.within_deadline(succ)
+                    ):
+                        heapq.heappush(heap, (value(succ) + bound[succ.node], next(counter), succ))
+        out: list[Label] = []
+        for lb in seeds:
+            if not any(dominates(f.criteria, lb.criteria) for f in out):
+                out = [f for f in out if not dominates(lb.criteria, f.criteria)]
+                out.append(lb)
+        return out
+
     def run(self) -> list[Route]:
         """The Pareto set of finished routes, as sorted routes."""
         counter = itertools.count()
         heap: list[tuple[tuple[int, int, int, int], int, Label]] = []
         settled: dict[tuple[int, CustomsState, int, int, int], list[tuple[int, int, int, int]]] = {}
-        finals: list[Label] = []
         lb_time, lb_cost, lb_co2 = self.lower
+        finals: list[Label] = self.seed_routes() if self.use_seeds else []
 
         def covered(bucket: list[tuple[int, int, int, int]], c: int, e: int, x: int) -> bool:
             # entries were settled earlier, so their time is never later than the label's
@@ -857,14 +909,22 @@ class Search:
             return False
 
         def push(lb: Label) -> None:
-            if lb_time[lb.node] >= _INF or not self.within_deadline(lb):
+            node = lb.node
+            t_ = lb.time + lb_time[node]
+            if lb_time[node] >= _INF or (deadline is not None and t_ > deadline):
                 return
+            c_, e_, x_ = lb.cost + lb_cost[node], lb.co2 + lb_co2[node], lb.transfers
+            for f in finals:
+                if f.time <= t_ and f.cost <= c_ and f.co2 <= e_ and f.transfers <= x_:
+                    self.stats.pruned_by_target += 1
+                    return
             bucket = settled.get(lb.key)
             if bucket and covered(bucket, lb.cost, lb.co2, lb.transfers):
                 return
             self.stats.labels_created += 1
             heapq.heappush(heap, ((lb.time, lb.cost, lb.co2, lb.transfers), next(counter), lb))
 
+        deadline = self.deadline_min if self.respect_deadline else None
         for lb in self.initial_labels():
             push(lb)
         budget = self.label_budget
