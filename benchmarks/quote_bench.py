@@ -37,6 +37,7 @@ from router.network.generate import generate_network  # noqa: E402
 from router.network.model import AeoLevel, CustomsState, Network, NodeKind  # noqa: E402
 from router.solver.compiled import compile_network  # noqa: E402
 from router.solver.quote import build_search, make_quote  # noqa: E402
+from router.solver.search import DEFAULT_LABEL_BUDGET  # noqa: E402
 from router.solver.request import (  # noqa: E402
     Cargo,
     Constraints,
@@ -195,7 +196,7 @@ def bench_large(queries: int, seed: int, budget_s: float) -> dict[str, Any]:
         )
         for o, d in (rng.sample(ids, 2) for _ in range(queries))
     ]
-    latencies, setups, labels = [], [], []
+    latencies, setups, labels, incomplete = [], [], [], 0
     start = time.perf_counter()
     for req in requests:
         if time.perf_counter() - start > budget_s:
@@ -207,6 +208,7 @@ def bench_large(queries: int, seed: int, budget_s: float) -> dict[str, Any]:
         latencies.append(time.perf_counter() - t0)
         setups.append(t1 - t0)
         labels.append(search.stats.labels_settled)
+        incomplete += not search.stats.complete
     done = requests[: len(latencies)]
     dj = dijkstra_latency(network, done)
     lat = stats_ms(latencies)
@@ -221,6 +223,8 @@ def bench_large(queries: int, seed: int, budget_s: float) -> dict[str, Any]:
         "search_latency": lat,
         "setup_latency": stats_ms(setups),
         "labels_settled_p50": statistics.median(labels) if labels else None,
+        "label_budget": DEFAULT_LABEL_BUDGET,
+        "queries_stopped_by_label_budget": incomplete,
         "dijkstra_latency": dj_stats,
         "ratio_search_p50_to_dijkstra_p50": round(lat["p50_ms"] / dj_stats["p50_ms"], 2),
     }

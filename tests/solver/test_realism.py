@@ -73,6 +73,22 @@ def test_pinghu_south_rail_to_duisburg(network):
     assert rail_fast["legs"][0]["from"] == "SZ-PINGHU-RAIL"
 
 
+def test_tir_to_tashkent_beats_plain_road_clearing_at_every_border(network):
+    """Shenzhen -> Tashkent via Irkeshtam: about 7 days under a TIR carnet, about 20 by plain
+    road, which clears in and out of Kyrgyzstan (gba-facts: TIR Shenzhen-Tashkent)."""
+    tir, _ = fastest(network, "SZ-PINGHU-RAIL", "UZTAS", {Mode.TRUCK, Mode.TIR})
+    road, _ = fastest(network, "SZ-PINGHU-RAIL", "UZTAS", {Mode.TRUCK})
+    assert main_modes(tir) == {"tir"}
+    assert 6 * 24 <= tir["duration_h"] <= 9 * 24, tir["summary"]
+    assert 15 * 24 <= road["duration_h"] <= 25 * 24, road["summary"]
+    kyrgyz = [(e["node"], e["operation"]) for e in road["customs_events"] if "KG-" in e["node"]]
+    assert ("KG-IRKESHTAM", "import_clearance") in kyrgyz, kyrgyz
+    assert ("KG-DOSTUK", "export_clearance") in kyrgyz, kyrgyz
+    assert {e["operation"] for e in tir["customs_events"] if "KG-" in e["node"]} == {
+        "transit_border"
+    }
+
+
 def _export_via_shekou(network, origin, ready, combined):
     """Fastest export to Rotterdam through Shekou: by Combined Port barge, or trucked to Shekou."""
     modes = {Mode.TRUCK, Mode.DEEPSEA} | ({Mode.BARGE} if combined else set())
