@@ -37,7 +37,8 @@ from router.network.model import (
     TariffUnit,
 )
 from router.network.validate import MODE_ENDPOINTS
-from router.solver.quote import build_search
+from router.solver.check import check_quote
+from router.solver.quote import build_search, make_quote
 from router.solver.request import (
     Cargo,
     Constraints,
@@ -511,3 +512,24 @@ def test_search_equals_brute_force_on_dense_networks(case) -> None:
 def test_search_equals_brute_force_on_multimodal_corridors(case) -> None:
     net, request, capacity = case
     check_same_pareto_set(net, request, capacity)
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(st.one_of(cases(), cases(dense=True), cases(corridor=True)))
+def test_every_quote_on_random_networks_passes_the_independent_checker(case) -> None:
+    """The customs-legality checker (separate code, router.solver.check) accepts every
+    alternative the engine quotes on random networks with random customs attributes."""
+    net, request, capacity = case
+    try:
+        quote = make_quote(net, request, capacity=capacity)
+    except InvalidRequestError:  # a point with no truck-served node nearby
+        assume(False)
+        raise
+    event(f"status {quote['status']}")
+    note(describe(net, request))
+    assert check_quote(net, request, quote) == []

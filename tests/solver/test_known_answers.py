@@ -40,6 +40,7 @@ from router.network.model import (
     NodeKind,
     Regime,
 )
+from router.solver.check import check_alternative, check_quote
 from router.solver.quote import build_search
 from router.solver.request import Cargo, CustomsScope, PlaceRef, TraderProfile
 
@@ -604,6 +605,19 @@ def test_plain_road_crossing_needs_clearance_at_each_border() -> None:
             ("TAS", "import_clearance", "in_transit", "free"),
         ]
     assert [arrival(search, r) for r in routes] == [at("2025-06-09 12:00")]
+
+
+def test_checker_flags_a_plain_road_crossing_without_clearance() -> None:
+    # the independent checker accepts the engine's route, and rejects it with the clearances at
+    # the intermediate border (IRK) removed: r2 is then boarded by in_transit cargo
+    net = road_network(tir=False)
+    req = make_request("SZD", "TAS")
+    doc = quote(net, req)
+    assert check_quote(net, req, doc) == []
+    (alt,) = doc["alternatives"]
+    alt["customs_events"] = [e for e in alt["customs_events"] if e["node"] != "IRK"]
+    problems = check_alternative(net, req, alt)
+    assert any("plain road crossing boarded by in_transit cargo" in p for p in problems), problems
 
 
 # ----------------------------------------------------------------------------- Combined Port
