@@ -3,9 +3,12 @@
 A label is a partial route: where the cargo is (node), in which customs state, with which
 Combined Port hub its export clearance is valid for, which required nodes it has passed, and
 its criteria: arrival minute, cost in fen (CNY/100), CO2e in grams and transfers. Labels are
-settled in lexicographic order of the criteria (Martins' algorithm); a label dominated by a
-settled label of the same state, or by a finished route plus a lower bound of what is left
-(target pruning), is dropped. Customs rules live in :func:`Search.expand`, so the search never
+settled in lexicographic order of (arrival + a lower bound of the time still to go, cost, CO2e,
+transfers): Martins' algorithm, goal-directed like A* (within one state the bound is the same, so
+labels of a state still settle in arrival order). A label dominated by a settled label of the
+same state, or whose criteria plus lower bounds of what is left are dominated by a finished
+route (target pruning), is dropped; a few quick single-criterion routes (fastest, cheapest,
+greenest) seed the finished routes so that target pruning works from the start. Customs rules live in :func:`Search.expand`, so the search never
 generates an illegal route; :mod:`router.solver.check` verifies that independently.
 
 Route semantics (what "the Pareto set" means, also for brute force): a route is a sequence of
@@ -216,7 +219,8 @@ class SearchStats:
     labels_settled: int = 0
     pruned_by_target: int = 0
     #: False when the label budget ran out: the routes found are Pareto-optimal (labels settle in
-    #: order of arrival) but later-arriving cheaper or greener ones may be missing
+    #: order of arrival plus a lower bound of the rest, so no later label can arrive earlier than
+    #: a route found) but later-arriving cheaper or greener ones may be missing
     complete: bool = True
 
 
@@ -922,7 +926,7 @@ class Search:
             if bucket and covered(bucket, lb.cost, lb.co2, lb.transfers):
                 return
             self.stats.labels_created += 1
-            heapq.heappush(heap, ((lb.time, lb.cost, lb.co2, lb.transfers), next(counter), lb))
+            heapq.heappush(heap, ((t_, lb.cost, lb.co2, lb.transfers), next(counter), lb))
 
         deadline = self.deadline_min if self.respect_deadline else None
         for lb in self.initial_labels():
