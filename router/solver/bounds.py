@@ -1,9 +1,10 @@
 """Lower bounds on what remains of a route from each node to the destinations.
 
 Reverse single-criterion Dijkstra (scipy.sparse.csgraph) over the links the query may use, once
-per criterion: cut-off and running minutes (no waiting, dwell or customs), freight in fen floored per link (no
-fees), and CO2e grams floored per link (no transfer emissions). Each is a true lower bound of
-what the search adds, so pruning with them keeps the search exact.
+per criterion: cut-off and running minutes (no waiting, dwell or customs); freight, destination
+handling charge and port fees in fen (no customs, storage or origin handling); and the link's CO2e
+grams (exact per link). Each is a true lower bound of what the search adds, so pruning with
+them keeps the search exact.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
-
-from router.network.model import Mode
 
 if TYPE_CHECKING:
     from router.solver.search import Search
@@ -47,16 +46,15 @@ def reverse_lower_bounds(search: Search) -> tuple[list[int], list[int], list[int
     for cl in cn.links:
         if not search.usable[cl.index]:
             continue
-        freight = search.freight_fen[cl.index]
-        assert freight is not None
-        kg = search.cargo.cargo_kg if cl.link.mode is Mode.AIR else search.cargo.gross_kg
-        co2 = kg / 1000.0 * cl.link.distance_km * cl.co2e_g_per_tkm
+        # what boarding the link always adds: freight, the handling charge at its destination,
+        # port fees, its CO2e (the handling charge at its origin is waived after a vessel/train)
+        freight, _, thc_destination, port_fees, co2_g = search.leg_constants(cl)
         # reversed edge: destination -> origin; tiny epsilon keeps zero weights as stored edges
         rows.append(cl.destination)
         cols.append(cl.origin)
         w_time.append(cl.cutoff_min + cl.transit_min + cl.border_min)
-        w_cost.append(max(math.floor(freight), 0) + 1e-9)
-        w_co2.append(max(math.floor(co2) - 1, 0) + 1e-9)
+        w_cost.append(max(freight + thc_destination + port_fees, 0) + 1e-9)
+        w_co2.append(max(co2_g, 0) + 1e-9)
     sources = sorted({i for i, _ in search.destinations})
     result = []
     for weights in (w_time, w_cost, w_co2):

@@ -691,7 +691,7 @@ class Search:
                 return None
             dep = scheduled
         arrival = dep + cl.transit_min + cl.border_min
-        freight, thc_origin, thc_destination, port_fees_fen, co2_g = self._leg_constants(cl)
+        freight, thc_origin, thc_destination, port_fees_fen, co2_g = self.leg_constants(cl)
         # one terminal handling charge per port call: a container discharged here from a vessel,
         # barge or train (already charged) is not charged again when it is loaded onward
         handling_fen = thc_destination + (0 if label.last == TERMINAL_LEG else thc_origin)
@@ -732,7 +732,7 @@ class Search:
             step,
         )
 
-    def _leg_constants(self, cl: CLink) -> tuple[int, int, int, int, int]:
+    def leg_constants(self, cl: CLink) -> tuple[int, int, int, int, int]:
         """(freight, THC at origin, THC at destination, port fees and document fen, CO2e grams)
         of this cargo on a link."""
         cached = self._constants.get(cl.index)
@@ -775,7 +775,7 @@ class Search:
         dwell_min: int,
         dwell_basis: str,
     ) -> Step:
-        freight, _, _, port_fees_fen, co2_g = self._leg_constants(cl)
+        freight, _, _, port_fees_fen, co2_g = self.leg_constants(cl)
         return Step(
             "leg",
             origin,
