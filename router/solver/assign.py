@@ -230,6 +230,13 @@ class DepartureUsage:
     def binding(self) -> bool:
         return self.capacity is not None and self.runs and self.load >= self.capacity - 1e-6
 
+    @property
+    def value_of_space_cny(self) -> float | None:
+        """What one more unit of space would save (CNY): the LP dual of the capacity, reported
+        only where the capacity binds in the plan. Elsewhere the relaxation may still price it
+        (fractional shipments fill the rest), which one more unit cannot earn in whole ones."""
+        return self.shadow_price_cny if self.binding else None
+
     def to_dict(self) -> dict[str, Any]:
         util = self.utilisation
         return {
@@ -248,8 +255,8 @@ class DepartureUsage:
             "fixed_cost_cny": self.fixed_cost_cny or None,
             "binding": self.binding,
             "shadow_price_cny_per_unit": None
-            if self.shadow_price_cny is None
-            else round(self.shadow_price_cny, 2),
+            if self.value_of_space_cny is None
+            else round(self.value_of_space_cny, 2),
             "shipments": list(self.shipments),
         }
 
@@ -317,8 +324,8 @@ class AssignmentResult:
                 f"{d.load:>8.1f}/{d.capacity if d.capacity is not None else '-'} {d.unit}"
                 + (f" ({100 * util:.0f}%)" if util is not None else "")
                 + (
-                    f"  value of space CNY {d.shadow_price_cny:,.0f}/{d.unit}"
-                    if d.shadow_price_cny
+                    f"  value of space CNY {d.value_of_space_cny:,.0f}/{d.unit}"
+                    if d.value_of_space_cny
                     else ""
                 )
             )

@@ -51,6 +51,22 @@ def test_the_rail_goes_to_the_shipments_that_fill_it(net):
     barge = result.departure("BARGE", TUE_BARGE)
     assert barge is not None and barge.load == 20 and not barge.binding
     assert barge.shadow_price_cny == pytest.approx(0.0)
+    assert rail.to_dict()["shadow_price_cny_per_unit"] == pytest.approx(160.0)
+    assert barge.to_dict()["shadow_price_cny_per_unit"] is None
+
+
+def test_value_of_space_only_where_the_capacity_binds_in_the_plan(net):
+    # 30 + 20 TEU for 40 TEU of Monday rail: the plan puts S1 (30) on rail and S2 on the barge,
+    # leaving 10 TEU unused. The LP relaxation fills them with half of S2 and prices the space at
+    # 160 CNY/TEU, but one more TEU cannot move a whole shipment: no value of space is reported.
+    result = assign_shipments(net, [shipment("S1", 30), shipment("S2", 20)], options=FAST)
+    got = {a.shipment_id: _first(a) for a in result.assignments}
+    assert got == {"S1": ("RAIL", MON_RAIL), "S2": ("BARGE", TUE_BARGE)}
+    rail = result.departure("RAIL", MON_RAIL)
+    assert rail is not None and rail.load == 30 and not rail.binding
+    assert rail.shadow_price_cny == pytest.approx(BARGE_GC - RAIL_GC)  # the LP dual
+    assert rail.value_of_space_cny is None
+    assert rail.to_dict()["shadow_price_cny_per_unit"] is None
 
 
 @pytest.mark.parametrize(
