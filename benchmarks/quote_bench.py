@@ -37,7 +37,6 @@ from router.network.generate import generate_network  # noqa: E402
 from router.network.model import AeoLevel, CustomsState, Network, NodeKind  # noqa: E402
 from router.solver.compiled import compile_network  # noqa: E402
 from router.solver.quote import build_search, make_quote  # noqa: E402
-from router.solver.search import DEFAULT_LABEL_BUDGET  # noqa: E402
 from router.solver.request import (  # noqa: E402
     Cargo,
     Constraints,
@@ -45,6 +44,7 @@ from router.solver.request import (  # noqa: E402
     QuoteRequest,
     TraderProfile,
 )
+from router.solver.search import DEFAULT_LABEL_BUDGET  # noqa: E402
 from router.solver.stategraph import (  # noqa: E402
     cpsat_cheapest,
     network_state_graph,
