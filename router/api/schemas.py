@@ -11,7 +11,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from router.errors import InvalidRequestError
 from router.network.model import AeoLevel, CargoClass, Mode, NodeKind
@@ -334,9 +341,20 @@ class BookingIn(Strict):
 
     quote_id: str = Field(min_length=1, max_length=64, pattern=ID_PATTERN)
     alternative: int = Field(0, ge=0, le=19, description="Index into the quote's alternatives")
+    split: bool = Field(
+        False,
+        description="Book every part of the quote's split instead of one alternative (leave "
+        "`alternative` out)",
+    )
     reference: str | None = Field(
         None, max_length=100, pattern=TEXT_PATTERN, description="Your own reference"
     )
+
+    @model_validator(mode="after")
+    def _one_choice(self) -> BookingIn:
+        if self.split and "alternative" in self.model_fields_set:
+            raise ValueError("give either an alternative or split: true, not both")
+        return self
 
 
 class BookedLegOut(Open):
@@ -356,7 +374,8 @@ class BookedLegOut(Open):
 class BookingOut(Open):
     id: str
     quote_id: str
-    alternative: int
+    alternative: int | None = Field(description="The alternative booked; null for a split")
+    split: bool = False
     status: Literal["confirmed", "cancelled"]
     reference: str | None
     created_at: datetime

@@ -7,6 +7,7 @@ plain ``def`` handlers, which FastAPI runs in its thread pool, off the event loo
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -115,33 +116,60 @@ def get_quote(state: ServiceState, principal: Principal, quote_id: str) -> dict[
 
 
 # ---------------------------------------------------------------------------------- bookings
+def _leg_space(
+    network: Network, seq: int, link_id: str, departure_text: str, need: Need, now: datetime
+) -> repo.LegSpace | None:
+    """Space a leg takes on its departure (None when the service's space is not tracked)."""
+    link = network.links.get(link_id)
+    if link is None:
+        raise NotBookableError(
+            f"service {link_id} is no longer in the network; request a new quote",
+            link_id=link_id,
+        )
+    departure = datetime.fromisoformat(departure_text)
+    if departure <= now:
+        raise NotBookableError(
+            f"departure {link_id} at {departure.isoformat()} has already left; request a new quote",
+            link_id=link_id,
+            departure=departure.isoformat(),
+        )
+    cap = link_capacity(link)
+    if cap is None:
+        return None
+    return repo.LegSpace(seq, link_id, departure, cap[0], cap[1], need.on(link))
+
+
 def _leg_spaces(network: Network, quote: Quote, alt: dict[str, Any]) -> list[repo.LegSpace]:
     need = Need(teu=quote.need_teu, kg=quote.need_kg)
     now = utcnow()
-    spaces = []
-    for seq, leg in enumerate(alt["legs"]):
-        link_id = leg.get("link_id")
-        if not link_id:
-            continue
-        link = network.links.get(link_id)
-        if link is None:
-            raise NotBookableError(
-                f"service {link_id} is no longer in the network; request a new quote",
-                link_id=link_id,
-            )
-        departure = datetime.fromisoformat(leg["departure"])
-        if departure <= now:
-            raise NotBookableError(
-                f"departure {link_id} at {departure.isoformat()} has already left; "
-                "request a new quote",
-                link_id=link_id,
-                departure=departure.isoformat(),
-            )
-        cap = link_capacity(link)
-        if cap is None:
-            continue
-        spaces.append(repo.LegSpace(seq, link_id, departure, cap[0], cap[1], need.on(link)))
-    return spaces
+    spaces = [
+        _leg_space(network, seq, leg["link_id"], leg["departure"], need, now)
+        for seq, leg in enumerate(alt["legs"])
+        if leg.get("link_id")
+    ]
+    return [s for s in spaces if s is not None]
+
+
+def _split_spaces(network: Network, quote: Quote, split: dict[str, Any]) -> list[repo.LegSpace]:
+    """Space of every part of a split, summed per departure (parts may share one)."""
+    now = utcnow()
+    total = max(1, int(split["containers"]))
+    merged: dict[tuple[str, datetime], repo.LegSpace] = {}
+    seq = 0
+    for part in split["parts"]:
+        need = Need(teu=float(part["teu"]), kg=quote.need_kg * part["containers"] / total)
+        for leg in part["legs"]:
+            space = _leg_space(network, seq, leg["link_id"], leg["departure"], need, now)
+            seq += 1
+            if space is None:
+                continue
+            key = (space.link_id, space.departure_at)
+            if key in merged:
+                held = merged[key]
+                merged[key] = dataclasses.replace(held, amount=held.amount + space.amount)
+            else:
+                merged[key] = space
+    return list(merged.values())
 
 
 def _booking_document(alt: dict[str, Any]) -> dict[str, Any]:
@@ -157,6 +185,42 @@ def _booking_document(alt: dict[str, Any]) -> dict[str, Any]:
         "legs": [
             {"seq": seq, **{k: leg.get(k) for k in keys}} for seq, leg in enumerate(alt["legs"])
         ],
+    }
+
+
+def _split_booking_document(split: dict[str, Any]) -> dict[str, Any]:
+    """What a split booking keeps: every part's legs, numbered in one sequence."""
+    keys = ("mode", "service", "link_id", "from", "to", "departure", "arrival")
+    legs: list[dict[str, Any]] = []
+    for index, part in enumerate(split["parts"]):
+        for leg in part["legs"]:
+            legs.append(
+                {
+                    "seq": len(legs),
+                    "part": index,
+                    "containers": part["containers"],
+                    "teu": part["teu"],
+                    "operator": None,
+                    **{k: leg.get(k) for k in keys},
+                }
+            )
+    parts = split["parts"]
+    placed = sum(p["containers"] for p in parts)
+    return {
+        "split": True,
+        "summary": f"split: {placed} of {split['containers']} containers in {len(parts)} part(s)"
+        f" over {len({(lg['link_id'], lg['departure']) for lg in legs})} departure(s)",
+        "tags": [],
+        "departure": min(p["departure"] for p in parts),
+        "arrival": max(p["arrival"] for p in parts),
+        "duration_h": max(p["duration_h"] for p in parts),
+        "cost": {
+            "total": round(sum(p["cost_cny"] for p in parts), 2),
+            "currency": "CNY",
+            "breakdown": {},
+        },
+        "co2e_kg": round(sum(p["co2e_kg"] for p in parts), 1),
+        "legs": legs,
     }
 
 
@@ -182,10 +246,12 @@ def booking_out(
         else:
             out["space"] = None
         legs.append(out)
+    split = booking.alternative == repo.SPLIT_ALTERNATIVE
     return {
         "id": booking.id,
         "quote_id": booking.quote_id,
-        "alternative": booking.alternative,
+        "alternative": None if split else booking.alternative,
+        "split": split,
         "status": booking.status,
         "reference": booking.reference,
         "created_at": _iso(booking.created_at),
@@ -202,19 +268,30 @@ def book(
     quote_id: str,
     alternative: int,
     reference: str | None,
+    *,
+    split: bool = False,
 ) -> dict[str, Any]:
-    """Book one alternative: every leg's space is taken in one transaction, or none is."""
+    """Book one alternative, or every part of the quote's split (``split``): every leg's space
+    is taken in one transaction, or none is."""
     with state.db.write() as session:
         quote = repo.get_quote(session, quote_id, principal.tenant_scope, for_update=True)
-        alt = repo.check_bookable(quote, alternative)
+        if split:
+            plan = repo.check_split_bookable(quote)
+            alternative = repo.SPLIT_ALTERNATIVE
+            legs = _split_spaces(network, quote, plan)
+            document = _split_booking_document(plan)
+        else:
+            alt = repo.check_bookable(quote, alternative)
+            legs = _leg_spaces(network, quote, alt)
+            document = _booking_document(alt)
         booking = repo.create_booking(
             session,
             quote=quote,
             alternative=alternative,
             tenant=quote.tenant,
             api_key_id=principal.key_id,
-            legs=_leg_spaces(network, quote, alt),
-            document=_booking_document(alt),
+            legs=legs,
+            document=document,
             reference=reference,
         )
         held = repo.leg_spaces(session, [booking.id]).get(booking.id, [])

@@ -287,10 +287,10 @@ def create_booking(
             Booking.status == "confirmed",
         )
     )
+    what = "the split" if alternative == SPLIT_ALTERNATIVE else f"alternative {alternative}"
     if existing is not None:
         raise AlreadyBookedError(
-            f"alternative {alternative} of quote {quote.id} is already booked ({existing})",
-            booking_id=existing,
+            f"{what} of quote {quote.id} is already booked ({existing})", booking_id=existing
         )
     booking = Booking(
         id=uuid.uuid4().hex,
@@ -307,9 +307,7 @@ def create_booking(
     try:
         session.flush()
     except IntegrityError:
-        raise AlreadyBookedError(
-            f"alternative {alternative} of quote {quote.id} is already booked"
-        ) from None
+        raise AlreadyBookedError(f"{what} of quote {quote.id} is already booked") from None
     # a fixed order of row locks, so two bookings sharing departures cannot deadlock
     for leg in sorted(legs, key=lambda lg: (lg.link_id, lg.departure_at)):
         departure = reserve(session, leg)
@@ -328,6 +326,32 @@ def create_booking(
     return booking
 
 
+#: the ``alternative`` stored for a booking of a quote's split (all of its parts)
+SPLIT_ALTERNATIVE = -1
+
+
+def _check_unexpired(quote: Quote, now: datetime) -> None:
+    if quote.expires_at <= now:
+        raise ExpiredError(
+            f"quote {quote.id} expired at {quote.expires_at.isoformat()}; request a new quote",
+            quote_id=quote.id,
+            expired_at=quote.expires_at.isoformat(),
+        )
+
+
+def check_split_bookable(quote: Quote, now: datetime | None = None) -> dict[str, Any]:
+    """The quote's split document, if it can still be booked; else a clear error."""
+    split = quote.document.get("split")
+    if not split or split.get("status") not in ("ok", "partial") or not split.get("parts"):
+        raise NotBookableError(
+            f'quote {quote.id} has no split to book; ask for one with "split": true',
+            quote_id=quote.id,
+        )
+    _check_unexpired(quote, now or utcnow())
+    result: dict[str, Any] = split
+    return result
+
+
 def check_bookable(quote: Quote, alternative: int, now: datetime | None = None) -> dict[str, Any]:
     """The alternative's document, if the quote can still be booked; else a clear error."""
     now = now or utcnow()
@@ -335,12 +359,7 @@ def check_bookable(quote: Quote, alternative: int, now: datetime | None = None) 
         raise NotBookableError(
             f"quote {quote.id} has no route to book (status {quote.status})", quote_id=quote.id
         )
-    if quote.expires_at <= now:
-        raise ExpiredError(
-            f"quote {quote.id} expired at {quote.expires_at.isoformat()}; request a new quote",
-            quote_id=quote.id,
-            expired_at=quote.expires_at.isoformat(),
-        )
+    _check_unexpired(quote, now)
     alternatives = quote.document.get("alternatives", [])
     if not 0 <= alternative < len(alternatives):
         raise InvalidRequestError(

@@ -7,7 +7,7 @@ shipments from Shenzhen to Duisburg compete for its departures.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from api_testkit import READY, Service
@@ -293,7 +293,68 @@ def test_quote_split_over_departures(svc: Service) -> None:
     assert sum(p["containers"] for p in asked["split"]["parts"]) == 2
 
 
-def _dt(text: str) -> Any:
-    from datetime import datetime
+def test_booking_a_split_takes_each_parts_space(svc: Service) -> None:
+    body = {
+        "origin": "SZ-CITY",
+        "destination": "DEDUI",
+        "cargo": {"containers": [{"type": "42G1", "count": 50}]},
+        "ready": READY.isoformat(),
+        "constraints": {"allowed_modes": ["truck", "rail"]},
+    }
+    quote = svc.client.post("/v1/quotes", json=body, headers=svc.h("shipper")).json()
+    used = {d["departure"]: d["used"] for d in quote["split"]["departures"] if d["link_id"] == RAIL}
+    assert sum(used.values()) == 100.0 and len(used) == 2
+    # the quote has no single route: booking an alternative is refused, the split is not
+    assert svc.book(quote["id"]).status_code == 409
+    both = {"quote_id": quote["id"], "alternative": 0, "split": True}
+    assert svc.client.post("/v1/bookings", json=both, headers=svc.h("shipper")).status_code == 422
 
+    split = {"quote_id": quote["id"], "split": True, "reference": "PO-SPLIT"}
+    response = svc.client.post("/v1/bookings", json=split, headers=svc.h("shipper"))
+    assert response.status_code == 201, response.text
+    booking = response.json()
+    assert booking["split"] is True and booking["alternative"] is None
+    held = {
+        leg["departure"]: leg["space"]["amount"]
+        for leg in booking["legs"]
+        if leg["link_id"] == RAIL and leg["space"]
+    }
+    assert {datetime.fromisoformat(k): v for k, v in held.items()} == {
+        datetime.fromisoformat(k): v for k, v in used.items()
+    }
+    for departure, amount in used.items():
+        assert _remaining(svc, departure) == 82.0 - amount
+    again = svc.client.post("/v1/bookings", json=split, headers=svc.h("shipper"))
+    assert again.status_code == 409 and "already booked" in again.json()["message"]
+    # another tenant cannot see or book it; cancelling releases every part's space
+    assert svc.client.post("/v1/bookings", json=split, headers=svc.h("other")).status_code == 404
+    cancel = svc.client.post(f"/v1/bookings/{booking['id']}/cancel", headers=svc.h("shipper"))
+    assert cancel.status_code == 200
+    assert all(_remaining(svc, d) == 82.0 for d in used)
+
+
+def test_booking_a_split_needs_one(svc: Service) -> None:
+    quote = svc.quote()
+    split = {"quote_id": quote["id"], "split": True}
+    response = svc.client.post("/v1/bookings", json=split, headers=svc.h("shipper"))
+    assert response.status_code == 409
+    assert "no split to book" in response.json()["message"]
+
+
+def _remaining(svc: Service, departure: str) -> float:
+    moment = datetime.fromisoformat(departure)
+    response = svc.client.get(
+        "/v1/departures",
+        params={
+            "service": "X8428",
+            "date_from": (moment - timedelta(minutes=1)).isoformat(),
+            "date_to": (moment + timedelta(minutes=1)).isoformat(),
+        },
+        headers=svc.h("operator"),
+    )
+    (item,) = response.json()["items"]
+    return float(item["remaining"])
+
+
+def _dt(text: str) -> datetime:
     return datetime.fromisoformat(text)

@@ -22,9 +22,10 @@ BookingId = Annotated[
     "/bookings",
     status_code=201,
     response_model=BookingOut,
-    summary="Book one alternative of an unexpired quote",
+    summary="Book one alternative (or the split) of an unexpired quote",
     description="Takes the cargo's space on every scheduled departure of the alternative in one "
-    "database transaction: all or nothing. 409 when a departure has no room left (the message "
+    "database transaction: all or nothing. With `split: true`, books every part of the quote's "
+    "split (each part's containers on its own departures) the same way. 409 when a departure has no room left (the message "
     "says how much is left), when the alternative is already booked or a departure has left; 410 "
     "when the quote has expired; 404 for an unknown (or another tenant's) quote.",
     responses=responses(
@@ -34,7 +35,9 @@ BookingId = Annotated[
 def create_booking(
     principal: Shipper, state: StateDep, network: NetworkDep, body: BookingIn
 ) -> dict[str, Any]:
-    return services.book(state, network, principal, body.quote_id, body.alternative, body.reference)
+    return services.book(
+        state, network, principal, body.quote_id, body.alternative, body.reference, split=body.split
+    )
 
 
 @router.get(
