@@ -9,7 +9,7 @@ problems by path (``shipments.3.containers``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -245,7 +245,7 @@ class RunOut(Open):
     id: str = Field(pattern=ID_PATTERN)
     kind: Literal["assignment", "consolidation"]
     status: str = Field(description="The solver status (see `result.solve`)")
-    created_at: Any
+    created_at: datetime
     result: dict[str, Any]
     links: dict[str, str] = Field(default_factory=dict)
 
@@ -254,7 +254,7 @@ class RunSummaryOut(BaseModel):
     id: str
     kind: Literal["assignment", "consolidation"]
     status: str
-    created_at: Any
+    created_at: datetime
     links: dict[str, str] = Field(default_factory=dict)
 
 
