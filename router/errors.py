@@ -68,19 +68,28 @@ class InvalidRequestError(RouterError):
         self.message = message
         super().__init__(f"{field}: {message}")
 
+    @property
+    def problems(self) -> tuple[tuple[str, str], ...]:
+        """(field path, message) of each problem: here the one."""
+        return ((self.field, self.message),)
+
 
 class InvalidRecordsError(InvalidRequestError):
     """Problems in the rows of an input table (a CSV file or a JSON array), all found at once.
 
-    ``problems`` holds (field path, message) pairs; for a JSON array the path is
+    ``problems`` holds (where, message) pairs: for a JSON array a field path
     ``<array>.<index>.<field>`` (e.g. ``shipments.3.containers``), for a CSV file
-    ``<file>: row <n>.<field>``.
+    ``row <n>, field '<field>'``.
     """
 
     def __init__(self, source: str, problems: Sequence[tuple[str, str]], shown: int = 50) -> None:
-        self.problems = tuple(problems)
-        more = len(self.problems) - shown
-        text = "; ".join(f"{f}: {m}" for f, m in self.problems[:shown])
+        self._problems = tuple(problems)
+        more = len(self._problems) - shown
+        text = "; ".join(f"{f}: {m}" for f, m in self._problems[:shown])
         if more > 0:
             text += f"; ... and {more} more"
-        super().__init__(source, f"{len(self.problems)} problem(s): {text}")
+        super().__init__(source, f"{len(self._problems)} problem(s): {text}")
+
+    @property
+    def problems(self) -> tuple[tuple[str, str], ...]:
+        return self._problems

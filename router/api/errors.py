@@ -122,28 +122,16 @@ def error_body(exc: Exception) -> dict[str, Any]:
             "details": [{"kind": exc.kind, "key": exc.key}],
             "suggestions": list(exc.suggestions),
         }
-    if isinstance(exc, InvalidRecordsError):
+    if isinstance(exc, InvalidRequestError):
         details = []
         for path, message in exc.problems:
             field, loc = _field_loc(path)
             details.append(
                 {"field": field, "loc": loc, "message": message, "type": "invalid_request"}
             )
-        return {"code": "validation_error", "message": str(exc), "details": details}
-    if isinstance(exc, InvalidRequestError):
-        field, loc = _field_loc(exc.field)
-        return {
-            "code": "validation_error",
-            "message": f"{field}: {exc.message}",
-            "details": [
-                {
-                    "field": field,
-                    "loc": loc,
-                    "message": exc.message,
-                    "type": "invalid_request",
-                }
-            ],
-        }
+        many = isinstance(exc, InvalidRecordsError)
+        text = str(exc) if many else f"{details[0]['field']}: {exc.message}"
+        return {"code": "validation_error", "message": text, "details": details}
     if isinstance(exc, ConflictError | ExpiredError):
         return {"code": exc.code, "message": exc.message, "details": [exc.details]}
     if isinstance(exc, DatasetError):

@@ -7,7 +7,6 @@ stored with its request and result, owned by the caller's tenant.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, timedelta
 from typing import Any
 
@@ -20,10 +19,9 @@ from router.api.optimise_schemas import (
 from router.api.security import Principal
 from router.api.services import page
 from router.api.state import ServiceState
-from router.errors import InvalidRecordsError, InvalidRequestError, NotFoundError
+from router.errors import InvalidRequestError
 from router.network.model import Network
-from router.solver.assign import AssignmentOptions, Shipment, assign_shipments
-from router.solver.compiled import compile_network
+from router.solver.assign import AssignmentOptions, assign_shipments
 from router.solver.consolidate import ConsolidationOptions, consolidate
 from router.solver.optimise_io import (
     capacities_from_records,
@@ -32,7 +30,6 @@ from router.solver.optimise_io import (
     shipments_from_records,
     trains_from_records,
 )
-from router.solver.places import resolve_code
 from router.store import repositories as repo
 from router.store.capacity import CapacityView
 from router.store.models import OptimisationRun
@@ -49,15 +46,18 @@ def _time_limit(state: ServiceState, requested: float) -> float:
     return requested
 
 
-def run_out(row: OptimisationRun) -> dict[str, Any]:
+def run_summary(row: OptimisationRun) -> dict[str, Any]:
     return {
         "id": row.id,
         "kind": row.kind,
         "status": row.status,
         "created_at": row.created_at.isoformat(),
-        "result": row.result,
         "links": {"self": f"{PATHS[row.kind]}/{row.id}"},
     }
+
+
+def run_out(row: OptimisationRun) -> dict[str, Any]:
+    return {**run_summary(row), "result": row.result}
 
 
 def _save(
@@ -80,29 +80,12 @@ def _save(
         return run_out(row)
 
 
-def _check_places(network: Network, shipments: Sequence[Shipment]) -> None:
-    """Every origin and destination names a node (422 with each unknown one's path)."""
-    cn = compile_network(network)
-    problems = []
-    for i, shipment in enumerate(shipments):
-        for name in ("origin", "destination"):
-            code = getattr(shipment, name).code
-            try:
-                if code is not None:
-                    resolve_code(cn, code)
-            except NotFoundError as exc:
-                problems.append((f"shipments.{i}.{name}", str(exc)))
-    if problems:
-        raise InvalidRecordsError("shipments", problems)
-
-
 def run_assignment(
     state: ServiceState, network: Network, principal: Principal, body: AssignmentIn
 ) -> dict[str, Any]:
     """Assign the shipments under the space left on each departure; store and return the run."""
     time_limit_s = _time_limit(state, body.time_limit_s)
     shipments = shipments_from_records(shipment_records(body.shipments), "shipments", 0)
-    _check_places(network, shipments)
     rules = (
         min_loads_from_records(records(body.min_loads), "min_loads", 0) if body.min_loads else []
     )
@@ -111,13 +94,6 @@ def run_assignment(
         if body.capacities
         else None
     )
-    for name, keys in (
-        ("capacities", [k[0] for k in overrides or {}]),
-        ("min_loads", [r.link_id for r in rules]),
-    ):
-        for i, link_id in enumerate(keys):
-            if link_id not in network.links:
-                raise InvalidRequestError(f"{name}.{i}.link_id", f"unknown link {link_id!r}")
     capacity = None
     if body.space == "live":
         since = min(s.ready for s in shipments).astimezone(UTC) - timedelta(days=1)
@@ -173,5 +149,5 @@ def list_runs(
         rows, total = repo.list_runs(
             session, kind, principal.tenant_scope, limit=limit, offset=offset
         )
-        items = [{k: v for k, v in run_out(r).items() if k != "result"} for r in rows]
+        items = [run_summary(r) for r in rows]
     return page(items, total, limit, offset)

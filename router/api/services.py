@@ -7,7 +7,6 @@ plain ``def`` handlers, which FastAPI runs in its thread pool, off the event loo
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -150,26 +149,19 @@ def _leg_spaces(network: Network, quote: Quote, alt: dict[str, Any]) -> list[rep
     return [s for s in spaces if s is not None]
 
 
-def _split_spaces(network: Network, quote: Quote, split: dict[str, Any]) -> list[repo.LegSpace]:
-    """Space of every part of a split, summed per departure (parts may share one)."""
+def _split_spaces(
+    network: Network, quote: Quote, document: dict[str, Any], containers: int
+) -> list[repo.LegSpace]:
+    """Space each leg of a split booking ``document`` takes: its part's containers (parts that
+    share a departure each reserve their own share of it)."""
     now = utcnow()
-    total = max(1, int(split["containers"]))
-    merged: dict[tuple[str, datetime], repo.LegSpace] = {}
-    seq = 0
-    for part in split["parts"]:
-        need = Need(teu=float(part["teu"]), kg=quote.need_kg * part["containers"] / total)
-        for leg in part["legs"]:
-            space = _leg_space(network, seq, leg["link_id"], leg["departure"], need, now)
-            seq += 1
-            if space is None:
-                continue
-            key = (space.link_id, space.departure_at)
-            if key in merged:
-                held = merged[key]
-                merged[key] = dataclasses.replace(held, amount=held.amount + space.amount)
-            else:
-                merged[key] = space
-    return list(merged.values())
+    spaces = []
+    for leg in document["legs"]:
+        need = Need(teu=float(leg["teu"]), kg=quote.need_kg * leg["containers"] / containers)
+        space = _leg_space(network, leg["seq"], leg["link_id"], leg["departure"], need, now)
+        if space is not None:
+            spaces.append(space)
+    return spaces
 
 
 def _booking_document(alt: dict[str, Any]) -> dict[str, Any]:
@@ -278,8 +270,8 @@ def book(
         if split:
             plan = repo.check_split_bookable(quote)
             alternative = repo.SPLIT_ALTERNATIVE
-            legs = _split_spaces(network, quote, plan)
             document = _split_booking_document(plan)
+            legs = _split_spaces(network, quote, document, max(1, int(plan["containers"])))
         else:
             alt = repo.check_bookable(quote, alternative)
             legs = _leg_spaces(network, quote, alt)

@@ -37,7 +37,7 @@ from typing import Any
 
 from ortools.linear_solver import pywraplp
 
-from router.errors import InvalidRequestError
+from router.errors import InvalidRecordsError, InvalidRequestError, NotFoundError
 from router.network.model import Mode, Network
 from router.solver.candidates import (
     Candidate,
@@ -48,6 +48,7 @@ from router.solver.candidates import (
     make_candidate,
     tracked_need,
 )
+from router.solver.compiled import compile_network
 from router.solver.ortools_util import (
     SolveInfo,
     SolveStatus,
@@ -56,6 +57,7 @@ from router.solver.ortools_util import (
     mip_info,
     mip_solver,
 )
+from router.solver.places import resolve_code
 from router.solver.quote import alternative_document, no_route_reasons
 from router.solver.request import (
     Cargo,
@@ -497,6 +499,34 @@ def _build(
 
 
 # -------------------------------------------------------------------------------- solve
+def _check_references(
+    network: Network,
+    shipments: Sequence[Shipment],
+    rules: Sequence[MinLoad],
+    capacities: Mapping[DepartureKey, float],
+) -> None:
+    """Every place names a node and every link exists; all problems at once, by path
+    (``shipments.3.destination``, ``min_loads.0.link_id``, ``capacities.2.link_id``)."""
+    cn = compile_network(network)
+    problems = []
+    for i, s in enumerate(shipments):
+        for name, place in (("origin", s.origin), ("destination", s.destination)):
+            try:
+                if place.code is not None:
+                    resolve_code(cn, place.code)
+            except NotFoundError as exc:
+                problems.append((f"shipments.{i}.{name}", str(exc)))
+    for name, links in (
+        ("min_loads", [r.link_id for r in rules]),
+        ("capacities", [key[0] for key in capacities]),
+    ):
+        for i, link_id in enumerate(links):
+            if link_id not in network.links:
+                problems.append((f"{name}.{i}.link_id", f"unknown link {link_id!r}"))
+    if problems:
+        raise InvalidRecordsError("assignment input", problems)
+
+
 def assign_shipments(
     network: Network,
     shipments: Sequence[Shipment],
@@ -523,9 +553,7 @@ def assign_shipments(
     if not shipments:
         raise InvalidRequestError("shipments", "give at least one shipment")
     rules = list(min_loads)
-    for rule in rules:
-        if rule.link_id not in network.links:
-            raise InvalidRequestError("min_loads.link_id", f"unknown link {rule.link_id!r}")
+    _check_references(network, shipments, rules, capacities or {})
     space = DepartureSpace(network, capacity, capacities)
     p = _Problem(network, list(shipments), space, rules, opts)
     for s in p.shipments:

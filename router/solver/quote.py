@@ -353,9 +353,9 @@ def _relaxations(request: QuoteRequest) -> list[_Relaxation]:
     return out
 
 
-def _reason(kind: str, search: Search, routes: list[Route], request: QuoteRequest) -> str:
-    """Why ``request`` has no route, given the ``routes`` of its ``kind`` relaxation."""
-    req = request  # the user's request, not the relaxed one (whose limits were lifted)
+def _reason(kind: str, search: Search, routes: list[Route], req: QuoteRequest) -> str:
+    """Why the user's request ``req`` has no route, given the ``routes`` of its ``kind``
+    relaxation (``search.request`` is the relaxed request, whose limits were lifted)."""
     if kind == "deadline":
         fastest = min(routes, key=lambda r: r.arrival_min)
         when = (search.epoch + timedelta(minutes=fastest.arrival_min)).date().isoformat()

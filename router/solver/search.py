@@ -8,8 +8,9 @@ transfers): Martins' algorithm, goal-directed like A* (within one state the boun
 labels of a state still settle in arrival order). A label dominated by a settled label of the
 same state, or whose criteria plus lower bounds of what is left are dominated by a finished
 route (target pruning), is dropped; a few quick single-criterion routes (fastest, cheapest,
-greenest) seed the finished routes so that target pruning works from the start. Customs rules live in :func:`Search.expand`, so the search never
-generates an illegal route; :mod:`router.solver.check` verifies that independently.
+greenest) seed the finished routes so that target pruning works from the start. Customs rules
+live in :func:`Search.expand`, so the search never generates an illegal route;
+:mod:`router.solver.check` verifies that independently.
 
 Route semantics (what "the Pareto set" means, also for brute force): a route is a sequence of
 links and customs operations; every leg takes the earliest departure it can make after the
@@ -229,6 +230,23 @@ def dominates(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
     return all(x <= y for x, y in zip(a, b, strict=True))
 
 
+def add_to_front(front: list[Label], label: Label) -> list[Label]:
+    """``front`` (mutually non-dominated finished labels) with ``label`` added if nothing in it
+    dominates ``label``; the labels ``label`` dominates are dropped."""
+    if any(dominates(f.criteria, label.criteria) for f in front):
+        return front
+    return [f for f in front if not dominates(label.criteria, f.criteria)] + [label]
+
+
+def beaten(front: list[Label], time: int, cost: int, co2: int, transfers: int) -> bool:
+    """Whether a finished label of ``front`` is at least as good as these (optimistic) criteria:
+    target pruning, with the time, cost and CO2e of a partial route plus their lower bounds."""
+    for f in front:
+        if f.time <= time and f.cost <= cost and f.co2 <= co2 and f.transfers <= transfers:
+            return True
+    return False
+
+
 def week_start(moment: datetime) -> datetime:
     """Monday 00:00 of the week of ``moment`` (same time zone)."""
     day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -256,7 +274,6 @@ class Search:
     apply_pharma_rule: bool = True
     apply_class_rules: bool = True
     label_budget: int | None = DEFAULT_LABEL_BUDGET
-    use_seeds: bool = True
     stats: SearchStats = field(default_factory=SearchStats)
 
     def __post_init__(self) -> None:
@@ -890,12 +907,10 @@ class Search:
                         and self.within_deadline(succ)
                     ):
                         heapq.heappush(heap, (value(succ) + bound[succ.node], next(counter), succ))
-        out: list[Label] = []
+        front: list[Label] = []
         for lb in seeds:
-            if not any(dominates(f.criteria, lb.criteria) for f in out):
-                out = [f for f in out if not dominates(lb.criteria, f.criteria)]
-                out.append(lb)
-        return out
+            front = add_to_front(front, lb)
+        return front
 
     def run(self) -> list[Route]:
         """The Pareto set of finished routes, as sorted routes."""
@@ -903,7 +918,8 @@ class Search:
         heap: list[tuple[tuple[int, int, int, int], int, Label]] = []
         settled: dict[tuple[int, CustomsState, int, int, int], list[tuple[int, int, int, int]]] = {}
         lb_time, lb_cost, lb_co2 = self.lower
-        finals: list[Label] = self.seed_routes() if self.use_seeds else []
+        deadline = self.deadline_min if self.respect_deadline else None
+        finals = self.seed_routes()
 
         def covered(bucket: list[tuple[int, int, int, int]], c: int, e: int, x: int) -> bool:
             # entries were settled earlier, so their time is never later than the label's
@@ -914,21 +930,18 @@ class Search:
 
         def push(lb: Label) -> None:
             node = lb.node
-            t_ = lb.time + lb_time[node]
+            t_ = lb.time + lb_time[node]  # the heap key: arrival + time still to go, at least
             if lb_time[node] >= _INF or (deadline is not None and t_ > deadline):
                 return
-            c_, e_, x_ = lb.cost + lb_cost[node], lb.co2 + lb_co2[node], lb.transfers
-            for f in finals:
-                if f.time <= t_ and f.cost <= c_ and f.co2 <= e_ and f.transfers <= x_:
-                    self.stats.pruned_by_target += 1
-                    return
+            if beaten(finals, t_, lb.cost + lb_cost[node], lb.co2 + lb_co2[node], lb.transfers):
+                self.stats.pruned_by_target += 1
+                return
             bucket = settled.get(lb.key)
             if bucket and covered(bucket, lb.cost, lb.co2, lb.transfers):
                 return
             self.stats.labels_created += 1
             heapq.heappush(heap, ((t_, lb.cost, lb.co2, lb.transfers), next(counter), lb))
 
-        deadline = self.deadline_min if self.respect_deadline else None
         for lb in self.initial_labels():
             push(lb)
         budget = self.label_budget
@@ -941,29 +954,15 @@ class Search:
             if covered(bucket, crit[1], crit[2], crit[3]):
                 continue
             node = label.node
-            bt, bc, be = (
-                label.time + lb_time[node],
-                label.cost + lb_cost[node],
-                label.co2 + lb_co2[node],
-            )
-            pruned = False
-            for f in finals:
-                if f.time <= bt and f.cost <= bc and f.co2 <= be and f.transfers <= label.transfers:
-                    pruned = True
-                    break
-            if pruned:
+            # the front may have grown since the label was pushed
+            if beaten(finals, crit[0], crit[1] + lb_cost[node], crit[2] + lb_co2[node], crit[3]):
                 self.stats.pruned_by_target += 1
                 continue
             bucket.append(crit)
             self.stats.labels_settled += 1
             done = self.finish(label)
-            if (
-                done is not None
-                and self.within_deadline(done)
-                and not any(dominates(f.criteria, done.criteria) for f in finals)
-            ):
-                finals = [f for f in finals if not dominates(done.criteria, f.criteria)]
-                finals.append(done)
+            if done is not None and self.within_deadline(done):
+                finals = add_to_front(finals, done)
             for successor in self.expand(label):
                 push(successor)
         routes = [Route(f.time, f.cost, f.co2, f.transfers, tuple(f.steps())) for f in finals]

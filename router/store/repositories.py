@@ -16,13 +16,13 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import case, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from router.errors import InvalidRequestError, NotFoundError
 from router.store.capacity import BookedSpace, DepartureKey
@@ -44,6 +44,7 @@ from router.store.models import (
 )
 
 ROLES = ("shipper", "operator", "planner", "admin")
+M = TypeVar("M", Booking, OptimisationRun)
 KEY_PREFIX = "gbr_"
 
 
@@ -397,15 +398,7 @@ def list_bookings(
         where.append(Booking.tenant == tenant)
     if status is not None:
         where.append(Booking.status == status)
-    total = int(session.scalar(select(func.count()).select_from(Booking).where(*where)) or 0)
-    rows = session.scalars(
-        select(Booking)
-        .where(*where)
-        .order_by(Booking.created_at.desc(), Booking.id)
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    return list(rows), total
+    return _newest_first(session, Booking, where, limit, offset)
 
 
 def cancel_booking(session: Session, booking_id: str, tenant: str | None) -> Booking:
@@ -491,13 +484,26 @@ def list_runs(
     where = [OptimisationRun.kind == kind]
     if tenant is not None:
         where.append(OptimisationRun.tenant == tenant)
-    total = int(
-        session.scalar(select(func.count()).select_from(OptimisationRun).where(*where)) or 0
-    )
+    # a listing shows summaries: the request and result documents are not loaded
+    summary = defer(OptimisationRun.request), defer(OptimisationRun.result)
+    return _newest_first(session, OptimisationRun, where, limit, offset, *summary)
+
+
+def _newest_first(
+    session: Session,
+    model: type[M],
+    where: Sequence[Any],
+    limit: int,
+    offset: int,
+    *options: Any,
+) -> tuple[list[M], int]:
+    """One page of ``model`` rows matching ``where``, newest first, and how many match."""
+    total = int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
     rows = session.scalars(
-        select(OptimisationRun)
+        select(model)
+        .options(*options)
         .where(*where)
-        .order_by(OptimisationRun.created_at.desc(), OptimisationRun.id)
+        .order_by(model.created_at.desc(), model.id)
         .limit(limit)
         .offset(offset)
     ).all()

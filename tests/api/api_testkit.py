@@ -83,6 +83,22 @@ class Service:
             headers=self.h(who),
         )
 
+    def departure(self, departure: str, service: str = "X8428", who: str = "operator") -> Any:
+        """The one departure of ``service`` at ``departure`` (ISO) from GET /v1/departures."""
+        moment = datetime.fromisoformat(departure)
+        response = self.client.get(
+            "/v1/departures",
+            params={
+                "service": service,
+                "date_from": (moment - timedelta(hours=1)).isoformat(),
+                "date_to": (moment + timedelta(hours=1)).isoformat(),
+            },
+            headers=self.h(who),
+        )
+        assert response.status_code == 200, response.text
+        (item,) = response.json()["items"]
+        return item
+
     def clear(self) -> None:
         with self.state.db.write() as session:
             for model in (BookingLeg, Booking, Quote, Departure, OptimisationRun):

@@ -21,23 +21,6 @@ def _rail_leg(doc: dict, alternative: int = 0) -> dict:
     return next(leg for leg in doc["alternatives"][alternative]["legs"] if leg["link_id"] == RAIL)
 
 
-def _departures(svc: Service, departure: str, who: str = "operator") -> dict:
-    moment = datetime.fromisoformat(departure)
-    response = svc.client.get(
-        "/v1/departures",
-        params={
-            "service": "X8428",
-            "date_from": (moment - timedelta(hours=1)).isoformat(),
-            "date_to": (moment + timedelta(hours=1)).isoformat(),
-        },
-        headers=svc.h(who),
-    )
-    assert response.status_code == 200, response.text
-    items = response.json()["items"]
-    assert len(items) == 1
-    return items[0]
-
-
 def _fill(svc: Service, departure: str, booked: float) -> None:
     """Set what is booked on the X8428 departure directly in the database."""
     leg = repo.LegSpace(0, RAIL, datetime.fromisoformat(departure), "teu", 82.0, booked)
@@ -48,7 +31,7 @@ def _fill(svc: Service, departure: str, booked: float) -> None:
 def test_booking_takes_space_and_cancelling_releases_it(svc: Service) -> None:
     quote = svc.quote()
     departure = _rail_leg(quote)["departure"]
-    before = _departures(svc, departure)
+    before = svc.departure(departure)
     assert (before["capacity"], before["booked"], before["remaining"]) == (82.0, 0.0, 82.0)
 
     response = svc.book(quote["id"])
@@ -59,7 +42,7 @@ def test_booking_takes_space_and_cancelling_releases_it(svc: Service) -> None:
     assert rail["space"]["amount"] == 4.0 and rail["space"]["remaining"] == 78.0
     truck = booking["legs"][0]
     assert truck["mode"] == "truck" and truck["space"] is None  # trucks are not tracked
-    after = _departures(svc, departure)
+    after = svc.departure(departure)
     assert (after["booked"], after["remaining"]) == (4.0, 78.0)
 
     got = svc.client.get(f"/v1/bookings/{booking['id']}", headers=svc.h("shipper")).json()
@@ -67,7 +50,7 @@ def test_booking_takes_space_and_cancelling_releases_it(svc: Service) -> None:
     cancelled = svc.client.post(f"/v1/bookings/{booking['id']}/cancel", headers=svc.h("shipper"))
     assert cancelled.status_code == 200
     assert cancelled.json()["status"] == "cancelled" and cancelled.json()["cancelled_at"]
-    assert _departures(svc, departure)["remaining"] == 82.0
+    assert svc.departure(departure)["remaining"] == 82.0
     again = svc.client.post(f"/v1/bookings/{booking['id']}/cancel", headers=svc.h("shipper"))
     assert again.status_code == 409 and "already cancelled" in again.json()["message"]
 
@@ -129,7 +112,7 @@ def test_a_full_departure_is_refused_and_no_later_quote_offers_it(svc: Service) 
     assert error["code"] == "capacity_exhausted"
     assert "has 2 teu left; this booking needs 4 teu" in error["message"]
     assert error["details"][0]["remaining"] == 2.0
-    assert _departures(svc, departure)["booked"] == 80.0  # nothing taken
+    assert svc.departure(departure)["booked"] == 80.0  # nothing taken
 
     later = svc.quote()  # same request: the full departure is skipped
     leg = _rail_leg(later)
@@ -166,7 +149,7 @@ def test_concurrent_bookings_of_the_last_slots_never_overbook(svc: Service) -> N
         body = refused.json()
         assert body["code"] == "capacity_exhausted"
         assert "has 0 teu left; this booking needs 1 teu" in body["message"]
-    state = _departures(svc, departure)
+    state = svc.departure(departure)
     assert (state["booked"], state["remaining"]) == (82.0, 0.0)
     listed = svc.client.get("/v1/bookings?limit=100", headers=svc.h("shipper")).json()
     assert listed["total"] == 3
@@ -247,4 +230,4 @@ def test_quotes_and_bookings_survive_a_restart(svc: Service, tmp_path: Path) -> 
         assert rows["items"][0]["booked"] == 4.0
         cancel = client.post(f"/v1/bookings/{booking['id']}/cancel", headers=headers)
         assert cancel.status_code == 200
-    assert _departures(svc, departure)["remaining"] == 82.0
+    assert svc.departure(departure)["remaining"] == 82.0
