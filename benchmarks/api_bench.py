@@ -39,7 +39,8 @@ sys.path.insert(0, str(ROOT))
 from router.api.schemas import QuoteRequestIn, to_quote_request  # noqa: E402
 from router.network import load_network  # noqa: E402
 from router.network.model import Network, NodeKind  # noqa: E402
-from router.solver.quote import make_quote  # noqa: E402
+from router.quotes.document import make_quote  # noqa: E402
+from router.routing.compiled import compile_network  # noqa: E402
 from router.store import repositories as repo  # noqa: E402
 from router.store.capacity import CapacityView  # noqa: E402
 from router.store.db import Database  # noqa: E402
@@ -111,9 +112,10 @@ def in_process(
 ) -> dict[str, Any]:
     """Quotes per second of the engine alone, as the service calls it (one thread)."""
     capacity = CapacityView(network, {})
+    cn = compile_network(network)
     every = [to_quote_request(QuoteRequestIn.model_validate(b), 20) for b in bodies]
     for request in every[:WARMUP_PER_CONNECTION]:  # warm-up: compile, lazy imports
-        make_quote(network, request, capacity=capacity)
+        make_quote(cn, request, capacity=capacity)
     requests = every[WARMUP_PER_CONNECTION:]
     latencies: list[float] = []
     statuses: dict[str, int] = {}
@@ -121,7 +123,7 @@ def in_process(
     i = 0
     while i < max_quotes and time.perf_counter() - started < duration_s:
         t0 = time.perf_counter()
-        doc = make_quote(network, requests[i % len(requests)], capacity=capacity)
+        doc = make_quote(cn, requests[i % len(requests)], capacity=capacity)
         latencies.append(time.perf_counter() - t0)
         statuses[doc["status"]] = statuses.get(doc["status"], 0) + 1
         i += 1

@@ -3,7 +3,7 @@
     python benchmarks/consolidation_bench.py                 # full run (a few minutes)
     python benchmarks/consolidation_bench.py --quick         # smaller, for a smoke test
 
-(a) Realistic generated weeks (``router.solver.consolidation_instances.realistic_instance``,
+(a) Realistic generated weeks (``router.synthetic.trains.realistic_instance``,
     fixed seed): 500 and 2,000 booked containers over a week of China–Europe / Central Asia
     departures from Pinghu South. For each, the first-fit-decreasing heuristic and the CP-SAT
     planner run in the same process: containers and TEU loaded, priority-weighted TEU, waiting
@@ -35,14 +35,14 @@ import ortools
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from router.solver.consolidate import (  # noqa: E402
+from router.optimise.consolidation.consolidate import (  # noqa: E402
     ConsolidationOptions,
     ConsolidationResult,
     consolidate,
     first_fit_decreasing,
     validate_plan,
 )
-from router.solver.consolidation_instances import (  # noqa: E402
+from router.synthetic.trains import (  # noqa: E402
     perfect_packing,
     realistic_instance,
 )

@@ -33,19 +33,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from router.network import load_network  # noqa: E402
-from router.network.generate import generate_network  # noqa: E402
 from router.network.model import AeoLevel, CustomsState, Network, NodeKind  # noqa: E402
-from router.solver.compiled import compile_network  # noqa: E402
-from router.solver.quote import build_search, make_quote  # noqa: E402
-from router.solver.request import (  # noqa: E402
+from router.quotes.document import build_search, make_quote  # noqa: E402
+from router.routing.compiled import CompiledNetwork, compile_network  # noqa: E402
+from router.routing.request import (  # noqa: E402
     Cargo,
     Constraints,
     PlaceRef,
     QuoteRequest,
     TraderProfile,
 )
-from router.solver.search import DEFAULT_LABEL_BUDGET  # noqa: E402
-from router.solver.stategraph import (  # noqa: E402
+from router.routing.search import DEFAULT_LABEL_BUDGET  # noqa: E402
+from router.synthetic.network import generate_network  # noqa: E402
+from router.verify.stategraph import (  # noqa: E402
     cpsat_cheapest,
     network_state_graph,
     query_state_graph,
@@ -96,8 +96,7 @@ def endpoints(network: Network) -> list[str]:
     return sorted(n.id for n in network.nodes.values() if n.kind is not NodeKind.BORDER_CROSSING)
 
 
-def dijkstra_latency(network: Network, requests: list[QuoteRequest]) -> list[float]:
-    cn = compile_network(network)
+def dijkstra_latency(cn: CompiledNetwork, requests: list[QuoteRequest]) -> list[float]:
     graph = network_state_graph(cn)
     times = []
     for req in requests:
@@ -112,23 +111,23 @@ def dijkstra_latency(network: Network, requests: list[QuoteRequest]) -> list[flo
 
 def bench_bundled(queries: int, cpsat_queries: int, seed: int) -> dict[str, Any]:
     network = load_network(ROOT / "data")
-    compile_network(network)
+    cn = compile_network(network)
     rng = random.Random(seed)
     ids = endpoints(network)
     requests = [random_request(rng, ids) for _ in range(queries)]
-    make_quote(network, requests[0])  # warm caches
+    make_quote(cn, requests[0])  # warm caches
     latencies, statuses = [], {"ok": 0, "no_route": 0}
     for req in requests:
         t0 = time.perf_counter()
-        doc = make_quote(network, req)
+        doc = make_quote(cn, req)
         latencies.append(time.perf_counter() - t0)
         statuses[doc["status"]] += 1
     search_only = []
     for req in requests:
         t0 = time.perf_counter()
-        build_search(network, req).run()
+        build_search(cn, req).run()
         search_only.append(time.perf_counter() - t0)
-    dj = dijkstra_latency(network, requests)
+    dj = dijkstra_latency(cn, requests)
     # CP-SAT on the same constrained queries (cheapest route), same optimum asserted
     cp_times, label_times, compared, mismatches = [], [], 0, []
     crng = random.Random(seed + 1)
@@ -137,14 +136,14 @@ def bench_bundled(queries: int, cpsat_queries: int, seed: int) -> dict[str, Any]
         attempts += 1
         req = random_request(crng, ids, max_transfers=True)
         t0 = time.perf_counter()
-        search = build_search(network, req)
+        search = build_search(cn, req)
         routes = search.run()
         t_label = time.perf_counter() - t0
         if not routes:
             continue
         cheapest = min(r.cost_fen for r in routes)
         t0 = time.perf_counter()
-        graph = query_state_graph(build_search(network, req))
+        graph = query_state_graph(build_search(cn, req))
         status, optimum = cpsat_cheapest(graph, req.constraints.max_transfers)
         cp_times.append(time.perf_counter() - t0)
         label_times.append(t_label)
@@ -183,7 +182,7 @@ def bench_large(queries: int, seed: int, budget_s: float) -> dict[str, Any]:
     network = generate_network(10_000, 100_000, seed=7)
     generated_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    compile_network(network)
+    cn = compile_network(network)
     compile_s = time.perf_counter() - t0
     rng = random.Random(seed)
     ids = sorted(network.nodes)
@@ -202,7 +201,7 @@ def bench_large(queries: int, seed: int, budget_s: float) -> dict[str, Any]:
         if time.perf_counter() - start > budget_s:
             break
         t0 = time.perf_counter()
-        search = build_search(network, req)
+        search = build_search(cn, req)
         t1 = time.perf_counter()
         search.run()
         latencies.append(time.perf_counter() - t0)
@@ -210,7 +209,7 @@ def bench_large(queries: int, seed: int, budget_s: float) -> dict[str, Any]:
         labels.append(search.stats.labels_settled)
         incomplete += not search.stats.complete
     done = requests[: len(latencies)]
-    dj = dijkstra_latency(network, done)
+    dj = dijkstra_latency(cn, done)
     lat = stats_ms(latencies)
     dj_stats = stats_ms(dj)
     return {

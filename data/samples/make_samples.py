@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from router.solver.consolidation_instances import realistic_instance
-from router.solver.optimise_io import write_bookings, write_trains
+from router.synthetic.trains import realistic_instance
+from router.optimise.io import write_bookings, write_trains
 
 HERE = Path(__file__).resolve().parent
 

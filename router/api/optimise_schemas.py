@@ -1,7 +1,7 @@
 """Wire format of the optimisation endpoints: batch assignment and train load planning.
 
 Each record model mirrors one row of the CLI's CSV tables (``data/samples/``, formats in
-:mod:`router.solver.optimise_io`), with types; :func:`records` turns a list of them into the
+:mod:`router.optimise.io`), with types; :func:`records` turns a list of them into the
 records the shared readers take, so the API and the CLI validate input the same way and report
 problems by path (``shipments.3.containers``).
 """

@@ -21,9 +21,9 @@ from router.api.services import page
 from router.api.state import ServiceState
 from router.errors import InvalidRequestError
 from router.network.model import Network
-from router.solver.assign import AssignmentOptions, assign_shipments
-from router.solver.consolidate import ConsolidationOptions, consolidate
-from router.solver.optimise_io import (
+from router.optimise.assign import AssignmentOptions, assign_shipments
+from router.optimise.consolidation.consolidate import ConsolidationOptions, consolidate
+from router.optimise.io import (
     capacities_from_records,
     containers_from_records,
     min_loads_from_records,
@@ -99,8 +99,10 @@ def run_assignment(
         since = min(s.ready for s in shipments).astimezone(UTC) - timedelta(days=1)
         with state.db.read() as session:
             capacity = CapacityView(network, repo.booked_departures(session, since))
+    cn = state.compiled
+    assert cn is not None and cn.network is network
     result = assign_shipments(
-        network,
+        cn,
         shipments,
         capacity=capacity,
         capacities=overrides,

@@ -1,7 +1,7 @@
 """Pydantic models of the HTTP edge, and their conversion to the solver's frozen dataclasses.
 
 Only this module knows the wire format. Requests are validated here (bounds keep the work per
-request limited), then turned into :class:`router.solver.request.QuoteRequest` and friends; the
+request limited), then turned into :class:`router.routing.request.QuoteRequest` and friends; the
 domain's own checks raise :class:`~router.errors.InvalidRequestError` with a field path, which the
 API reports as 422 like any schema violation.
 """
@@ -22,7 +22,7 @@ from pydantic import (
 
 from router.errors import InvalidRequestError
 from router.network.model import AeoLevel, CargoClass, Mode, NodeKind
-from router.solver.request import (
+from router.routing.request import (
     CONTAINER_TYPES,
     Cargo,
     Constraints,

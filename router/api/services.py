@@ -20,10 +20,10 @@ from router.api.state import ServiceState
 from router.errors import InvalidRequestError, NotFoundError
 from router.network.export import link_features, node_features
 from router.network.model import Mode, Network, Node, NodeKind
-from router.solver.compiled import compile_network
-from router.solver.places import resolve_code, suggestions
-from router.solver.quote import make_quote
-from router.solver.request import CST, QuoteRequest
+from router.quotes.document import make_quote
+from router.routing.compiled import CompiledNetwork
+from router.routing.places import resolve_code, suggestions
+from router.routing.request import CST, QuoteRequest
 from router.store import repositories as repo
 from router.store.capacity import (
     CapacityView,
@@ -45,12 +45,11 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 # ------------------------------------------------------------------------------------ quotes
-def check_distinct_places(network: Network, request: QuoteRequest) -> None:
+def check_distinct_places(cn: CompiledNetwork, request: QuoteRequest) -> None:
     """Origin and destination must not name the same node (a route needs at least one leg)."""
     origin, destination = request.origin, request.destination
     if origin.code is None or destination.code is None:
         return
-    cn = compile_network(network)
     if set(resolve_code(cn, origin.code)) & set(resolve_code(cn, destination.code)):
         raise InvalidRequestError("destination", "must be a different place than the origin")
 
@@ -67,14 +66,14 @@ def create_quote(
 
     ``split``: also split the containers over departures (see :func:`make_quote`).
     """
-    check_distinct_places(network, request)
+    cn = state.compiled
+    assert cn is not None and cn.network is network
+    check_distinct_places(cn, request)
     since = request.ready.astimezone(UTC) - timedelta(days=1)
     with state.db.read() as session:
         booked = repo.booked_departures(session, since)
     capacity = CapacityView(network, booked)
-    document = make_quote(
-        network, request, capacity=capacity, quote_id=uuid.uuid4().hex, split=split
-    )
+    document = make_quote(cn, request, capacity=capacity, quote_id=uuid.uuid4().hex, split=split)
     for alt in document["alternatives"]:
         for leg in alt["legs"]:
             link_id = leg.get("link_id")
@@ -329,7 +328,11 @@ def page(items: list[Any], total: int, limit: int, offset: int) -> dict[str, Any
 def _node_or_404(network: Network, node_id: str) -> Node:
     node = network.nodes.get(node_id)
     if node is None:
-        raise NotFoundError("node", node_id, suggestions(compile_network(network), node_id))
+        raise NotFoundError(
+            "node",
+            node_id,
+            suggestions(sorted(network.nodes.values(), key=lambda n: n.id), node_id),
+        )
     return node
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from router.config import Settings
 from router.errors import DatasetError
 from router.network.model import Network
+from router.routing.compiled import CompiledNetwork, compile_network
 from router.store.db import Database
 from router.store.models import utcnow
 
@@ -22,6 +23,8 @@ class ServiceState:
     settings: Settings
     db: Database
     network: Network | None = None
+    #: the explicit compiled handle of ``network`` (built once per load), passed to every search
+    compiled: CompiledNetwork | None = None
     network_error: str | None = None
     loaded_at: datetime | None = None
     #: per-network caches (GeoJSON features, node search keys), dropped on reload
@@ -34,7 +37,6 @@ class ServiceState:
         ``strict``: raise DatasetError (keeping the current network) instead of recording it.
         """
         from router.network import load_network
-        from router.solver.compiled import compile_network
 
         with self._reload_lock:
             try:
@@ -45,8 +47,8 @@ class ServiceState:
                 self.network_error = str(exc).splitlines()[0]
                 log.error("network not loaded from %s: %s", self.settings.data_dir, exc)
                 return None
-            compile_network(network)  # warm the search's compiled view once, here
-            self.network = network
+            compiled = compile_network(network)
+            self.network, self.compiled = network, compiled
             self.network_error = None
             self.loaded_at = utcnow()
             self.cache = {}

@@ -64,13 +64,14 @@ def assign_command(
     """Assign many shipments to departures under shared capacity and minimum loads."""
     from router.config import get_settings
     from router.network import load_network
-    from router.solver.assign import AssignmentOptions, assign_shipments
-    from router.solver.optimise_io import (
+    from router.optimise.assign import AssignmentOptions, assign_shipments
+    from router.optimise.io import (
         capacities_from_records,
         min_loads_from_records,
         read_csv,
         read_shipments,
     )
+    from router.routing.compiled import compile_network
 
     try:
         items = read_shipments(shipments)
@@ -78,9 +79,9 @@ def assign_command(
         caps = (
             capacities_from_records(read_csv(capacities), str(capacities)) if capacities else None
         )
-        network = load_network(data or get_settings().data_dir)
+        cn = compile_network(load_network(data or get_settings().data_dir))
         result = assign_shipments(
-            network,
+            cn,
             items,
             capacities=caps,
             min_loads=rules,
@@ -110,8 +111,8 @@ def consolidate_command(
     out: Out = None,
 ) -> None:
     """Plan train loads: which booked container goes on which departure and wagon."""
-    from router.solver.consolidate import ConsolidationOptions, consolidate
-    from router.solver.optimise_io import read_bookings, read_trains
+    from router.optimise.consolidation.consolidate import ConsolidationOptions, consolidate
+    from router.optimise.io import read_bookings, read_trains
 
     try:
         result = consolidate(
@@ -156,9 +157,10 @@ def split_command(
     from router.config import get_settings
     from router.network import load_network
     from router.network.model import AeoLevel, CargoClass
-    from router.solver.optimise_io import capacities_from_records, read_csv
-    from router.solver.request import Cargo, PlaceRef, QuoteRequest, TraderProfile
-    from router.solver.split import SplitOptions, split_shipment
+    from router.optimise.io import capacities_from_records, read_csv
+    from router.optimise.split import SplitOptions, split_shipment
+    from router.routing.compiled import compile_network
+    from router.routing.request import Cargo, PlaceRef, QuoteRequest, TraderProfile
 
     try:
         request = QuoteRequest(
@@ -177,9 +179,9 @@ def split_command(
         caps = (
             capacities_from_records(read_csv(capacities), str(capacities)) if capacities else None
         )
-        network = load_network(data or get_settings().data_dir)
+        cn = compile_network(load_network(data or get_settings().data_dir))
         result = split_shipment(
-            network,
+            cn,
             request,
             space_overrides=caps,
             options=SplitOptions(time_limit_s=time_limit, seed=seed, method=method),

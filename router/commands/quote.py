@@ -93,9 +93,10 @@ def quote_command(
     from router.config import get_settings
     from router.network import load_network
     from router.network.model import AeoLevel, CargoClass, Mode
-    from router.solver.geojson import quote_geojson
-    from router.solver.quote import make_quote
-    from router.solver.request import (
+    from router.quotes.document import make_quote
+    from router.quotes.geojson import quote_geojson
+    from router.routing.compiled import compile_network
+    from router.routing.request import (
         Cargo,
         Constraints,
         CustomsScope,
@@ -134,8 +135,8 @@ def quote_command(
             ),
             preferences=Preferences(value_of_time, carbon_price, alternatives),
         )
-        network = load_network(data or get_settings().data_dir)
-        doc = make_quote(network, request)
+        cn = compile_network(load_network(data or get_settings().data_dir))
+        doc = make_quote(cn, request)
     except (RouterError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from None

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from router.network.model import Link, Mode, Network, ScheduleKind
-from router.solver.request import CST, Cargo
-from router.solver.search import week_start
+from router.routing.request import CST, Cargo
+from router.routing.search import week_start
 
 #: m3 of loose cargo counted as one TEU of space (the quote search uses the same figure)
 M3_PER_TEU = 33.0
@@ -32,7 +32,7 @@ class Need:
 
 
 def cargo_need(cargo: Cargo) -> Need:
-    """The space ``cargo`` takes (same rule as :class:`router.solver.search.Search`)."""
+    """The space ``cargo`` takes (same rule as :class:`router.routing.search.Search`)."""
     teu = float(cargo.teu) if cargo.is_containerised else (cargo.volume_m3 or 1.0) / M3_PER_TEU
     return Need(teu=teu, kg=cargo.chargeable_air_kg)
 
@@ -65,7 +65,7 @@ DepartureKey = tuple[str, datetime]
 
 
 class CapacityView:
-    """The ``capacity`` callback of :func:`router.solver.quote.make_quote`.
+    """The ``capacity`` callback of :func:`router.quotes.document.make_quote`.
 
     Built once per quote from the booked totals read in one query; answers every call from memory
     (the search asks many times). Departures with no booking yet have the link's full capacity.

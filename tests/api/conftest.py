@@ -7,12 +7,12 @@ from collections.abc import Iterator
 
 import pytest
 from api_testkit import BACKENDS, POSTGRES_URL, Service, make_settings
+from dbkit import database_url
 from fastapi.testclient import TestClient
 
 from router.api import create_app
 from router.api.state import ServiceState
 from router.store import repositories as repo
-from router.store.testing import database_url
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

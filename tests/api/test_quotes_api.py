@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 import pytest
 from api_testkit import READY, Service, quote_body
 
-from router.solver.quote import make_quote
-from router.solver.request import Cargo, PlaceRef, Preferences, QuoteRequest
+from router.quotes.document import make_quote
+from router.routing.request import Cargo, PlaceRef, Preferences, QuoteRequest
 
 
 def test_quote_is_created_with_id_expiry_and_alternatives(svc: Service) -> None:
@@ -40,7 +40,7 @@ def test_quote_returns_all_the_engines_alternatives(svc: Service) -> None:
     body = quote_body(destination="NLRTM", preferences={"alternatives": 8})
     doc = svc.client.post("/v1/quotes", json=body, headers=svc.h("shipper")).json()
     engine = make_quote(
-        svc.state.network,  # type: ignore[arg-type]
+        svc.state.compiled,  # type: ignore[arg-type]
         QuoteRequest(
             PlaceRef("SZ-CITY"),
             PlaceRef("NLRTM"),

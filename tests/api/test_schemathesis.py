@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 import schemathesis
 from api_testkit import BACKENDS, POSTGRES_URL, make_settings
+from dbkit import database_url
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from router.api import create_app
 from router.store import repositories as repo
-from router.store.testing import database_url
 
 MAX_EXAMPLES = 25
 

@@ -26,9 +26,14 @@ from datetime import date, datetime
 
 from router.network.builder import NetworkBuilder, container_tariffs
 from router.network.model import CustomsOp, Mode, Network, NodeKind, Regime
-from router.solver.assign import Shipment
-from router.solver.consolidate import BookedContainer, TrainDeparture, WagonType, parse_patterns
-from router.solver.request import CST, Cargo, PlaceRef, Preferences, QuoteRequest
+from router.optimise.assign import Shipment
+from router.optimise.consolidation.consolidate import (
+    BookedContainer,
+    TrainDeparture,
+    WagonType,
+    parse_patterns,
+)
+from router.routing.request import CST, Cargo, PlaceRef, Preferences, QuoteRequest
 
 READY = datetime(2025, 3, 3, 8, 0, tzinfo=CST)  # a Monday
 MON_RAIL = datetime(2025, 3, 3, 10, 0, tzinfo=CST)

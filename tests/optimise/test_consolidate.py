@@ -8,7 +8,7 @@ import pytest
 from optimise_testkit import DAY, LONG, X70, box, train
 
 from router.errors import InvalidRequestError
-from router.solver.consolidate import (
+from router.optimise.consolidation.consolidate import (
     BookedContainer,
     ConsolidationOptions,
     WagonType,
@@ -17,7 +17,7 @@ from router.solver.consolidate import (
     parse_patterns,
     validate_plan,
 )
-from router.solver.consolidation_instances import perfect_packing, realistic_instance
+from router.synthetic.trains import perfect_packing, realistic_instance
 
 FAST = ConsolidationOptions(time_limit_s=5.0, seed=0, method="exact")
 

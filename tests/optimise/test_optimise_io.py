@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from router.errors import InvalidRecordsError, InvalidRequestError
-from router.solver.optimise_io import (
+from router.optimise.io import (
     capacities_from_records,
     containers_from_records,
     min_loads_from_records,

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from dbkit import database_url
 
 from router.store.db import Database
-from router.store.testing import database_url
 
 POSTGRES_URL = os.environ.get("ROUTER_TEST_POSTGRES_URL")
 

@@ -19,7 +19,7 @@ from router.api.schemas import (
     QuoteRequestIn,
     to_quote_request,
 )
-from router.solver.geojson import quote_geojson
+from router.quotes.geojson import quote_geojson
 
 router = APIRouter(tags=["quotes"])
 

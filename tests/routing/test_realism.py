@@ -9,8 +9,9 @@ import pytest
 
 from router.network import load_network
 from router.network.model import AeoLevel, Mode
-from router.solver.quote import build_search, make_quote
-from router.solver.request import (
+from router.quotes.document import build_search, make_quote
+from router.routing.compiled import compile_network
+from router.routing.request import (
     Cargo,
     Constraints,
     PlaceRef,
@@ -38,7 +39,7 @@ def fastest(network, origin, destination, modes, cargo=FEU, ready=READY, trader=
         trader=trader or TraderProfile(),
         constraints=Constraints(allowed_modes=frozenset(modes)),
     )
-    doc = make_quote(network, request)
+    doc = make_quote(compile_network(network), request)
     assert doc["status"] == "ok", doc["reasons"]
     alternatives = doc["alternatives"]
     return (
@@ -101,7 +102,7 @@ def _export_via_shekou(network, origin, ready, combined):
         constraints=Constraints(allowed_modes=frozenset(modes), required_nodes=("CNSHK",)),
         preferences=Preferences(alternatives=20),
     )
-    doc = make_quote(network, request)
+    doc = make_quote(compile_network(network), request)
     assert doc["status"] == "ok", doc["reasons"]
     sailing = [
         a
@@ -139,7 +140,7 @@ def test_aeo_advanced_clears_faster_than_non_aeo(network):
             READY,
             trader=TraderProfile(aeo_level=level),
         )
-        doc = make_quote(network, request)
+        doc = make_quote(compile_network(network), request)
         best = min(doc["alternatives"], key=lambda a: a["arrival"])
         return sum(
             e["clearance_h"] for e in best["customs_events"] if e["operation"] != "transit_border"
@@ -157,7 +158,7 @@ def test_no_truck_route_uses_huanggang(network):
         ("CN-SZ-CITY", "HKHKG-AIR"),
     ]:
         search = build_search(
-            network,
+            compile_network(network),
             QuoteRequest(PlaceRef(origin), PlaceRef(destination), FEU, READY),
         )
         routes = search.run()

@@ -16,7 +16,7 @@ Model (pywraplp; SCIP by default, CBC or CP-SAT on request)::
     min  sum gc(s,p) x[s,p] + sum pen(s) u[s] + sum F(d) z[d]  generalised cost, CNY
 
 Candidates come from the label search with departures blocked (see
-:mod:`router.solver.candidates`): first as found, then with the departures that are contested,
+:mod:`router.optimise.candidates`): first as found, then with the departures that are contested,
 cancelled or full in the current optimum blocked, for the shipments that use them, until no new
 path appears or the search budget is spent.
 
@@ -38,8 +38,8 @@ from typing import Any
 from ortools.linear_solver import pywraplp
 
 from router.errors import InvalidRecordsError, InvalidRequestError, NotFoundError
-from router.network.model import Mode, Network
-from router.solver.candidates import (
+from router.network.model import Mode
+from router.optimise.candidates import (
     Candidate,
     CandidateFinder,
     DepartureKey,
@@ -48,8 +48,7 @@ from router.solver.candidates import (
     make_candidate,
     tracked_need,
 )
-from router.solver.compiled import compile_network
-from router.solver.ortools_util import (
+from router.optimise.ortools_util import (
     SolveInfo,
     SolveStatus,
     check_limits,
@@ -57,9 +56,11 @@ from router.solver.ortools_util import (
     mip_info,
     mip_solver,
 )
-from router.solver.places import resolve_code
-from router.solver.quote import alternative_document, no_route_reasons
-from router.solver.request import (
+from router.routing.compiled import CompiledNetwork
+from router.routing.explain import no_route_reasons
+from router.routing.itinerary import alternative_document
+from router.routing.places import resolve_code
+from router.routing.request import (
     Cargo,
     Constraints,
     CustomsScope,
@@ -69,7 +70,7 @@ from router.solver.request import (
     TraderProfile,
     as_cst,
 )
-from router.solver.search import CapacityFn, Search
+from router.routing.search import CapacityFn, Search
 
 #: default penalty of leaving a shipment unassigned, as a multiple of its cheapest path's
 #: generalised cost (a shipment is dropped only when capacity or minimum loads force it)
@@ -359,7 +360,7 @@ class _Cand:
 
 @dataclass
 class _Problem:
-    network: Network
+    cn: CompiledNetwork
     shipments: list[Shipment]
     space: DepartureSpace
     min_loads: list[MinLoad]
@@ -376,7 +377,7 @@ class _Problem:
         return (exact or found)[0]
 
     def need(self, s: Shipment, key: DepartureKey) -> float:
-        return tracked_need(s.request(), self.network.links[key[0]].mode)
+        return tracked_need(s.request(), self.cn.network.links[key[0]].mode)
 
     def explore(self, s: Shipment, blocked: frozenset[DepartureKey]) -> int:
         finder = self.finders[s.id]
@@ -398,7 +399,7 @@ def _fixed_loads(p: _Problem) -> dict[DepartureKey, tuple[float, float, list[str
         if s.id not in p.fixed:
             continue
         for key in s.booked:
-            if key[0] not in p.network.links:
+            if key[0] not in p.cn.network.links:
                 raise InvalidRequestError(f"shipments[{s.id}].booked", f"unknown link {key[0]!r}")
             need = p.need(s, key)
             teu, t, ids = loads.get(key, (0.0, 0.0, []))
@@ -500,14 +501,13 @@ def _build(
 
 # -------------------------------------------------------------------------------- solve
 def _check_references(
-    network: Network,
+    cn: CompiledNetwork,
     shipments: Sequence[Shipment],
     rules: Sequence[MinLoad],
     capacities: Mapping[DepartureKey, float],
 ) -> None:
     """Every place names a node and every link exists; all problems at once, by path
     (``shipments.3.destination``, ``min_loads.0.link_id``, ``capacities.2.link_id``)."""
-    cn = compile_network(network)
     problems = []
     for i, s in enumerate(shipments):
         for name, place in (("origin", s.origin), ("destination", s.destination)):
@@ -521,14 +521,14 @@ def _check_references(
         ("capacities", [key[0] for key in capacities]),
     ):
         for i, link_id in enumerate(links):
-            if link_id not in network.links:
+            if link_id not in cn.network.links:
                 problems.append((f"{name}.{i}.link_id", f"unknown link {link_id!r}"))
     if problems:
         raise InvalidRecordsError("assignment input", problems)
 
 
 def assign_shipments(
-    network: Network,
+    cn: CompiledNetwork,
     shipments: Sequence[Shipment],
     *,
     capacity: CapacityFn | None = None,
@@ -553,11 +553,11 @@ def assign_shipments(
     if not shipments:
         raise InvalidRequestError("shipments", "give at least one shipment")
     rules = list(min_loads)
-    _check_references(network, shipments, rules, capacities or {})
-    space = DepartureSpace(network, capacity, capacities)
-    p = _Problem(network, list(shipments), space, rules, opts)
+    _check_references(cn, shipments, rules, capacities or {})
+    space = DepartureSpace(cn.network, capacity, capacities)
+    p = _Problem(cn, list(shipments), space, rules, opts)
     for s in p.shipments:
-        p.finders[s.id] = CandidateFinder(network, s.request(), space)
+        p.finders[s.id] = CandidateFinder(cn, s.request(), space)
         p.cands[s.id] = {}
         if opts.keep_existing and s.booked:
             p.fixed[s.id] = None
@@ -812,8 +812,7 @@ def _unassigned_reasons(
     cands = list(p.cands.get(s.id, {}).values())
     if not cands:
         return [
-            "no legal path: " + r
-            for r in no_route_reasons(p.network, s.request(), p.space.callback())
+            "no legal path: " + r for r in no_route_reasons(p.cn, s.request(), p.space.callback())
         ]
     blocked_paths = 0
     why: dict[DepartureKey, str] = {}
@@ -862,7 +861,7 @@ def _read_departures(
     keys = set(loads) | set(values["runs"])
     out = []
     for key in sorted(keys, key=lambda k: (k[1], k[0])):
-        mode = p.network.links[key[0]].mode
+        mode = p.cn.network.links[key[0]].mode
         teu, t, ids = loads.get(key, (0.0, 0.0, []))
         rule = p.min_load(key)
         out.append(

@@ -10,7 +10,7 @@ same state, or whose criteria plus lower bounds of what is left are dominated by
 route (target pruning), is dropped; a few quick single-criterion routes (fastest, cheapest,
 greenest) seed the finished routes so that target pruning works from the start. Customs rules
 live in :func:`Search.expand`, so the search never generates an illegal route;
-:mod:`router.solver.check` verifies that independently.
+:mod:`router.verify.legality` verifies that independently.
 
 Route semantics (what "the Pareto set" means, also for brute force): a route is a sequence of
 links and customs operations; every leg takes the earliest departure it can make after the
@@ -38,7 +38,8 @@ from router.network.model import (
     ScheduleKind,
     TariffUnit,
 )
-from router.solver.compiled import (
+from router.routing.bounds import reverse_lower_bounds
+from router.routing.compiled import (
     DAY_MIN,
     HANDLING_KINDS,
     NO_LEG,
@@ -51,7 +52,7 @@ from router.solver.compiled import (
     CompiledNetwork,
     minutes,
 )
-from router.solver.request import CONTAINER_TYPES, CustomsScope, QuoteRequest
+from router.routing.request import CONTAINER_TYPES, CustomsScope, QuoteRequest
 
 #: remaining space of one dated departure (TEU, or kg for air); None when not tracked
 CapacityFn = Callable[[str, datetime], float | None]
@@ -428,12 +429,12 @@ class Search:
 
     def _lower_bounds(self) -> tuple[list[int], list[int], list[int]]:
         """Per node: lower bounds on remaining minutes, fen and grams to any destination."""
-        from router.solver.bounds import reverse_lower_bounds
-
         key = ("bounds", self._profile, tuple(sorted({i for i, _ in self.destinations})))
         bounds = self.cn.memo_get(key)
         if bounds is None:
-            bounds = reverse_lower_bounds(self)
+            bounds = reverse_lower_bounds(
+                self.cn, self.usable, self.leg_constants, (i for i, _ in self.destinations)
+            )
             self.cn.memo_put(key, bounds)
         return bounds
 

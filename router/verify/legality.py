@@ -1,9 +1,9 @@
 """Independent customs-legality and consistency checker for quote documents.
 
 This module replays a route from the quote document (DESIGN.md §4.1, as produced by
-:func:`router.solver.quote.make_quote`) against the :class:`~router.network.model.Network` and the
-:class:`~router.solver.request.QuoteRequest`, and lists every rule the route breaks. It shares no
-code with the search (:mod:`router.solver.search`, ``compiled``, ``bounds``, ``quote``): the rules
+:func:`router.quotes.document.make_quote`) against the :class:`~router.network.model.Network` and the
+:class:`~router.routing.request.QuoteRequest`, and lists every rule the route breaks. It shares no
+code with the search (:mod:`router.routing.search`, ``compiled``, ``bounds``, ``quote``): the rules
 are written down a second time, from DESIGN.md §2.2–2.3, so that a bug in the search shows up as a
 violation here instead of being repeated.
 
@@ -67,7 +67,7 @@ from router.network.model import (
     ScheduleKind,
     TariffUnit,
 )
-from router.solver.request import CONTAINER_TYPES, CST, CustomsScope, QuoteRequest
+from router.routing.request import CONTAINER_TYPES, CST, CustomsScope, QuoteRequest
 
 SUPERVISED_STATES = frozenset(
     {CustomsState.CLEARED_EXPORT, CustomsState.IN_TRANSIT, CustomsState.IN_BOND}

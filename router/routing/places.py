@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import difflib
 import statistics
+from collections.abc import Iterable
 
 from router.errors import InvalidRequestError, NotFoundError
 from router.network.geo import geodesic_km
-from router.network.model import Mode, NodeKind, TariffUnit
-from router.solver.compiled import CompiledNetwork, minutes
-from router.solver.request import CONTAINER_TYPES, Cargo, PlaceRef
-from router.solver.search import Access
+from router.network.model import Mode, Node, NodeKind, TariffUnit
+from router.routing.compiled import CompiledNetwork, minutes
+from router.routing.request import CONTAINER_TYPES, Cargo, PlaceRef
+from router.routing.search import Access
 
 #: first/last-mile truck: average speed and loading/unloading time (estimate, data/README.md)
 ACCESS_SPEED_KMH = 50.0
@@ -18,10 +19,11 @@ ACCESS_HANDLING_H = 1.0
 MAX_ACCESS_NODES = 5
 
 
-def suggestions(cn: CompiledNetwork, text: str, limit: int = 5) -> list[str]:
-    """Node ids whose id, UN/LOCODE or name is close to ``text``."""
+def suggestions(nodes: Iterable[Node], text: str, limit: int = 5) -> list[str]:
+    """Node ids whose id, UN/LOCODE or name is close to ``text`` (the first of ``nodes`` wins a
+    shared key: pass them in id order, as the compiled network holds them)."""
     keys: dict[str, str] = {}
-    for node in cn.nodes:
+    for node in nodes:
         for key in (node.id, node.unlocode or "", node.name, node.name_zh):
             if key:
                 keys.setdefault(key.lower(), node.id)
@@ -41,7 +43,7 @@ def resolve_code(cn: CompiledNetwork, code: str) -> list[int]:
     upper = code.upper()
     matches = [i for i, n in enumerate(cn.nodes) if (n.unlocode or "").upper() == upper]
     if not matches:
-        raise NotFoundError("node", code, suggestions(cn, code))
+        raise NotFoundError("node", code, suggestions(cn.nodes, code))
     return matches
 
 

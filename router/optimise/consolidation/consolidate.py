@@ -15,7 +15,7 @@ Rules (every plan respects them; :func:`validate_plan` checks them independently
 * containers are grouped in destination blocks, in the order the train serves them: block index
   never decreases along the train;
 * dangerous goods of conflicting IMDG classes are on different wagons ("away from") or have at
-  least one wagon between them ("separated from" or stricter), see :mod:`router.solver.dg`.
+  least one wagon between them ("separated from" or stricter), see :mod:`router.optimise.consolidation.dg`.
 
 Objective, lexicographic: maximise loaded TEU weighted by priority, then minimise waiting days
 (departure date minus ready date), then minimise wagons in the trains. It is one integer
@@ -46,8 +46,8 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from router.errors import InvalidRequestError
-from router.solver.dg import normalise_class, wagon_gap
-from router.solver.ortools_util import (
+from router.optimise.consolidation.dg import normalise_class, wagon_gap
+from router.optimise.ortools_util import (
     SolveInfo,
     SolveStatus,
     check_limits,

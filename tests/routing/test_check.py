@@ -25,9 +25,9 @@ from router.network.model import (
     NodeKind,
     Regime,
 )
-from router.solver.check import check_alternative, check_quote, point_jurisdiction
-from router.solver.quote import make_quote
-from router.solver.request import (
+from router.quotes.document import make_quote
+from router.routing.compiled import compile_network
+from router.routing.request import (
     CST,
     Cargo,
     Constraints,
@@ -37,6 +37,7 @@ from router.solver.request import (
     QuoteRequest,
     TraderProfile,
 )
+from router.verify.legality import check_alternative, check_quote, point_jurisdiction
 
 Op = CustomsOp
 PORT_OPS = {
@@ -359,7 +360,7 @@ def request(
 
 def quote_ok(network: Network, req: QuoteRequest) -> dict[str, Any]:
     """An engine quote that must exist and pass the checker."""
-    q = make_quote(network, req)
+    q = make_quote(compile_network(network), req)
     assert q["status"] == "ok", q["reasons"]
     assert check_quote(network, req, q) == []
     return q
@@ -424,7 +425,7 @@ def test_engine_quotes_pass(net: Network) -> None:
             cargo, trader = cargos[k % len(cargos)], traders[k % len(traders)]
             scope = (CustomsScope.BOTH, CustomsScope.EXPORT, CustomsScope.IMPORT)[k % 3]
             req = request(o, d, cargo, trader=trader, scope=scope)
-            q = make_quote(net, req)
+            q = make_quote(compile_network(net), req)
             routed += q["status"] == "ok"
             assert check_quote(net, req, q) == [], (o, d, cargo, trader, scope)
     assert routed >= 30
@@ -448,7 +449,7 @@ def test_tiny_dataset_quotes_pass(tiny_network: Network) -> None:
     routed = 0
     for (o, d), cargo in itertools.product(itertools.permutations(ids, 2), cargos):
         req = request(o, d, cargo, trader=TraderProfile(direct_eligible=True))
-        q = make_quote(tiny_network, req)
+        q = make_quote(compile_network(tiny_network), req)
         routed += q["status"] == "ok"
         assert check_quote(tiny_network, req, q) == [], (o, d, cargo)
     assert routed > 20
@@ -468,7 +469,7 @@ def test_point_places_pass(net: Network) -> None:
 
 def test_no_route_document_passes(net: Network) -> None:
     req = request("RTM", "SZX")
-    q = make_quote(net, req)
+    q = make_quote(compile_network(net), req)
     assert q["status"] == "no_route"
     assert check_quote(net, req, q) == []
     assert_flags(check_quote(net, req, {**q, "reasons": []}), "without reasons")
@@ -639,7 +640,7 @@ def test_transit_border_event_required(net: Network) -> None:
 def test_pharma_import_needs_white_list(net: Network) -> None:
     pharma = Cargo(containers=(("42G1", 1),), cargo_class=CargoClass.PHARMA)
     req = request("SZ", "RTM", pharma)
-    q = make_quote(net, req)
+    q = make_quote(compile_network(net), req)
     assert q["status"] == "no_route"  # RTM is not white-listed
     general = quote_ok(net, request("SZ", "RTM"))
     alt = first_with(general, "D-SHK-RTM")
@@ -671,7 +672,9 @@ def test_reefer_needs_plugs_and_reefer_links(net: Network) -> None:
 def test_dangerous_goods_class_at_nodes(net: Network) -> None:
     dg = Cargo(containers=(("22G1", 1),), cargo_class=CargoClass.DANGEROUS, imdg_class="8")
     req = request("SZ", "RTM", dg)
-    assert make_quote(net, req)["status"] == "no_route"  # SHK and YTN take no class 8
+    assert (
+        make_quote(compile_network(net), req)["status"] == "no_route"
+    )  # SHK and YTN take no class 8
     alt = first_with(quote_ok(net, request("SZ", "RTM")), "D-SHK-RTM")
     assert_flags(check_alternative(net, req, alt), "IMDG class 8 handled at SHK")
 
@@ -710,7 +713,7 @@ def test_truck_through_closed_huanggang(net: Network) -> None:
     assert_flags(problems, "uses HGG, closed to truck since 2025-12-21")
     assert all("HGG" in p for p in problems), problems
     # and the engine itself no longer routes through it
-    later = make_quote(net, after)
+    later = make_quote(compile_network(net), after)
     assert all(leg["link_id"] != "T-HGG-HKG" for a in later["alternatives"] for leg in a["legs"])
 
 
@@ -946,13 +949,13 @@ def test_first_mile_truck_across_a_border_is_flagged(net: Network) -> None:
 
 def test_engine_point_to_point_across_the_border_is_legal(net: Network) -> None:
     req = QuoteRequest(PlaceRef(lon=114.06, lat=22.56), PlaceRef(lon=114.15, lat=22.32), BOX, READY)
-    q = make_quote(net, req)
+    q = make_quote(compile_network(net), req)
     assert check_quote(net, req, q) == []
 
 
 def test_engine_general_cargo_in_reefer_boxes_is_legal(tiny_network: Network) -> None:
     req = request("CNSZX", "DEFRA", Cargo(containers=(("22R1", 1),)))
-    q = make_quote(tiny_network, req)
+    q = make_quote(compile_network(tiny_network), req)
     assert check_quote(tiny_network, req, q) == []
 
 
@@ -961,11 +964,17 @@ def test_checker_does_not_import_the_search() -> None:
     import ast
     import inspect
 
-    import router.solver.check as check
+    import router.verify.legality as check
 
     tree = ast.parse(inspect.getsource(check))
     imported = {
         node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
     } | {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
-    forbidden = {f"router.solver.{m}" for m in ("search", "compiled", "bounds", "quote")}
+    forbidden = {
+        *(
+            f"router.routing.{m}"
+            for m in ("search", "compiled", "bounds", "query", "itinerary", "explain")
+        ),
+        *(m for m in imported if m.startswith(("router.quotes", "router.optimise"))),
+    }
     assert not imported & forbidden

@@ -1,7 +1,7 @@
 """Customs legality of every route the engine returns on the bundled network (DESIGN.md §6).
 
 Runs a seeded stream of random quote requests over the bundled GBA dataset and checks every
-returned alternative with the independent checker :mod:`router.solver.check`.
+returned alternative with the independent checker :mod:`router.verify.legality`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import pytest
 
 from router.network import Network, load_network
 from router.network.model import AeoLevel, CargoClass, CustomsState, Mode
-from router.solver.check import EXPORT_OPS, check_alternative, check_quote
-from router.solver.quote import make_quote
-from router.solver.request import (
+from router.quotes.document import make_quote
+from router.routing.compiled import compile_network
+from router.routing.request import (
     CST,
     Cargo,
     Constraints,
@@ -30,6 +30,7 @@ from router.solver.request import (
     QuoteRequest,
     TraderProfile,
 )
+from router.verify.legality import EXPORT_OPS, check_alternative, check_quote
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 QUERIES = 2_000
@@ -139,6 +140,7 @@ def mutations(rng: random.Random, alt: dict[str, Any]) -> list[tuple[str, dict[s
 )
 def test_every_returned_route_is_legal() -> None:
     network = load_network(DATA_DIR)
+    cn = compile_network(network)
     rng = random.Random(SEED)
     routed = 0
     alternatives = 0
@@ -148,7 +150,7 @@ def test_every_returned_route_is_legal() -> None:
     started, cpu_started = time.perf_counter(), time.process_time()
     for i in range(QUERIES):
         request = random_request(rng, network)
-        quote = make_quote(network, request)
+        quote = make_quote(cn, request)
         problems = check_quote(network, request, quote)
         if quote["status"] == "ok":
             routed += 1

@@ -32,7 +32,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from router.solver.consolidate import (
+from router.optimise.consolidation.consolidate import (
     BookedContainer,
     CustomsStatus,
     TrainDeparture,

@@ -14,8 +14,9 @@ from typing import Any
 
 from router.network.builder import container_tariffs
 from router.network.model import Network
-from router.solver.quote import build_search, make_quote
-from router.solver.request import (
+from router.quotes.document import build_search, make_quote
+from router.routing.compiled import compile_network
+from router.routing.request import (
     CST,
     Cargo,
     Constraints,
@@ -24,7 +25,7 @@ from router.solver.request import (
     QuoteRequest,
     TraderProfile,
 )
-from router.solver.search import CapacityFn, Route, Search, Step
+from router.routing.search import CapacityFn, Route, Search, Step
 
 #: Monday 2 June 2025, 08:00 CST: the default ready time of the hand-built tests
 READY = datetime(2025, 6, 2, 8, 0, tzinfo=CST)
@@ -77,12 +78,12 @@ def solve(
     network: Network, request: QuoteRequest, capacity: CapacityFn | None = None, **options: Any
 ) -> tuple[Search, list[Route]]:
     """The search and its Pareto routes."""
-    search = build_search(network, request, capacity, **options)
+    search = build_search(compile_network(network), request, capacity, **options)
     return search, search.run()
 
 
 def quote(network: Network, request: QuoteRequest, capacity: CapacityFn | None = None) -> dict:
-    return make_quote(network, request, capacity=capacity, quote_id="test")
+    return make_quote(compile_network(network), request, capacity=capacity, quote_id="test")
 
 
 def clock(search: Search, minute: int) -> datetime:

@@ -1,7 +1,11 @@
 """The network compiled for search: integer indices, departure tables, prices in CNY.
 
-Compiling is done once per network (cached on the network object's identity) and is independent
-of any query. Times are whole minutes; a week is 10,080 minutes starting Monday 00:00 CST.
+:func:`compile_network` builds an immutable handle once per loaded network (and later once per
+scenario variant); callers create it explicitly and pass it to every search, quote and
+optimisation (PyVRP's ``Model.data()`` → ``ProblemData``). There is no module-level cache. The
+handle carries a bounded memo of per-query tables (link tables per cargo profile, lower bounds per
+destination) that queries sharing them reuse. Times are whole minutes; a week is 10,080 minutes
+starting Monday 00:00 CST.
 """
 
 from __future__ import annotations
@@ -138,10 +142,7 @@ def _compile_link(network: Network, index: dict[str, int], i: int, link: Link) -
 
 
 def compile_network(network: Network) -> CompiledNetwork:
-    """Compile ``network`` for search (cached per network object)."""
-    cached = _CACHE.get(id(network))
-    if cached is not None and cached.network is network:
-        return cached
+    """Compile ``network`` for search: an immutable handle to create once and pass around."""
     nodes = tuple(sorted(network.nodes.values(), key=lambda n: n.id))
     index = {n.id: i for i, n in enumerate(nodes)}
     links = tuple(
@@ -154,7 +155,7 @@ def compile_network(network: Network) -> CompiledNetwork:
     fees: list[dict[tuple[str, str], float]] = [{} for _ in nodes]
     for f in network.fees:
         fees[index[f.node_id]][(f.fee, f.unit)] = network.to_cny(f.amount, f.currency)
-    compiled = CompiledNetwork(
+    return CompiledNetwork(
         network=network,
         nodes=nodes,
         index=MappingProxyType(index),
@@ -172,14 +173,6 @@ def compile_network(network: Network) -> CompiledNetwork:
         ),
         plain_road=tuple(cl.link.is_plain_road_crossing for cl in links),
     )
-    if len(_CACHE) >= _CACHE_SIZE:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[id(network)] = compiled
-    return compiled
-
-
-_CACHE_SIZE = 8
-_CACHE: dict[int, CompiledNetwork] = {}
 
 
 def link_allows(cl: CLink, cargo_class: CargoClass) -> bool:

@@ -22,10 +22,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from router.network.model import Mode, Network, Regime, ScheduleKind
-from router.solver.compiled import TERMINAL_MODES
-from router.solver.quote import build_search, generalised_cost_cny
-from router.solver.request import QuoteRequest, as_cst
-from router.solver.search import CapacityFn, Route, Search, Step
+from router.routing.compiled import TERMINAL_MODES, CompiledNetwork
+from router.routing.itinerary import generalised_cost_cny
+from router.routing.query import build_search
+from router.routing.request import QuoteRequest, as_cst
+from router.routing.search import CapacityFn, Route, Search, Step
 
 #: (link id, departure date-time in CST)
 DepartureKey = tuple[str, datetime]
@@ -156,7 +157,7 @@ def make_candidate(search: Search, route: Route, space: DepartureSpace) -> Candi
 class CandidateFinder:
     """Runs (and caches) label searches for one request with sets of departures blocked."""
 
-    network: Network
+    cn: CompiledNetwork
     request: QuoteRequest
     space: DepartureSpace
     searches: int = 0
@@ -166,7 +167,7 @@ class CandidateFinder:
 
     def run(self, blocked: frozenset[DepartureKey] = frozenset()) -> list[tuple[Search, Route]]:
         if blocked not in self._cache:
-            search = build_search(self.network, self.request, self.space.callback(blocked))
+            search = build_search(self.cn, self.request, self.space.callback(blocked))
             self.searches += 1
             self._cache[blocked] = [(search, r) for r in search.run()]
         return self._cache[blocked]

@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 
 from hypothesis import HealthCheck, assume, event, given, note, settings
 from hypothesis import strategies as st
-from solver_testkit import READY
+from routing_testkit import READY
 
 from router.errors import InvalidRequestError
 from router.network.builder import NetworkBuilder
@@ -37,9 +37,9 @@ from router.network.model import (
     TariffUnit,
 )
 from router.network.validate import MODE_ENDPOINTS
-from router.solver.check import check_quote
-from router.solver.quote import build_search, make_quote
-from router.solver.request import (
+from router.quotes.document import build_search, make_quote
+from router.routing.compiled import compile_network
+from router.routing.request import (
     Cargo,
     Constraints,
     CustomsScope,
@@ -47,7 +47,8 @@ from router.solver.request import (
     QuoteRequest,
     TraderProfile,
 )
-from router.solver.search import Label, Search, dominates
+from router.routing.search import Label, Search, dominates
+from router.verify.legality import check_quote
 
 JURISDICTIONS = ("CN", "HK", "EU")
 KINDS = (
@@ -426,7 +427,7 @@ def brute_force_pareto(
         deadline=None,
         constraints=dataclasses.replace(request.constraints, max_transfers=None),
     )
-    search = build_search(net, relaxed, capacity)
+    search = build_search(compile_network(net), relaxed, capacity)
     vectors = {lb.criteria for lb in all_routes(search)}
     if request.deadline is not None:
         deadline_min = (request.deadline - search.epoch) // timedelta(minutes=1)
@@ -449,7 +450,7 @@ def check_same_pareto_set(
     net: Network, request: QuoteRequest, capacity: CapacityFn | None
 ) -> set[tuple[int, ...]]:
     try:
-        search = build_search(net, request, capacity)
+        search = build_search(compile_network(net), request, capacity)
         expected = brute_force_pareto(net, request, capacity)
     except InvalidRequestError:  # a point with no truck-served node nearby
         event("rejected: no access node")
@@ -522,11 +523,11 @@ def test_search_equals_brute_force_on_multimodal_corridors(case) -> None:
 )
 @given(st.one_of(cases(), cases(dense=True), cases(corridor=True)))
 def test_every_quote_on_random_networks_passes_the_independent_checker(case) -> None:
-    """The customs-legality checker (separate code, router.solver.check) accepts every
+    """The customs-legality checker (separate code, router.verify.legality) accepts every
     alternative the engine quotes on random networks with random customs attributes."""
     net, request, capacity = case
     try:
-        quote = make_quote(net, request, capacity=capacity)
+        quote = make_quote(compile_network(net), request, capacity=capacity)
     except InvalidRequestError:  # a point with no truck-served node nearby
         assume(False)
         raise

@@ -10,15 +10,16 @@ them keeps the search exact.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-if TYPE_CHECKING:
-    from router.solver.search import Search
+from router.routing.compiled import CLink, CompiledNetwork
 
+#: (freight, THC at origin, THC at destination, port fees, CO2e grams) of the cargo on a link
+LegConstants = Callable[[CLink], tuple[int, int, int, int, int]]
 INF = 1 << 60
 
 
@@ -34,9 +35,14 @@ def min_csr(rows: list[int], cols: list[int], weights: list[float], n: int) -> c
     return csr_matrix((w[first], (r[first], c[first])), shape=(n, n))
 
 
-def reverse_lower_bounds(search: Search) -> tuple[list[int], list[int], list[int]]:
-    """(minutes, fen, grams) lower bounds per node index; INF where no destination is reachable."""
-    cn = search.cn
+def reverse_lower_bounds(
+    cn: CompiledNetwork,
+    usable: Sequence[bool],
+    leg_constants: LegConstants,
+    destinations: Iterable[int],
+) -> tuple[list[int], list[int], list[int]]:
+    """(minutes, fen, grams) lower bounds per node index to the nearest of ``destinations``
+    over the links marked ``usable`` for this query; INF where no destination is reachable."""
     n = len(cn.nodes)
     rows: list[int] = []
     cols: list[int] = []
@@ -44,18 +50,18 @@ def reverse_lower_bounds(search: Search) -> tuple[list[int], list[int], list[int
     w_cost: list[float] = []
     w_co2: list[float] = []
     for cl in cn.links:
-        if not search.usable[cl.index]:
+        if not usable[cl.index]:
             continue
         # what boarding the link always adds: freight, the handling charge at its destination,
         # port fees, its CO2e (the handling charge at its origin is waived after a vessel/train)
-        freight, _, thc_destination, port_fees, co2_g = search.leg_constants(cl)
+        freight, _, thc_destination, port_fees, co2_g = leg_constants(cl)
         # reversed edge: destination -> origin; tiny epsilon keeps zero weights as stored edges
         rows.append(cl.destination)
         cols.append(cl.origin)
         w_time.append(cl.cutoff_min + cl.transit_min + cl.border_min)
         w_cost.append(max(freight + thc_destination + port_fees, 0) + 1e-9)
         w_co2.append(max(co2_g, 0) + 1e-9)
-    sources = sorted({i for i, _ in search.destinations})
+    sources = sorted(set(destinations))
     result = []
     for weights in (w_time, w_cost, w_co2):
         graph = min_csr(rows, cols, weights, n)

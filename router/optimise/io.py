@@ -35,16 +35,16 @@ from typing import Any, TypeVar
 
 from router.errors import InvalidRecordsError, InvalidRequestError, RouterError
 from router.network.model import AeoLevel, CargoClass
-from router.solver.assign import MinLoad, Shipment
-from router.solver.candidates import DepartureKey, parse_departure_key
-from router.solver.consolidate import (
+from router.optimise.assign import MinLoad, Shipment
+from router.optimise.candidates import DepartureKey, parse_departure_key
+from router.optimise.consolidation.consolidate import (
     BookedContainer,
     CustomsStatus,
     TrainDeparture,
     WagonType,
     parse_patterns,
 )
-from router.solver.request import Cargo, PlaceRef, TraderProfile, as_cst
+from router.routing.request import Cargo, PlaceRef, TraderProfile, as_cst
 
 T = TypeVar("T")
 Record = Mapping[str, Any]
@@ -525,7 +525,7 @@ def write_bookings(path: Path, containers: Iterable[BookedContainer]) -> None:
 
 
 def write_trains(path: Path, trains: Iterable[TrainDeparture]) -> None:
-    from router.solver.consolidate import pattern_text
+    from router.optimise.consolidation.consolidate import pattern_text
 
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)

@@ -6,7 +6,7 @@ at or after ``ready = arrival + handling (not before the first leg) + export dwe
 a customs declaration takes ``clearance_h x AEO factor + p(inspection) x inspection_h`` and costs
 ``declaration + p(inspection) x inspection fee``; import clearance adds the import dwell first.
 Default AEO profiles (builder): none p=0.03 x1.0, general p=0.015 x0.9, advanced p=0.005 x0.7.
-Cargo: one 20' dry box, 12.2 t hauled (see solver_testkit). 2025-06-02 is a Monday.
+Cargo: one 20' dry box, 12.2 t hauled (see routing_testkit). 2025-06-02 is a Monday.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from solver_testkit import (
+from routing_testkit import (
     ONE_TEU,
     arrival,
     at,
@@ -40,9 +40,10 @@ from router.network.model import (
     NodeKind,
     Regime,
 )
-from router.solver.check import check_alternative, check_quote
-from router.solver.quote import build_search
-from router.solver.request import Cargo, CustomsScope, PlaceRef, TraderProfile
+from router.quotes.document import build_search
+from router.routing.compiled import compile_network
+from router.routing.request import Cargo, CustomsScope, PlaceRef, TraderProfile
+from router.verify.legality import check_alternative, check_quote
 
 EC = CustomsOp.EXPORT_CLEARANCE
 IC = CustomsOp.IMPORT_CLEARANCE
@@ -1405,7 +1406,7 @@ def test_lonlat_destination_gets_last_mile_truck_leg() -> None:
 def test_lonlat_beyond_max_truck_km_is_an_error() -> None:
     request = make_request(PlaceRef(lon=0.5, lat=0.0), "D", max_truck_km=50)
     with pytest.raises(InvalidRequestError) as info:
-        build_search(equator_network(), request)
+        build_search(compile_network(equator_network()), request)
     assert info.value.field == "origin"
     assert "no truck-served node within 50 km" in info.value.message
 
@@ -1436,7 +1437,9 @@ def test_unknown_node_raises_not_found_with_suggestions() -> None:
     assert info.value.key == "CNYTX"
     assert "CNYTN" in info.value.suggestions
     with pytest.raises(NotFoundError) as info:
-        build_search(net, make_request("CNYTN", "CNSHK", required_nodes=("CNSHX",)))
+        build_search(
+            compile_network(net), make_request("CNYTN", "CNSHK", required_nodes=("CNSHX",))
+        )
     assert "CNSHK" in info.value.suggestions
 
 
@@ -1458,11 +1461,11 @@ def test_full_departure_is_skipped_to_the_next_one() -> None:
 
 
 def test_every_departure_full_is_no_route_with_reason() -> None:
-    from router.solver.quote import no_route_reasons
+    from router.quotes.document import no_route_reasons
 
     net = feeder_network(weekly=((2, 600),))
     request = make_request("O", "D")
     assert solve(net, request, lambda link_id, departure: 0.0)[1] == []
-    assert no_route_reasons(net, request, lambda link_id, departure: 0.0) == [
+    assert no_route_reasons(compile_network(net), request, lambda link_id, departure: 0.0) == [
         "every feasible departure is fully booked for this cargo in the search horizon"
     ]

@@ -41,7 +41,7 @@ from ortools.graph.python import min_cost_flow
 
 from router.errors import InvalidRequestError
 from router.network.model import CustomsState, Mode, Network
-from router.solver.candidates import (
+from router.optimise.candidates import (
     CandidateFinder,
     DepartureKey,
     DepartureSpace,
@@ -49,15 +49,17 @@ from router.solver.candidates import (
     step_departure,
     step_fixed_fen,
 )
-from router.solver.ortools_util import (
+from router.optimise.ortools_util import (
     SolveInfo,
     SolveStatus,
     check_limits,
     mip_info,
     mip_solver,
 )
-from router.solver.request import CONTAINER_TYPES, Cargo, Preferences, QuoteRequest
-from router.solver.search import CapacityFn, Route, Search, Step
+from router.routing.compiled import CompiledNetwork
+from router.routing.explain import no_route_reasons
+from router.routing.request import CONTAINER_TYPES, Cargo, Preferences, QuoteRequest
+from router.routing.search import CapacityFn, Route, Search, Step
 
 #: default time limit of a split inside a quote, seconds
 QUOTE_SPLIT_TIME_LIMIT_S = 5.0
@@ -659,7 +661,7 @@ def _loads(
 
 
 def split_shipment(
-    network: Network,
+    cn: CompiledNetwork,
     request: QuoteRequest,
     capacity: CapacityFn | None = None,
     *,
@@ -672,6 +674,7 @@ def split_shipment(
     quote; departures it does not track fall back to the link's per-departure capacity.
     """
     opts = options or SplitOptions()
+    network = cn.network
     started = time.perf_counter()
     cargo = request.cargo
     if not cargo.is_containerised:
@@ -680,9 +683,7 @@ def split_shipment(
     for code, n in cargo.containers:
         counts[code] = counts.get(code, 0) + n
     space = DepartureSpace(network, capacity, space_overrides)
-    finders = {
-        code: CandidateFinder(network, unit_request(request, code), space) for code in counts
-    }
+    finders = {code: CandidateFinder(cn, unit_request(request, code), space) for code in counts}
     frontier: dict[str, set[frozenset[DepartureKey]]] = {code: {frozenset()} for code in counts}
     found: dict[str, dict[tuple[Any, ...], tuple[Search, Route]]] = {code: {} for code in counts}
     by_block: dict[tuple[str, frozenset[DepartureKey]], list[tuple[Search, Route]]] = {}
@@ -739,12 +740,10 @@ def split_shipment(
     total_paths = sum(len(v) for v in found.values())
     any_search = next((s for f in by_block.values() for s, _ in f), None)
     if flow is None or any_search is None:
-        from router.solver.quote import no_route_reasons
-
         code0 = next(iter(counts))
         why_not = tuple(
             "no legal route even for a single container: " + r
-            for r in no_route_reasons(network, unit_request(request, code0), space.callback())
+            for r in no_route_reasons(cn, unit_request(request, code0), space.callback())
         )
         info = SolveInfo(
             SolveStatus.INFEASIBLE,
@@ -821,58 +820,3 @@ def _solve(
         code, n = next(iter(counts.items()))
         return _solve_flow(ten, code, n, space, opts)
     return _solve_mip(ten, counts, space, opts, min(opts.time_limit_s, time_limit_s))
-
-
-# ---------------------------------------------------------------------------- quote hook
-def fits_one_departure_only_by_capacity(
-    network: Network, request: QuoteRequest, capacity: CapacityFn | None
-) -> bool:
-    """Whether a single container of the cargo has a route (so capacity is what blocks it)."""
-    from router.solver.quote import build_search
-
-    cargo = request.cargo
-    if not cargo.is_containerised or cargo.container_count < 2:
-        return False
-    code = max(cargo.containers, key=lambda cn: CONTAINER_TYPES[cn[0]].teu)[0]
-    space = DepartureSpace(network, capacity)
-    return bool(build_search(network, unit_request(request, code), space.callback()).run())
-
-
-def attach_split(
-    doc: dict[str, Any],
-    network: Network,
-    request: QuoteRequest,
-    capacity: CapacityFn | None,
-    *,
-    asked: bool = False,
-    time_limit_s: float = QUOTE_SPLIT_TIME_LIMIT_S,
-    seed: int = 0,
-) -> None:
-    """Add ``doc["split"]`` to a quote document (DESIGN.md §4.1 grows by this field).
-
-    Called by :func:`router.solver.quote.make_quote` when the quote has no route and a single
-    container of the cargo does have one (so the cargo only fails for lack of space on one
-    departure), or when the caller asked for a split. The quote's status is unchanged
-    (``no_route`` stays ``no_route``: no single alternative carries the cargo); a reason points
-    to the split.
-    """
-    cargo = request.cargo
-    if not cargo.is_containerised:
-        return
-    if not asked and (
-        doc.get("alternatives")
-        or not fits_one_departure_only_by_capacity(network, request, capacity)
-    ):
-        return
-    result = split_shipment(
-        network, request, capacity, options=SplitOptions(time_limit_s=time_limit_s, seed=seed)
-    )
-    doc["split"] = result.to_dict()
-    if doc.get("status") == "no_route" and result.status in ("ok", "partial"):
-        reason = (
-            f"the cargo ({cargo.container_count} containers, {cargo.teu} TEU) fits no single departure; "
-            f"split over {len(result.parts)} part(s) ({result.placed} placed"
-            + (f", {result.total - result.placed} not placed" if result.status == "partial" else "")
-            + "): see split"
-        )
-        doc.setdefault("reasons", []).insert(0, reason)

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from scipy.sparse import csr_matrix
 
 from router.network.model import CustomsOp, CustomsState, Regime
-from router.solver.bounds import min_csr
-from router.solver.compiled import CompiledNetwork
-from router.solver.search import Label, Search, boarding_state
+from router.routing.bounds import min_csr
+from router.routing.compiled import CompiledNetwork
+from router.routing.search import Label, Search, boarding_state
 
 STATES = (
     CustomsState.FREE,

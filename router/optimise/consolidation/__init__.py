@@ -1,0 +1,1 @@
+"""Rail consolidation (train load planning): containers x departures x wagon slots."""

@@ -1,0 +1,91 @@
+"""The quote document of DESIGN.md §4.1 (one shape for the library, the CLI's ``--json`` and the
+API): run the search, pass its Pareto set through the filter chain, turn the chosen routes into
+itineraries, or explain why there is no route. Money in the document is CNY; durations are hours;
+CO2e is kg.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from datetime import datetime
+from typing import Any
+
+from router.quotes.select import select_alternatives
+from router.quotes.split import attach_split
+from router.routing.compiled import CompiledNetwork
+from router.routing.explain import no_route_reasons
+from router.routing.itinerary import alternative_document
+from router.routing.query import build_search
+from router.routing.request import QuoteRequest
+from router.routing.search import CapacityFn
+
+
+def request_document(request: QuoteRequest) -> dict[str, Any]:
+    """The normalised request echoed in the quote."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.isoformat()
+        if isinstance(value, frozenset | set):
+            return sorted(plain(v) for v in value)
+        if isinstance(value, tuple | list):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if hasattr(value, "value"):
+            return value.value
+        return value
+
+    doc = {f.name: plain(getattr(request, f.name)) for f in dataclasses.fields(request)}
+    doc["origin"] = str(request.origin)
+    doc["destination"] = str(request.destination)
+    for name in ("cargo", "trader", "constraints", "preferences"):
+        part = getattr(request, name)
+        doc[name] = {f.name: plain(getattr(part, f.name)) for f in dataclasses.fields(part)}
+    doc["value_of_time_cny_per_h"] = round(request.value_of_time_cny_per_h, 4)
+    return doc
+
+
+def make_quote(
+    cn: CompiledNetwork,
+    request: QuoteRequest,
+    *,
+    capacity: CapacityFn | None = None,
+    quote_id: str | None = None,
+    split: bool = False,
+) -> dict[str, Any]:
+    """The quote document for ``request`` (status ``ok`` with alternatives, or ``no_route``).
+
+    ``split``: also split the containers over departures (``doc["split"]``, see
+    :func:`router.quotes.split.attach_split`); without it the split is attached only when the
+    cargo has no route because no single departure has room for all of it.
+    """
+    search = build_search(cn, request, capacity)
+    routes = search.run()
+    doc: dict[str, Any] = {
+        "id": quote_id or uuid.uuid4().hex,
+        "status": "ok" if routes else "no_route",
+        "reasons": [],
+        "request": request_document(request),
+        "network": cn.network.name,
+        "search": {
+            "pareto_routes": len(routes),
+            "labels_settled": search.stats.labels_settled,
+            "labels_created": search.stats.labels_created,
+            "complete": search.stats.complete,
+        },
+        "alternatives": [],
+    }
+    if not routes:
+        doc["reasons"] = no_route_reasons(cn, request, capacity)
+    else:
+        doc["alternatives"] = [
+            alternative_document(search, route, tags)
+            for route, tags in select_alternatives(routes, request, search.ready_min)
+        ]
+    # --- capacity-aware split (router.quotes.split): only when asked, or when the cargo has no
+    # route because no single departure has room for all of its containers.
+    if split or (not routes and request.cargo.is_containerised):
+        attach_split(doc, cn, request, capacity, asked=split)
+    return doc

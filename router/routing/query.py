@@ -1,0 +1,33 @@
+"""The one entry point of the search core: a ready-to-run :class:`Search` for a quote request.
+
+Places are resolved against the compiled network (node codes, or lon/lat points with a truck
+access leg); required and excluded nodes are checked to exist; per-query tables and lower bounds
+are built by :class:`Search` itself (and reused from the compiled network's bounded memo).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from router.errors import InvalidRequestError, NotFoundError
+from router.routing.compiled import CompiledNetwork
+from router.routing.places import resolve_place, suggestions
+from router.routing.request import QuoteRequest
+from router.routing.search import CapacityFn, Search
+
+
+def build_search(
+    cn: CompiledNetwork, request: QuoteRequest, capacity: CapacityFn | None = None, **options: Any
+) -> Search:
+    """A ready-to-run :class:`Search` for ``request`` (places resolved, bounds computed)."""
+    cons = request.constraints
+    for node_id in (*cons.required_nodes, *cons.excluded_nodes):
+        if node_id not in cn.index:
+            raise NotFoundError("node", node_id, suggestions(cn.nodes, node_id))
+    origins = resolve_place(cn, request.origin, request.cargo, cons.max_truck_km, True, "origin")
+    destinations = resolve_place(
+        cn, request.destination, request.cargo, cons.max_truck_km, False, "destination"
+    )
+    if {i for i, _ in origins} & {i for i, access in destinations if access is None}:
+        raise InvalidRequestError("destination", "origin and destination are the same node")
+    return Search(cn, request, origins, destinations, capacity=capacity, **options)
