@@ -23,7 +23,7 @@ from router.network.model import Mode, Network, Node, NodeKind
 from router.quotes.document import make_quote
 from router.routing.compiled import CompiledNetwork
 from router.routing.places import resolve_code, suggestions
-from router.routing.request import CST, QuoteRequest
+from router.routing.request import QuoteRequest
 from router.store import repositories as repo
 from router.store.capacity import (
     CapacityView,
@@ -34,6 +34,7 @@ from router.store.capacity import (
 )
 from router.store.errors import NotBookableError
 from router.store.models import Booking, BookingLeg, Departure, Quote, utcnow
+from router.units import CST
 
 #: longest date window of GET /v1/departures
 MAX_WINDOW_DAYS = 92

@@ -39,12 +39,11 @@ from ortools.linear_solver import pywraplp
 
 from router.errors import InvalidRecordsError, InvalidRequestError, NotFoundError
 from router.network.model import Mode
+from router.network.timetable import DepartureKey, departure_label
 from router.optimise.candidates import (
     Candidate,
     CandidateFinder,
-    DepartureKey,
     DepartureSpace,
-    departure_label,
     make_candidate,
     tracked_need,
 )
@@ -68,9 +67,9 @@ from router.routing.request import (
     Preferences,
     QuoteRequest,
     TraderProfile,
-    as_cst,
 )
 from router.routing.search import CapacityFn, Search
+from router.units import as_cst
 
 #: default penalty of leaving a shipment unassigned, as a multiple of its cheapest path's
 #: generalised cost (a shipment is dropped only when capacity or minimum loads force it)

@@ -22,24 +22,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from router.network.model import Mode, Network, Regime, ScheduleKind
+from router.network.timetable import DepartureKey
 from router.routing.compiled import TERMINAL_MODES, CompiledNetwork
 from router.routing.itinerary import generalised_cost_cny
 from router.routing.query import build_search
-from router.routing.request import QuoteRequest, as_cst
+from router.routing.request import QuoteRequest
 from router.routing.search import CapacityFn, Route, Search, Step
-
-#: (link id, departure date-time in CST)
-DepartureKey = tuple[str, datetime]
-
-
-def departure_label(key: DepartureKey) -> str:
-    link_id, when = key
-    return f"{link_id} @ {when.strftime('%Y-%m-%d %H:%M')}"
-
-
-def parse_departure_key(link_id: str, when: datetime | str) -> DepartureKey:
-    moment = datetime.fromisoformat(when) if isinstance(when, str) else when
-    return (link_id, as_cst(moment).replace(second=0, microsecond=0))
 
 
 class DepartureSpace:
@@ -182,7 +170,7 @@ def tracked_need(request: QuoteRequest, mode: Mode) -> float:
     cargo = request.cargo
     if mode is Mode.AIR:
         return cargo.chargeable_air_kg
-    return float(cargo.teu) if cargo.is_containerised else (cargo.volume_m3 or 1.0) / 33.0
+    return cargo.space_teu
 
 
 def link_mode(network: Network, link_id: str) -> Mode:

@@ -35,8 +35,8 @@ from typing import Any, TypeVar
 
 from router.errors import InvalidRecordsError, InvalidRequestError, RouterError
 from router.network.model import AeoLevel, CargoClass
+from router.network.timetable import DepartureKey, departure_key
 from router.optimise.assign import MinLoad, Shipment
-from router.optimise.candidates import DepartureKey, parse_departure_key
 from router.optimise.consolidation.consolidate import (
     BookedContainer,
     CustomsStatus,
@@ -44,7 +44,8 @@ from router.optimise.consolidation.consolidate import (
     WagonType,
     parse_patterns,
 )
-from router.routing.request import Cargo, PlaceRef, TraderProfile, as_cst
+from router.routing.request import Cargo, PlaceRef, TraderProfile
+from router.units import as_cst
 
 T = TypeVar("T")
 Record = Mapping[str, Any]
@@ -394,9 +395,7 @@ def parse_booked(value: Any) -> tuple[DepartureKey, ...]:
             if not sep:
                 raise ValueError(f"{item!r} must look like LINK_ID@2025-03-07T20:00")
         try:
-            out.append(
-                parse_departure_key(link.strip(), when.strip() if isinstance(when, str) else when)
-            )
+            out.append(departure_key(link.strip(), when.strip() if isinstance(when, str) else when))
         except (TypeError, ValueError):
             raise ValueError(f"{when!r} is not a date-time") from None
     return tuple(out)
@@ -481,7 +480,7 @@ def capacities_from_records(
         assert when is not None and cap is not None
         if cap < 0:
             raise _FieldError("capacity", "must be >= 0")
-        return parse_departure_key(_get(_text, rec, "link_id") or "", when), cap
+        return departure_key(_get(_text, rec, "link_id") or "", when), cap
 
     return dict(_rows(records, source, first_row, build))
 

@@ -41,11 +41,10 @@ from ortools.graph.python import min_cost_flow
 
 from router.errors import InvalidRequestError
 from router.network.model import CustomsState, Mode, Network
+from router.network.timetable import DepartureKey, departure_label
 from router.optimise.candidates import (
     CandidateFinder,
-    DepartureKey,
     DepartureSpace,
-    departure_label,
     step_departure,
     step_fixed_fen,
 )

@@ -25,12 +25,14 @@ from router.network.model import (
     ScheduleKind,
     TariffUnit,
 )
+from router.network.timetable import headway_minutes, weekly_minutes
+from router.units import MINUTES_PER_DAY, MINUTES_PER_WEEK, minutes
 
-WEEK_MIN = 7 * 24 * 60
+WEEK_MIN = MINUTES_PER_WEEK
 MEMO_SIZE = 256  # per-query tables kept per compiled network
 #: what the previous leg of a route was; a transfer is a change of vehicle at a node
 NO_LEG, ROAD_LEG, TERMINAL_LEG = 0, 1, 2
-DAY_MIN = 24 * 60
+DAY_MIN = MINUTES_PER_DAY
 
 #: modes that move cargo by lift-on/lift-off at terminals (charged THC, counted as transfers)
 TERMINAL_MODES = frozenset({Mode.BARGE, Mode.FEEDER, Mode.DEEPSEA, Mode.RAIL, Mode.AIR})
@@ -52,11 +54,6 @@ HANDLING_KINDS = frozenset(
 )
 
 
-def minutes(hours: float) -> int:
-    """Hours as whole minutes (rounded)."""
-    return int(round(hours * 60.0))
-
-
 @dataclass(frozen=True, slots=True)
 class CLink:
     """A link as the search sees it."""
@@ -72,7 +69,7 @@ class CLink:
     schedule: ScheduleKind
     weekly_min: tuple[int, ...]  # sorted minutes of the week
     headway_min: int
-    offset_min: int
+    offset_min: int  # headway offset from the timetable anchor (router.network.timetable)
     price_cny: MappingProxyType[TariffUnit, float]  # per unit, distance applied, in CNY
     co2e_g_per_tkm: float
     reefer_factor: float
@@ -125,10 +122,8 @@ def _compile_link(network: Network, index: dict[str, int], i: int, link: Link) -
         border_min=sum(minutes(nodes[v].border_transit_h) for v in link.via),
         cutoff_min=minutes(schedule.cutoff_h),
         schedule=schedule.kind,
-        weekly_min=tuple(sorted({d.weekday * DAY_MIN + d.minute for d in schedule.weekly})),
-        headway_min=max(1, minutes(schedule.headway_h))
-        if schedule.kind is ScheduleKind.HEADWAY
-        else 0,
+        weekly_min=weekly_minutes(link),
+        headway_min=headway_minutes(link),
         offset_min=minutes(schedule.offset_h),
         price_cny=MappingProxyType(price),
         co2e_g_per_tkm=(

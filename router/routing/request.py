@@ -7,13 +7,12 @@ datetimes are read as such. Weights are kilograms, volumes cubic metres, money C
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from enum import StrEnum
 
 from router.errors import InvalidRequestError
 from router.network.model import AeoLevel, CargoClass, Mode, TariffUnit
-
-CST = timezone(timedelta(hours=8), "CST")
+from router.units import M3_PER_TEU, as_cst
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +143,12 @@ class Cargo:
         return sum(CONTAINER_TYPES[c].teu * n for c, n in self.containers)
 
     @property
+    def space_teu(self) -> float:
+        """Departure space the cargo takes on container services, TEU: its boxes' TEU, or for
+        loose cargo its volume / :data:`router.units.M3_PER_TEU` (1 m3 if no volume given)."""
+        return float(self.teu) if self.is_containerised else (self.volume_m3 or 1.0) / M3_PER_TEU
+
+    @property
     def container_count(self) -> int:
         return sum(n for _, n in self.containers)
 
@@ -251,8 +256,3 @@ class QuoteRequest:
             return self.cargo.value_cny * CARRYING_RATE_PER_H
         basis = self.cargo.teu if self.cargo.is_containerised else self.cargo.cargo_kg / 1000.0
         return DEFAULT_VOT_CNY_PER_TEU_H * max(basis, 1.0)
-
-
-def as_cst(moment: datetime) -> datetime:
-    """``moment`` in China Standard Time (naive datetimes are taken to be CST already)."""
-    return moment.replace(tzinfo=CST) if moment.tzinfo is None else moment.astimezone(CST)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -38,6 +37,12 @@ from router.network.model import (
     ScheduleKind,
     TariffUnit,
 )
+from router.network.timetable import (
+    closed_from_min,
+    headway_phase,
+    next_departure_min,
+    week_start,
+)
 from router.routing.bounds import reverse_lower_bounds
 from router.routing.compiled import (
     DAY_MIN,
@@ -47,12 +52,12 @@ from router.routing.compiled import (
     SEA_MODES,
     TERMINAL_LEG,
     TERMINAL_MODES,
-    WEEK_MIN,
     CLink,
     CompiledNetwork,
     minutes,
 )
 from router.routing.request import CONTAINER_TYPES, CustomsScope, QuoteRequest
+from router.units import fen
 
 #: remaining space of one dated departure (TEU, or kg for air); None when not tracked
 CapacityFn = Callable[[str, datetime], float | None]
@@ -248,16 +253,6 @@ def beaten(front: list[Label], time: int, cost: int, co2: int, transfers: int) -
     return False
 
 
-def week_start(moment: datetime) -> datetime:
-    """Monday 00:00 of the week of ``moment`` (same time zone)."""
-    day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
-    return day - timedelta(days=day.weekday())
-
-
-def _fen(cny: float) -> int:
-    return int(round(cny * 100.0))
-
-
 @dataclass
 class Search:
     """One query's search over a compiled network.
@@ -296,9 +291,7 @@ class Search:
         self.reefer = cargo.cargo_class is CargoClass.REEFER or any(
             CONTAINER_TYPES[c].reefer for c, _ in cargo.containers
         )
-        self.need_teu = (
-            float(cargo.teu) if cargo.is_containerised else (cargo.volume_m3 or 1.0) / 33.0
-        )
+        self.need_teu = cargo.space_teu
         self.need_kg = cargo.chargeable_air_kg
         self.teu_for_co2 = float(cargo.teu) if cargo.is_containerised else cargo.cargo_kg / 10_000.0
         origin_jurisdictions = {self.cn.nodes[i].jurisdiction for i, _ in self.origins}
@@ -331,11 +324,22 @@ class Search:
             self.freight_fen = freight
             usable = [self._usable(cl) for cl in self.cn.links]
             node_ok = [self._node_ok(n) for n in self.cn.nodes]
-            closed = [self._closed_from_min(cl) for cl in self.cn.links]
+            network = self.cn.network
+            closed = [closed_from_min(network, cl.link, self.epoch) for cl in self.cn.links]
             boardable = [usable[cl.index] and node_ok[cl.destination] for cl in self.cn.links]
-            tables = (freight, usable, node_ok, closed, boardable)
+            phase = [
+                headway_phase(cl.offset_min, cl.headway_min, self.epoch) for cl in self.cn.links
+            ]
+            tables = (freight, usable, node_ok, closed, boardable, phase)
             self.cn.memo_put(("tables", self._profile), tables)
-        self.freight_fen, self.usable, self.node_ok, self._closed_from, self.boardable = tables
+        (
+            self.freight_fen,
+            self.usable,
+            self.node_ok,
+            self._closed_from,
+            self.boardable,
+            self._phase,
+        ) = tables
         self.leg_kind, self.dwell_link = self.cn.leg_kind, self.cn.dwell_link
         # departs the moment the cargo is ready (after cut-off): no timetable, opening hours,
         # closure or capacity to look up
@@ -358,18 +362,18 @@ class Search:
         cargo = self.cargo
         if cl.link.mode is Mode.AIR:
             per_kg = price.get(TariffUnit.KG)
-            return None if per_kg is None else _fen(per_kg * cargo.chargeable_air_kg)
+            return None if per_kg is None else fen(per_kg * cargo.chargeable_air_kg)
         if cargo.is_containerised:
             total = 0.0
             for unit, count in self.units.items():
                 if unit not in price:
                     return None
                 total += price[unit] * count
-            return _fen(total * (cl.reefer_factor if self.reefer else 1.0))
+            return fen(total * (cl.reefer_factor if self.reefer else 1.0))
         if TariffUnit.WM in price:
-            return _fen(price[TariffUnit.WM] * cargo.revenue_tonnes)
+            return fen(price[TariffUnit.WM] * cargo.revenue_tonnes)
         if TariffUnit.C20 in price:  # loose cargo on a container-only service: one 20' box
-            return _fen(price[TariffUnit.C20])
+            return fen(price[TariffUnit.C20])
         return None
 
     def _usable(self, cl: CLink) -> bool:
@@ -406,27 +410,6 @@ class Search:
         dg = self.cargo.imdg_main_class
         return not (self.cargo.cargo_class is CargoClass.DANGEROUS and dg not in node.dg_classes)
 
-    def _closed_from_min(self, cl: CLink) -> int | None:
-        """First minute (search epoch) from which a node on the link is closed to its mode."""
-        first: int | None = None
-        for n in (cl.origin, cl.destination, *cl.via):
-            node = self.cn.nodes[n]
-            if cl.link.mode in node.closed_modes:
-                since = node.closed_since
-                m = (
-                    -(10**9)
-                    if since is None
-                    else int(
-                        (
-                            datetime(since.year, since.month, since.day, tzinfo=self.epoch.tzinfo)
-                            - self.epoch
-                        ).total_seconds()
-                        // 60
-                    )
-                )
-                first = m if first is None else min(first, m)
-        return first
-
     def _lower_bounds(self) -> tuple[list[int], list[int], list[int]]:
         """Per node: lower bounds on remaining minutes, fen and grams to any destination."""
         key = ("bounds", self._profile, tuple(sorted({i for i, _ in self.destinations})))
@@ -454,25 +437,16 @@ class Search:
             dep = self._first_departure_at_or_after(cl, dep + 1)
         return None
 
-    def _first_departure_at_or_after(self, cl: CLink, t: int) -> int | None:
-        if cl.schedule is ScheduleKind.ANY:
-            hours = self.cn.nodes[cl.origin].opening_hours
-            if hours is None:
-                return t
-            day, minute = divmod(t, DAY_MIN)
-            if minute < hours[0]:
-                return day * DAY_MIN + hours[0]
-            if minute >= hours[1]:
-                return (day + 1) * DAY_MIN + hours[0]
-            return t
-        if cl.schedule is ScheduleKind.WEEKLY:
-            week, minute = divmod(t, WEEK_MIN)
-            i = bisect_left(cl.weekly_min, minute)
-            if i < len(cl.weekly_min):
-                return week * WEEK_MIN + cl.weekly_min[i]
-            return (week + 1) * WEEK_MIN + cl.weekly_min[0]
-        k = -((cl.offset_min - t) // cl.headway_min)  # ceil((t - offset) / headway)
-        return cl.offset_min + k * cl.headway_min
+    def _first_departure_at_or_after(self, cl: CLink, t: int) -> int:
+        """The timetable's first departure of ``cl`` at or after search minute ``t``."""
+        return next_departure_min(
+            cl.schedule,
+            cl.weekly_min,
+            cl.headway_min,
+            self._phase[cl.index],
+            self.cn.nodes[cl.origin].opening_hours,
+            t,
+        )
 
     def _has_room(self, cl: CLink, dep: int) -> bool:
         """Whether the departure of ``cl`` at ``dep`` has room (asked once per departure)."""
@@ -534,7 +508,7 @@ class Search:
         cost = self.cn.fee(index, "declaration", "declaration") + self.p_inspect * self.cn.fee(
             index, "inspection", "inspection"
         )
-        return _fen(cost), time_min, index
+        return fen(cost), time_min, index
 
     def _storage_fen(self, node: int, dwell_min: int) -> int:
         key = (node, dwell_min)
@@ -548,7 +522,7 @@ class Search:
         extra_days = max(0, dwell_min - free) / DAY_MIN
         if extra_days <= 0:
             return 0
-        return _fen(extra_days * self._per_unit_fee(node, "storage"))
+        return fen(extra_days * self._per_unit_fee(node, "storage"))
 
     def _per_unit_fee(self, node: int, fee: str) -> float:
         """A per-container (or per-kg / per-wm for loose cargo) fee for this cargo at ``node``."""
@@ -764,16 +738,16 @@ class Search:
         kg = self.cargo.cargo_kg if link.mode is Mode.AIR else self.cargo.gross_kg
         co2 = kg / 1000.0 * link.distance_km * cl.co2e_g_per_tkm
         if link.mode in TERMINAL_MODES:
-            thc_origin = _fen(self._per_unit_fee(origin, "thc"))
-            thc_destination = _fen(self._per_unit_fee(cl.destination, "thc"))
+            thc_origin = fen(self._per_unit_fee(origin, "thc"))
+            thc_destination = fen(self._per_unit_fee(cl.destination, "thc"))
             co2 += cl.transfer_co2e_kg_per_teu * 1000.0 * self.teu_for_co2
             if link.mode in SEA_MODES:
-                port_fees_fen = _fen(
+                port_fees_fen = fen(
                     self._per_unit_fee(origin, "port_dues")
                     + self._per_unit_fee(cl.destination, "port_dues")
                 )
             if link.regime is Regime.INTERNATIONAL:
-                port_fees_fen += _fen(self.cn.fee(origin, "document", "shipment"))
+                port_fees_fen += fen(self.cn.fee(origin, "document", "shipment"))
         result = (freight, thc_origin, thc_destination, port_fees_fen, int(round(co2)))
         self._constants[cl.index] = result
         return result

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 
-from router.network.model import Link, Mode, Network, ScheduleKind
-from router.routing.request import CST, Cargo
-from router.routing.search import week_start
-
-#: m3 of loose cargo counted as one TEU of space (the quote search uses the same figure)
-M3_PER_TEU = 33.0
+from router.network.model import Link, Mode, Network
+from router.network.timetable import DepartureKey, departures
+from router.routing.request import Cargo
+from router.units import CST
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +31,7 @@ class Need:
 
 def cargo_need(cargo: Cargo) -> Need:
     """The space ``cargo`` takes (same rule as :class:`router.routing.search.Search`)."""
-    teu = float(cargo.teu) if cargo.is_containerised else (cargo.volume_m3 or 1.0) / M3_PER_TEU
-    return Need(teu=teu, kg=cargo.chargeable_air_kg)
+    return Need(teu=cargo.space_teu, kg=cargo.chargeable_air_kg)
 
 
 def link_capacity(link: Link) -> tuple[str, float] | None:
@@ -59,9 +56,6 @@ class BookedSpace:
     @property
     def remaining(self) -> float:
         return max(0.0, self.capacity - self.booked)
-
-
-DepartureKey = tuple[str, datetime]
 
 
 class CapacityView:
@@ -94,51 +88,9 @@ class CapacityView:
         return None if cap is None else cap[0]
 
 
-def _closed_from(network: Network, link: Link) -> datetime | None:
-    first: date | None = None
-    closed_always = False
-    for node_id in (link.origin, link.destination, *link.via):
-        node = network.nodes[node_id]
-        if link.mode in node.closed_modes:
-            if node.closed_since is None:
-                closed_always = True
-            elif first is None or node.closed_since < first:
-                first = node.closed_since
-    if closed_always:
-        return datetime.min.replace(tzinfo=CST)
-    if first is None:
-        return None
-    return datetime(first.year, first.month, first.day, tzinfo=CST)
-
-
 def scheduled_departures(
     network: Network, link: Link, start: datetime, end: datetime
 ) -> Iterator[datetime]:
-    """Departures of a weekly or headway link in ``[start, end)``, as CST datetimes.
-
-    Headway departures are counted from each week's Monday 00:00 + offset (as a quote whose cargo
-    is ready that week sees them). ``any``-time links have no enumerable departures.
-    """
-    schedule = link.schedule
-    if schedule.kind is ScheduleKind.ANY:
-        return
-    start, end = start.astimezone(CST), end.astimezone(CST)
-    closed = _closed_from(network, link)
-    if closed is not None:
-        end = min(end, closed)
-    week = week_start(start)
-    while week < end:
-        if schedule.kind is ScheduleKind.WEEKLY:
-            offsets = sorted({d.weekday * 1440 + d.minute for d in schedule.weekly})
-            moments = [week + timedelta(minutes=m) for m in offsets]
-        else:
-            headway = max(1, round(schedule.headway_h * 60))
-            minute = round(schedule.offset_h * 60) % headway
-            moments = []
-            while minute < 7 * 1440:
-                moments.append(week + timedelta(minutes=minute))
-                minute += headway
-        for moment in moments:
-            if start <= moment < end:
-                yield moment
-        week += timedelta(days=7)
+    """Departures of a weekly or headway link in ``[start, end)``, as CST datetimes, by the one
+    departure rule the search uses (:func:`router.network.timetable.departures`)."""
+    yield from departures(network, link, start.astimezone(CST), end.astimezone(CST))

@@ -25,7 +25,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
 from router.errors import InvalidRequestError, NotFoundError
-from router.store.capacity import BookedSpace, DepartureKey
+from router.network.timetable import DepartureKey
+from router.store.capacity import BookedSpace
 from router.store.errors import (
     AlreadyBookedError,
     CapacityError,

@@ -67,7 +67,8 @@ from router.network.model import (
     ScheduleKind,
     TariffUnit,
 )
-from router.routing.request import CONTAINER_TYPES, CST, CustomsScope, QuoteRequest
+from router.routing.request import CONTAINER_TYPES, CustomsScope, QuoteRequest
+from router.units import CST
 
 SUPERVISED_STATES = frozenset(
     {CustomsState.CLEARED_EXPORT, CustomsState.IN_TRANSIT, CustomsState.IN_BOND}

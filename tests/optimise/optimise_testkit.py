@@ -33,7 +33,8 @@ from router.optimise.consolidation.consolidate import (
     WagonType,
     parse_patterns,
 )
-from router.routing.request import CST, Cargo, PlaceRef, Preferences, QuoteRequest
+from router.routing.request import Cargo, PlaceRef, Preferences, QuoteRequest
+from router.units import CST
 
 READY = datetime(2025, 3, 3, 8, 0, tzinfo=CST)  # a Monday
 MON_RAIL = datetime(2025, 3, 3, 10, 0, tzinfo=CST)

@@ -21,7 +21,7 @@ from router.errors import InvalidRequestError
 from router.optimise.assign import AssignmentOptions, MinLoad, assign_shipments
 from router.quotes.document import alternative_document
 from router.routing.compiled import compile_network
-from router.routing.request import CST
+from router.units import CST
 from router.verify.legality import check_alternative
 
 FAST = AssignmentOptions(time_limit_s=5.0, seed=0)

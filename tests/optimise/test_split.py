@@ -20,7 +20,7 @@ from router.errors import InvalidRequestError
 from router.optimise.split import SplitOptions, split_shipment
 from router.quotes.document import make_quote
 from router.routing.compiled import compile_network
-from router.routing.request import CST
+from router.units import CST
 
 FAST = SplitOptions(time_limit_s=5.0, seed=0)
 

@@ -17,7 +17,6 @@ from router.network.model import Network
 from router.quotes.document import build_search, make_quote
 from router.routing.compiled import compile_network
 from router.routing.request import (
-    CST,
     Cargo,
     Constraints,
     CustomsScope,
@@ -26,6 +25,7 @@ from router.routing.request import (
     TraderProfile,
 )
 from router.routing.search import CapacityFn, Route, Search, Step
+from router.units import CST
 
 #: Monday 2 June 2025, 08:00 CST: the default ready time of the hand-built tests
 READY = datetime(2025, 6, 2, 8, 0, tzinfo=CST)

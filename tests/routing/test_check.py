@@ -28,7 +28,6 @@ from router.network.model import (
 from router.quotes.document import make_quote
 from router.routing.compiled import compile_network
 from router.routing.request import (
-    CST,
     Cargo,
     Constraints,
     CustomsScope,
@@ -37,6 +36,7 @@ from router.routing.request import (
     QuoteRequest,
     TraderProfile,
 )
+from router.units import CST
 from router.verify.legality import check_alternative, check_quote, point_jurisdiction
 
 Op = CustomsOp

@@ -21,7 +21,6 @@ from router.network.model import AeoLevel, CargoClass, CustomsState, Mode
 from router.quotes.document import make_quote
 from router.routing.compiled import compile_network
 from router.routing.request import (
-    CST,
     Cargo,
     Constraints,
     CustomsScope,
@@ -30,6 +29,7 @@ from router.routing.request import (
     QuoteRequest,
     TraderProfile,
 )
+from router.units import CST
 from router.verify.legality import EXPORT_OPS, check_alternative, check_quote
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
