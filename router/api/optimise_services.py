@@ -96,7 +96,7 @@ def run_assignment(
     )
     capacity = None
     if body.space == "live":
-        since = min(s.ready for s in shipments).astimezone(UTC) - timedelta(days=1)
+        since = min(s.request.ready for s in shipments).astimezone(UTC) - timedelta(days=1)
         with state.db.read() as session:
             capacity = CapacityView(network, repo.booked_departures(session, since))
     cn = state.compiled

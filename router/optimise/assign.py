@@ -59,15 +59,7 @@ from router.routing.compiled import CompiledNetwork
 from router.routing.explain import no_route_reasons
 from router.routing.itinerary import alternative_document
 from router.routing.places import resolve_code
-from router.routing.request import (
-    Cargo,
-    Constraints,
-    CustomsScope,
-    PlaceRef,
-    Preferences,
-    QuoteRequest,
-    TraderProfile,
-)
+from router.routing.request import QuoteRequest
 from router.routing.search import CapacityFn, Search
 from router.units import as_cst
 
@@ -80,44 +72,21 @@ NO_PATH_PENALTY_CNY = 100_000.0
 
 @dataclass(frozen=True, slots=True)
 class Shipment:
-    """One shipment of the batch. ``booked``: the dated departures it is booked on today."""
+    """One shipment of the batch: what is asked (``request``: places, cargo, times, trader,
+    constraints, preferences) and ``booked``: the dated departures it is booked on today."""
 
     id: str
-    origin: PlaceRef
-    destination: PlaceRef
-    cargo: Cargo
-    ready: datetime
-    deadline: datetime | None = None
-    trader: TraderProfile = field(default_factory=TraderProfile)
-    constraints: Constraints = field(default_factory=Constraints)
-    preferences: Preferences = field(default_factory=Preferences)
-    customs_scope: CustomsScope = CustomsScope.BOTH
+    request: QuoteRequest
     booked: tuple[DepartureKey, ...] = ()
     unassigned_penalty_cny: float | None = None
 
     def __post_init__(self) -> None:
         if not self.id:
             raise InvalidRequestError("shipments.id", "every shipment needs an id")
-        object.__setattr__(self, "ready", as_cst(self.ready))
-        if self.deadline is not None:
-            object.__setattr__(self, "deadline", as_cst(self.deadline))
         if self.unassigned_penalty_cny is not None and self.unassigned_penalty_cny < 0:
             raise InvalidRequestError(
                 f"shipments[{self.id}].unassigned_penalty_cny", "must be >= 0"
             )
-
-    def request(self) -> QuoteRequest:
-        return QuoteRequest(
-            origin=self.origin,
-            destination=self.destination,
-            cargo=self.cargo,
-            ready=self.ready,
-            deadline=self.deadline,
-            trader=self.trader,
-            customs_scope=self.customs_scope,
-            constraints=self.constraints,
-            preferences=self.preferences,
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,7 +345,7 @@ class _Problem:
         return (exact or found)[0]
 
     def need(self, s: Shipment, key: DepartureKey) -> float:
-        return tracked_need(s.request(), self.cn.network.links[key[0]].mode)
+        return tracked_need(s.request, self.cn.network.links[key[0]].mode)
 
     def explore(self, s: Shipment, blocked: frozenset[DepartureKey]) -> int:
         finder = self.finders[s.id]
@@ -402,7 +371,7 @@ def _fixed_loads(p: _Problem) -> dict[DepartureKey, tuple[float, float, list[str
                 raise InvalidRequestError(f"shipments[{s.id}].booked", f"unknown link {key[0]!r}")
             need = p.need(s, key)
             teu, t, ids = loads.get(key, (0.0, 0.0, []))
-            loads[key] = (teu + need, t + s.cargo.gross_kg / 1000.0, [*ids, s.id])
+            loads[key] = (teu + need, t + s.request.cargo.gross_kg / 1000.0, [*ids, s.id])
     return loads
 
 
@@ -453,7 +422,7 @@ def _build(
             x[s.id, sig] = var(f"x_{si}_{ci}")
             row.append(x[s.id, sig])
             for key in c.cand.departures:
-                usage[key].append((p.need(s, key), s.cargo.gross_kg / 1000.0, x[s.id, sig]))
+                usage[key].append((p.need(s, key), s.request.cargo.gross_kg / 1000.0, x[s.id, sig]))
         solver.Add(solver.Sum(row) == 1)
     keys = sorted(set(usage) | set(fixed_loads), key=lambda k: (k[1], k[0]))
     z: dict[DepartureKey, Any] = {}
@@ -509,7 +478,7 @@ def _check_references(
     (``shipments.3.destination``, ``min_loads.0.link_id``, ``capacities.2.link_id``)."""
     problems = []
     for i, s in enumerate(shipments):
-        for name, place in (("origin", s.origin), ("destination", s.destination)):
+        for name, place in (("origin", s.request.origin), ("destination", s.request.destination)):
             try:
                 if place.code is not None:
                     resolve_code(cn, place.code)
@@ -556,7 +525,7 @@ def assign_shipments(
     space = DepartureSpace(cn.network, capacity, capacities)
     p = _Problem(cn, list(shipments), space, rules, opts)
     for s in p.shipments:
-        p.finders[s.id] = CandidateFinder(cn, s.request(), space)
+        p.finders[s.id] = CandidateFinder(cn, s.request, space)
         p.cands[s.id] = {}
         if opts.keep_existing and s.booked:
             p.fixed[s.id] = None
@@ -702,7 +671,7 @@ def _loads(
         s = by_id[sid]
         for key in p.cands[sid][sig].cand.departures:
             teu, t, ids = loads.get(key, (0.0, 0.0, []))
-            loads[key] = (teu + p.need(s, key), t + s.cargo.gross_kg / 1000.0, [*ids, sid])
+            loads[key] = (teu + p.need(s, key), t + s.request.cargo.gross_kg / 1000.0, [*ids, sid])
     return loads
 
 
@@ -811,7 +780,7 @@ def _unassigned_reasons(
     cands = list(p.cands.get(s.id, {}).values())
     if not cands:
         return [
-            "no legal path: " + r for r in no_route_reasons(p.cn, s.request(), p.space.callback())
+            "no legal path: " + r for r in no_route_reasons(p.cn, s.request, p.space.callback())
         ]
     blocked_paths = 0
     why: dict[DepartureKey, str] = {}
@@ -896,7 +865,7 @@ def _infeasibility_reasons(
         for sid, cands in p.cands.items():
             if any(key in c.cand.departures for c in cands.values()):
                 extra_teu += p.need(by_id[sid], key)
-                extra_t += by_id[sid].cargo.gross_kg / 1000.0
+                extra_t += by_id[sid].request.cargo.gross_kg / 1000.0
         if rule.min_teu and teu + extra_teu < rule.min_teu:
             reasons.append(
                 f"{departure_label(key)} must run for the kept bookings ({', '.join(sids)}, {teu:g} TEU) "

@@ -44,7 +44,7 @@ from router.optimise.consolidation.consolidate import (
     WagonType,
     parse_patterns,
 )
-from router.routing.request import Cargo, PlaceRef, TraderProfile
+from router.routing.request import Cargo, PlaceRef, QuoteRequest, TraderProfile
 from router.units import as_cst
 
 T = TypeVar("T")
@@ -422,21 +422,23 @@ def shipment_from_record(rec: Record) -> Shipment:
         raise _FieldError("booked", str(exc)) from None
     return Shipment(
         id=_get(_text, rec, "id") or "",
-        origin=PlaceRef.parse(_get(_text, rec, "origin") or ""),
-        destination=PlaceRef.parse(_get(_text, rec, "destination") or ""),
-        cargo=Cargo(
-            containers=containers,
-            weight_kg=_get(_float, rec, "weight_kg", False),
-            cargo_class=cargo_class,
-            imdg_class=_get(_text, rec, "imdg_class", False),
-            value_cny=_get(_float, rec, "value_cny", False),
-        ),
-        ready=_get(_datetime, rec, "ready") or datetime.min,
-        deadline=_get(_datetime, rec, "deadline", False),
-        trader=TraderProfile(
-            aeo,
-            _get(_bool, rec, "direct_eligible", False),
-            _get(_bool, rec, "combined_port_allowed", True),
+        request=QuoteRequest(
+            origin=PlaceRef.parse(_get(_text, rec, "origin") or ""),
+            destination=PlaceRef.parse(_get(_text, rec, "destination") or ""),
+            cargo=Cargo(
+                containers=containers,
+                weight_kg=_get(_float, rec, "weight_kg", False),
+                cargo_class=cargo_class,
+                imdg_class=_get(_text, rec, "imdg_class", False),
+                value_cny=_get(_float, rec, "value_cny", False),
+            ),
+            ready=_get(_datetime, rec, "ready") or datetime.min,
+            deadline=_get(_datetime, rec, "deadline", False),
+            trader=TraderProfile(
+                aeo,
+                _get(_bool, rec, "direct_eligible", False),
+                _get(_bool, rec, "combined_port_allowed", True),
+            ),
         ),
         booked=booked,
         unassigned_penalty_cny=_get(_float, rec, "penalty_cny", False),

@@ -108,14 +108,7 @@ def shipment(
     cargo = boxes(n20, weight_kg=weight_kg)
     return Shipment(
         id=sid,
-        origin=PlaceRef("A"),
-        destination=PlaceRef("B"),
-        cargo=cargo,
-        ready=READY,
-        deadline=deadline,
-        preferences=Preferences(
-            value_of_time_cny_per_h=VOT_PER_TEU_H * cargo.teu, carbon_price_cny_per_t=0.0
-        ),
+        request=request(cargo, deadline=deadline),
         booked=booked,
         unassigned_penalty_cny=penalty,
     )

@@ -97,7 +97,9 @@ def test_shipments_records_from_json():
         }
     ]  # fmt: skip
     (s,) = shipments_from_records(rows, "shipments", first_row=0)
-    assert s.cargo.teu == 5 and s.booked[0][0] == "RAIL" and s.trader.direct_eligible
+    assert (
+        s.request.cargo.teu == 5 and s.booked[0][0] == "RAIL" and s.request.trader.direct_eligible
+    )
     with pytest.raises(InvalidRecordsError) as err:
         shipments_from_records(
             [{**rows[0], "containers": "two boxes"}, {**rows[0], "id": "S2", "booked": "RAIL"}],
