@@ -5,8 +5,8 @@ cheapest, fastest, greenest and recommended (least generalised cost).
 from __future__ import annotations
 
 from router.routing.itinerary import generalised_cost_cny
+from router.routing.labels import Route
 from router.routing.request import QuoteRequest
-from router.routing.search import Route
 
 TAGS = ("cheapest", "fastest", "greenest", "recommended")
 

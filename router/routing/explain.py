@@ -11,9 +11,10 @@ from typing import Any
 
 from router.network.model import CargoClass, Mode
 from router.routing.compiled import CompiledNetwork
+from router.routing.labels import CapacityFn, Route
 from router.routing.query import build_search
 from router.routing.request import QuoteRequest
-from router.routing.search import CapacityFn, Route, Search
+from router.routing.search import Search
 
 _Relaxation = tuple[str, dict[str, Any], Callable[[QuoteRequest], QuoteRequest] | None]
 

@@ -9,8 +9,9 @@ from typing import Any
 
 from router.network.model import Mode
 from router.routing.compiled import minutes
+from router.routing.labels import Route, Step
 from router.routing.request import QuoteRequest
-from router.routing.search import Route, Search, Step
+from router.routing.search import Search
 
 
 def _iso(epoch: datetime, minute: int) -> str:

@@ -10,8 +10,8 @@ from router.errors import InvalidRequestError, NotFoundError
 from router.network.geo import geodesic_km
 from router.network.model import Mode, Node, NodeKind, TariffUnit
 from router.routing.compiled import CompiledNetwork, minutes
+from router.routing.labels import Access
 from router.routing.request import CONTAINER_TYPES, Cargo, PlaceRef
-from router.routing.search import Access
 
 #: first/last-mile truck: average speed and loading/unloading time (estimate, data/README.md)
 ACCESS_SPEED_KMH = 50.0

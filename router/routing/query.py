@@ -11,9 +11,10 @@ from typing import Any
 
 from router.errors import InvalidRequestError, NotFoundError
 from router.routing.compiled import CompiledNetwork
+from router.routing.labels import CapacityFn
 from router.routing.places import resolve_place, suggestions
 from router.routing.request import QuoteRequest
-from router.routing.search import CapacityFn, Search
+from router.routing.search import Search
 
 
 def build_search(

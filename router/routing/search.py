@@ -21,16 +21,14 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 from router.network.model import (
     CargoClass,
     CustomsOp,
     CustomsState,
-    Link,
     Mode,
     Node,
     Regime,
@@ -56,201 +54,29 @@ from router.routing.compiled import (
     CompiledNetwork,
     minutes,
 )
+from router.routing.labels import (
+    Access,
+    CapacityFn,
+    Label,
+    LazyStep,
+    Route,
+    SearchStats,
+    Step,
+    add_to_front,
+    beaten,
+)
 from router.routing.request import CONTAINER_TYPES, CustomsScope, QuoteRequest
+from router.routing.transitions import (
+    DWELL_STATES,
+    STATE_AFTER,
+    is_transfer,
+)
 from router.units import fen
 
-#: remaining space of one dated departure (TEU, or kg for air); None when not tracked
-CapacityFn = Callable[[str, datetime], float | None]
-
-_DWELL_STATES = frozenset({CustomsState.CLEARED_EXPORT, CustomsState.IN_BOND})
-SUPERVISED_STATES = frozenset(
-    {CustomsState.CLEARED_EXPORT, CustomsState.IN_TRANSIT, CustomsState.IN_BOND}
-)
 MAX_DEPARTURE_TRIES = 60
 #: settled labels after which a search stops and reports itself incomplete (bounds the work of
 #: one request; the bundled network's hardest queries settle about 10,000)
 DEFAULT_LABEL_BUDGET = 200_000
-
-#: modes of road legs: consecutive road legs are one haul, not a transfer
-ROAD_MODES = frozenset({Mode.TRUCK, Mode.TIR})
-
-
-def _after(state: CustomsState, regime: Regime, plain_road: bool) -> CustomsState | None:
-    """The customs state after a link of ``regime``, or None if the cargo may not board it.
-
-    ``plain_road``: see :attr:`Link.is_plain_road_crossing` (only export-cleared cargo boards).
-    """
-    if regime is Regime.DOMESTIC:
-        return CustomsState.FREE if state is CustomsState.FREE else None
-    if state not in SUPERVISED_STATES:
-        return None
-    if regime is Regime.INTERNATIONAL:
-        if plain_road and state is not CustomsState.CLEARED_EXPORT:
-            return None
-        return CustomsState.IN_TRANSIT
-    return CustomsState.IN_BOND if state is CustomsState.IN_TRANSIT else state
-
-
-_AFTER: dict[tuple[CustomsState, Regime, bool], CustomsState | None] = {
-    (s, r, p): _after(s, r, p) for s in CustomsState for r in Regime for p in (False, True)
-}
-
-
-def boarding_state(state: CustomsState, link: Link) -> CustomsState | None:
-    """The customs state of cargo in ``state`` after riding ``link``; None if it may not board."""
-    return _AFTER[state, link.regime, link.is_plain_road_crossing]
-
-
-def is_transfer(previous: int, current: int) -> int:
-    """1 if boarding a ``current`` leg after a ``previous`` one changes vehicle, else 0.
-
-    Consecutive road legs are one haul by the same truck (no transfer, no handling); any change
-    involving a vessel, barge, train or aircraft is a transfer with handling at the node.
-    """
-    return int(previous != NO_LEG and not (previous == ROAD_LEG and current == ROAD_LEG))
-
-
-@dataclass(frozen=True, slots=True)
-class Access:
-    """A first- or last-mile truck leg between a lon/lat point and a node (computed per query)."""
-
-    node: int
-    distance_km: float
-    duration_min: int
-    cost_fen: int
-    co2_g: int
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One transition of a route: a leg on a link, a customs operation, or an access leg."""
-
-    kind: str  # "leg" | "customs" | "access" | "egress"
-    node: int  # leg/access: where it starts; customs: where it happens
-    start_min: int
-    end_min: int
-    clink: CLink | None = None
-    access: Access | None = None
-    op: str = ""
-    state_before: CustomsState = CustomsState.FREE
-    state_after: CustomsState = CustomsState.FREE
-    included: bool = True
-    freight_fen: int = 0
-    handling_fen: int = 0
-    port_fees_fen: int = 0
-    customs_fen: int = 0
-    storage_fen: int = 0
-    co2_g: int = 0
-    waiting_min: int = 0
-    transit_min: int = 0
-    handling_min: int = 0
-    customs_min: int = 0
-    dwell_min: int = 0
-    dwell_basis: str = ""
-
-    @property
-    def cost_fen(self) -> int:
-        return (
-            self.freight_fen
-            + self.handling_fen
-            + self.port_fees_fen
-            + self.customs_fen
-            + self.storage_fen
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class LazyStep:
-    """A step built only when a finished route is read (most labels never are)."""
-
-    make: Callable[..., Step]
-    args: tuple[Any, ...]
-
-    def build(self) -> Step:
-        return self.make(*self.args)
-
-
-@dataclass(slots=True)
-class Label:
-    time: int
-    cost: int
-    co2: int
-    transfers: int
-    node: int
-    state: CustomsState
-    hub: int  # Combined Port hub the export clearance is valid at, -1 if none
-    mask: int  # required nodes passed, as bits
-    last: int  # the previous leg: NO_LEG, ROAD_LEG (truck/TIR) or TERMINAL_LEG
-    parent: Label | None = None
-    step: Step | LazyStep | None = None
-
-    @property
-    def key(self) -> tuple[int, CustomsState, int, int, int]:
-        return (self.node, self.state, self.hub, self.mask, self.last)
-
-    @property
-    def criteria(self) -> tuple[int, int, int, int]:
-        return (self.time, self.cost, self.co2, self.transfers)
-
-    def steps(self) -> list[Step]:
-        out: list[Step] = []
-        label: Label | None = self
-        while label is not None:
-            if isinstance(label.step, LazyStep):
-                out.append(label.step.build())
-            elif label.step is not None:
-                out.append(label.step)
-            label = label.parent
-        out.reverse()
-        return out
-
-
-@dataclass(frozen=True, slots=True)
-class Route:
-    """A finished route: its criteria and the steps that make it."""
-
-    arrival_min: int
-    cost_fen: int
-    co2_g: int
-    transfers: int
-    steps: tuple[Step, ...]
-
-    @property
-    def criteria(self) -> tuple[int, int, int, int]:
-        return (self.arrival_min, self.cost_fen, self.co2_g, self.transfers)
-
-
-@dataclass
-class SearchStats:
-    labels_created: int = 0
-    labels_settled: int = 0
-    pruned_by_target: int = 0
-    #: False when the label budget ran out: the routes found are Pareto-optimal (labels settle in
-    #: order of arrival plus a lower bound of the rest, so no later label can arrive earlier than
-    #: a route found) but later-arriving cheaper or greener ones may be missing
-    complete: bool = True
-
-
-def dominates(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
-    """a is at least as good as b in every criterion."""
-    return all(x <= y for x, y in zip(a, b, strict=True))
-
-
-def add_to_front(front: list[Label], label: Label) -> list[Label]:
-    """``front`` (mutually non-dominated finished labels) with ``label`` added if nothing in it
-    dominates ``label``; the labels ``label`` dominates are dropped."""
-    if any(dominates(f.criteria, label.criteria) for f in front):
-        return front
-    return [f for f in front if not dominates(label.criteria, f.criteria)] + [label]
-
-
-def beaten(front: list[Label], time: int, cost: int, co2: int, transfers: int) -> bool:
-    """Whether a finished label of ``front`` is at least as good as these (optimistic) criteria:
-    target pruning, with the time, cost and CO2e of a partial route plus their lower bounds."""
-    for f in front:
-        if f.time <= time and f.cost <= cost and f.co2 <= co2 and f.transfers <= transfers:
-            return True
-    return False
 
 
 @dataclass
@@ -643,7 +469,7 @@ class Search:
         it was delivered to (cleared here, or brought in under seal); not to vessel-to-vessel
         transshipment of cargo still in transit.
         """
-        if not self.dwell_link[cl.index] or label.state not in _DWELL_STATES:
+        if not self.dwell_link[cl.index] or label.state not in DWELL_STATES:
             return 0, ""
         node = self.cn.nodes[label.node]
         options = [(node.dwell_export_h, "export")]
@@ -658,7 +484,7 @@ class Search:
         i = cl.index
         if not self.boardable[i]:
             return None
-        after = _AFTER[label.state, cl.link.regime, self.cn.plain_road[i]]
+        after = STATE_AFTER[label.state, cl.link.regime, self.cn.plain_road[i]]
         if after is None or (
             after is not CustomsState.FREE and not self.cn.supervised[cl.destination]
         ):
@@ -670,7 +496,7 @@ class Search:
             return None
         origin = label.node
         handling_min = self.cn.handling_min[origin] if transfer else 0
-        if self.dwell_link[i] and label.state in _DWELL_STATES:
+        if self.dwell_link[i] and label.state in DWELL_STATES:
             dwell_min, dwell_basis = self._export_dwell(label, cl)
         else:
             dwell_min, dwell_basis = 0, ""

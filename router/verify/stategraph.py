@@ -21,7 +21,9 @@ from scipy.sparse import csr_matrix
 from router.network.model import CustomsOp, CustomsState, Regime
 from router.routing.bounds import min_csr
 from router.routing.compiled import CompiledNetwork
-from router.routing.search import Label, Search, boarding_state
+from router.routing.labels import Label
+from router.routing.search import Search
+from router.routing.transitions import boarding_state
 
 STATES = (
     CustomsState.FREE,

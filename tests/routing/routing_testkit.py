@@ -16,6 +16,7 @@ from router.network.builder import container_tariffs
 from router.network.model import Network
 from router.quotes.document import build_search, make_quote
 from router.routing.compiled import compile_network
+from router.routing.labels import CapacityFn, Route, Step
 from router.routing.request import (
     Cargo,
     Constraints,
@@ -24,7 +25,7 @@ from router.routing.request import (
     QuoteRequest,
     TraderProfile,
 )
-from router.routing.search import CapacityFn, Route, Search, Step
+from router.routing.search import Search
 from router.units import CST
 
 #: Monday 2 June 2025, 08:00 CST: the default ready time of the hand-built tests

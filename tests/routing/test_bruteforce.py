@@ -39,6 +39,7 @@ from router.network.model import (
 from router.network.validate import MODE_ENDPOINTS
 from router.quotes.document import build_search, make_quote
 from router.routing.compiled import compile_network
+from router.routing.labels import Label, dominates
 from router.routing.request import (
     Cargo,
     Constraints,
@@ -47,7 +48,7 @@ from router.routing.request import (
     QuoteRequest,
     TraderProfile,
 )
-from router.routing.search import Label, Search, dominates
+from router.routing.search import Search
 from router.verify.legality import check_quote
 
 JURISDICTIONS = ("CN", "HK", "EU")

@@ -1,0 +1,163 @@
+"""Labels, steps and routes of the label search, and Pareto dominance over them.
+
+A label is a partial route: node, customs state, Combined Port hub, required nodes passed, the
+previous leg's kind, and its criteria: arrival minute, cost in fen (CNY/100), CO2e grams and
+transfers. A step is one transition (leg, customs operation, access or egress leg); a route is a
+finished label's criteria and steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from router.network.model import CustomsState
+from router.routing.compiled import CLink
+
+#: remaining space of one dated departure (TEU, or kg for air); None when not tracked
+CapacityFn = Callable[[str, datetime], float | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """A first- or last-mile truck leg between a lon/lat point and a node (computed per query)."""
+
+    node: int
+    distance_km: float
+    duration_min: int
+    cost_fen: int
+    co2_g: int
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One transition of a route: a leg on a link, a customs operation, or an access leg."""
+
+    kind: str  # "leg" | "customs" | "access" | "egress"
+    node: int  # leg/access: where it starts; customs: where it happens
+    start_min: int
+    end_min: int
+    clink: CLink | None = None
+    access: Access | None = None
+    op: str = ""
+    state_before: CustomsState = CustomsState.FREE
+    state_after: CustomsState = CustomsState.FREE
+    included: bool = True
+    freight_fen: int = 0
+    handling_fen: int = 0
+    port_fees_fen: int = 0
+    customs_fen: int = 0
+    storage_fen: int = 0
+    co2_g: int = 0
+    waiting_min: int = 0
+    transit_min: int = 0
+    handling_min: int = 0
+    customs_min: int = 0
+    dwell_min: int = 0
+    dwell_basis: str = ""
+
+    @property
+    def cost_fen(self) -> int:
+        return (
+            self.freight_fen
+            + self.handling_fen
+            + self.port_fees_fen
+            + self.customs_fen
+            + self.storage_fen
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LazyStep:
+    """A step built only when a finished route is read (most labels never are)."""
+
+    make: Callable[..., Step]
+    args: tuple[Any, ...]
+
+    def build(self) -> Step:
+        return self.make(*self.args)
+
+
+@dataclass(slots=True)
+class Label:
+    time: int
+    cost: int
+    co2: int
+    transfers: int
+    node: int
+    state: CustomsState
+    hub: int  # Combined Port hub the export clearance is valid at, -1 if none
+    mask: int  # required nodes passed, as bits
+    last: int  # the previous leg: NO_LEG, ROAD_LEG (truck/TIR) or TERMINAL_LEG
+    parent: Label | None = None
+    step: Step | LazyStep | None = None
+
+    @property
+    def key(self) -> tuple[int, CustomsState, int, int, int]:
+        return (self.node, self.state, self.hub, self.mask, self.last)
+
+    @property
+    def criteria(self) -> tuple[int, int, int, int]:
+        return (self.time, self.cost, self.co2, self.transfers)
+
+    def steps(self) -> list[Step]:
+        out: list[Step] = []
+        label: Label | None = self
+        while label is not None:
+            if isinstance(label.step, LazyStep):
+                out.append(label.step.build())
+            elif label.step is not None:
+                out.append(label.step)
+            label = label.parent
+        out.reverse()
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A finished route: its criteria and the steps that make it."""
+
+    arrival_min: int
+    cost_fen: int
+    co2_g: int
+    transfers: int
+    steps: tuple[Step, ...]
+
+    @property
+    def criteria(self) -> tuple[int, int, int, int]:
+        return (self.arrival_min, self.cost_fen, self.co2_g, self.transfers)
+
+
+@dataclass
+class SearchStats:
+    labels_created: int = 0
+    labels_settled: int = 0
+    pruned_by_target: int = 0
+    #: False when the label budget ran out: the routes found are Pareto-optimal (labels settle in
+    #: order of arrival plus a lower bound of the rest, so no later label can arrive earlier than
+    #: a route found) but later-arriving cheaper or greener ones may be missing
+    complete: bool = True
+
+
+def dominates(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+    """a is at least as good as b in every criterion."""
+    return all(x <= y for x, y in zip(a, b, strict=True))
+
+
+def add_to_front(front: list[Label], label: Label) -> list[Label]:
+    """``front`` (mutually non-dominated finished labels) with ``label`` added if nothing in it
+    dominates ``label``; the labels ``label`` dominates are dropped."""
+    if any(dominates(f.criteria, label.criteria) for f in front):
+        return front
+    return [f for f in front if not dominates(label.criteria, f.criteria)] + [label]
+
+
+def beaten(front: list[Label], time: int, cost: int, co2: int, transfers: int) -> bool:
+    """Whether a finished label of ``front`` is at least as good as these (optimistic) criteria:
+    target pruning, with the time, cost and CO2e of a partial route plus their lower bounds."""
+    for f in front:
+        if f.time <= time and f.cost <= cost and f.co2 <= co2 and f.transfers <= transfers:
+            return True
+    return False
