@@ -58,7 +58,33 @@ _EXPORTS: dict[str, str] = {
     "check_alternative": "router.verify.legality",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "AssignmentOptions",
+    "Cargo",
+    "CompiledNetwork",
+    "ConsolidationOptions",
+    "Constraints",
+    "CustomsScope",
+    "Link",
+    "MinLoad",
+    "Network",
+    "Node",
+    "PlaceRef",
+    "Preferences",
+    "QuoteRequest",
+    "Shipment",
+    "SplitOptions",
+    "TraderProfile",
+    "assign_shipments",
+    "check_alternative",
+    "check_quote",
+    "compile_network",
+    "consolidate",
+    "inspect_dataset",
+    "load_network",
+    "make_quote",
+    "split_shipment",
+]
 
 if TYPE_CHECKING:
     from router.network.load import inspect_dataset, load_network

@@ -12,6 +12,7 @@ import router
 
 
 def test_every_public_name_resolves() -> None:
+    assert router.__all__ == sorted(router._EXPORTS)
     for name in router.__all__:
         assert getattr(router, name) is not None, name
 
