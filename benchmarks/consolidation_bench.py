@@ -35,7 +35,7 @@ import ortools
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from router.optimise.consolidation.consolidate import (  # noqa: E402
+from router.optimise.consolidation import (  # noqa: E402
     ConsolidationOptions,
     ConsolidationResult,
     consolidate,

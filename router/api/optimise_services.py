@@ -22,7 +22,7 @@ from router.api.state import ServiceState
 from router.errors import InvalidRequestError
 from router.network.model import Network
 from router.optimise.assign import AssignmentOptions, assign_shipments
-from router.optimise.consolidation.consolidate import ConsolidationOptions, consolidate
+from router.optimise.consolidation import ConsolidationOptions, consolidate
 from router.optimise.io import (
     capacities_from_records,
     containers_from_records,

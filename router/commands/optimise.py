@@ -111,7 +111,7 @@ def consolidate_command(
     out: Out = None,
 ) -> None:
     """Plan train loads: which booked container goes on which departure and wagon."""
-    from router.optimise.consolidation.consolidate import ConsolidationOptions, consolidate
+    from router.optimise.consolidation import ConsolidationOptions, consolidate
     from router.optimise.io import read_bookings, read_trains
 
     try:

@@ -37,12 +37,13 @@ from router.errors import InvalidRecordsError, InvalidRequestError, RouterError
 from router.network.model import AeoLevel, CargoClass
 from router.network.timetable import DepartureKey, departure_key
 from router.optimise.assign import MinLoad, Shipment
-from router.optimise.consolidation.consolidate import (
+from router.optimise.consolidation import (
     BookedContainer,
     CustomsStatus,
     TrainDeparture,
     WagonType,
     parse_patterns,
+    pattern_text,
 )
 from router.routing.request import Cargo, PlaceRef, QuoteRequest, TraderProfile
 from router.units import as_cst
@@ -526,8 +527,6 @@ def write_bookings(path: Path, containers: Iterable[BookedContainer]) -> None:
 
 
 def write_trains(path: Path, trains: Iterable[TrainDeparture]) -> None:
-    from router.optimise.consolidation.consolidate import pattern_text
-
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(TRAIN_FIELDS)

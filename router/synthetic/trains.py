@@ -32,7 +32,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from router.optimise.consolidation.consolidate import (
+from router.optimise.consolidation import (
     BookedContainer,
     CustomsStatus,
     TrainDeparture,

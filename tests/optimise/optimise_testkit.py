@@ -27,7 +27,7 @@ from datetime import date, datetime
 from router.network.builder import NetworkBuilder, container_tariffs
 from router.network.model import CustomsOp, Mode, Network, NodeKind, Regime
 from router.optimise.assign import Shipment
-from router.optimise.consolidation.consolidate import (
+from router.optimise.consolidation import (
     BookedContainer,
     TrainDeparture,
     WagonType,

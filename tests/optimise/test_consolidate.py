@@ -8,7 +8,7 @@ import pytest
 from optimise_testkit import DAY, LONG, X70, box, train
 
 from router.errors import InvalidRequestError
-from router.optimise.consolidation.consolidate import (
+from router.optimise.consolidation import (
     BookedContainer,
     ConsolidationOptions,
     WagonType,
