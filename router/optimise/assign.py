@@ -360,17 +360,13 @@ def assign_shipments(
                 f"({', '.join(sids)}) > {cap:g}"
             )
     if infeasible:
-        info = SolveInfo(
-            SolveStatus.INFEASIBLE,
-            None,
-            None,
-            None,
-            time.perf_counter() - started,
-            opts.time_limit_s,
-            opts.seed,
-            opts.backend.lower(),
-            tuple(infeasible),
-            "CNY",
+        info = SolveInfo.infeasible(
+            checked_by=opts.backend.lower(),
+            reasons=tuple(infeasible),
+            wall_time_s=time.perf_counter() - started,
+            time_limit_s=opts.time_limit_s,
+            seed=opts.seed,
+            unit="CNY",
         )
         return AssignmentResult(info, _unsolved(p, infeasible), (), 0, 0)
     free = [s for s in p.shipments if s.id not in p.fixed]

@@ -1,8 +1,10 @@
 """Shared OR-Tools plumbing: solve statuses, the solve report, solver parameters.
 
-Every optimisation model in :mod:`router.solver` (shipment split, batch assignment, rail
+Every optimisation model in :mod:`router.optimise` (shipment split, batch assignment, rail
 consolidation) reports its solve the same way, as a :class:`SolveInfo`: status, objective, best
-bound, relative gap, wall time, time limit and seed. Infeasible is a status with reasons, never
+bound, relative gap, wall time, time limit and seed, built by one of two named constructors:
+:meth:`SolveInfo.from_solver` (a solver or heuristic ran) and :meth:`SolveInfo.infeasible`
+(infeasible with reasons found before any solve). Infeasible is a status with reasons, never
 an exception. Statuses are the lower-case names below, one vocabulary across CP-SAT, the
 MIP backends of ``pywraplp`` and min-cost flow.
 """
@@ -10,6 +12,7 @@ MIP backends of ``pywraplp`` and min-cost flow.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -49,9 +52,11 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     return abs(objective - bound) / max(1.0, abs(objective))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SolveInfo:
-    """How one solve went. ``objective`` and ``best_bound`` are in the model's objective unit."""
+    """How one solve went. ``objective`` and ``best_bound`` are in the model's objective unit.
+
+    Build it with :meth:`from_solver` or :meth:`infeasible` (keyword arguments only)."""
 
     status: SolveStatus
     objective: float | None
@@ -64,6 +69,62 @@ class SolveInfo:
     reasons: tuple[str, ...] = ()
     objective_unit: str = ""
     details: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_solver(
+        cls,
+        *,
+        status: SolveStatus,
+        solver: str,
+        objective: float | None,
+        best_bound: float | None,
+        wall_time_s: float,
+        time_limit_s: float,
+        seed: int,
+        unit: str = "",
+        reasons: tuple[str, ...] = (),
+        details: Mapping[str, Any] | None = None,
+    ) -> SolveInfo:
+        """The report of a run of ``solver`` (a solver backend or a heuristic). The gap is the
+        :func:`relative_gap` of objective and bound, 0 when the status is optimal."""
+        return cls(
+            status=status,
+            objective=objective,
+            best_bound=best_bound,
+            gap=0.0 if status is SolveStatus.OPTIMAL else relative_gap(objective, best_bound),
+            wall_time_s=wall_time_s,
+            time_limit_s=time_limit_s,
+            seed=seed,
+            solver=solver,
+            reasons=reasons,
+            objective_unit=unit,
+            details=dict(details or {}),
+        )
+
+    @classmethod
+    def infeasible(
+        cls,
+        *,
+        checked_by: str,
+        reasons: tuple[str, ...],
+        wall_time_s: float,
+        time_limit_s: float,
+        seed: int,
+        unit: str = "",
+    ) -> SolveInfo:
+        """Infeasible with ``reasons`` found by ``checked_by`` before any solve: no objective."""
+        return cls(
+            status=SolveStatus.INFEASIBLE,
+            objective=None,
+            best_bound=None,
+            gap=None,
+            wall_time_s=wall_time_s,
+            time_limit_s=time_limit_s,
+            seed=seed,
+            solver=checked_by,
+            reasons=reasons,
+            objective_unit=unit,
+        )
 
     @property
     def has_solution(self) -> bool:
@@ -170,21 +231,17 @@ def cp_sat_info(
     if st.has_solution and has_objective:
         objective = sign * solver.objective_value / scale
         bound = sign * solver.best_objective_bound / scale
-    gap = relative_gap(objective, bound)
-    if st is SolveStatus.OPTIMAL:
-        gap = 0.0
-    return SolveInfo(
+    return SolveInfo.from_solver(
         status=st,
+        solver=f"cp-sat ({solver.parameters.num_workers} worker(s))",
         objective=objective,
         best_bound=bound,
-        gap=gap,
         wall_time_s=solver.wall_time,
         time_limit_s=time_limit_s,
         seed=seed,
-        solver=f"cp-sat ({solver.parameters.num_workers} worker(s))",
+        unit=unit,
         reasons=reasons,
-        objective_unit=unit,
-        details=details or {},
+        details=details,
     )
 
 
@@ -246,7 +303,7 @@ def mip_info(
     scale: float = 1.0,
     reasons: tuple[str, ...] = (),
     unit: str = "",
-    details: dict[str, Any] | None = None,
+    details: Mapping[str, Any] | None = None,
 ) -> SolveInfo:
     st = mip_status(code, solver)
     objective = bound = None
@@ -256,22 +313,20 @@ def mip_info(
     gap = relative_gap(objective, bound)
     if st is SolveStatus.FEASIBLE and gap is not None and gap <= GAP_EPS:
         st = SolveStatus.OPTIMAL
-    if st is SolveStatus.OPTIMAL:
-        gap = 0.0
-        if bound is None or (
-            objective is not None and abs(bound - objective) > 1e-6 * max(1.0, abs(objective))
-        ):
-            bound = objective
-    return SolveInfo(
+    if st is SolveStatus.OPTIMAL and (
+        bound is None
+        or (objective is not None and abs(bound - objective) > 1e-6 * max(1.0, abs(objective)))
+    ):
+        bound = objective
+    return SolveInfo.from_solver(
         status=st,
+        solver=f"{backend.lower()} (pywraplp)",
         objective=objective,
         best_bound=bound,
-        gap=gap,
         wall_time_s=solver.wall_time() / 1000.0,
         time_limit_s=time_limit_s,
         seed=seed,
-        solver=f"{backend.lower()} (pywraplp)",
+        unit=unit,
         reasons=reasons,
-        objective_unit=unit,
-        details=details or {},
+        details=details,
     )

@@ -276,31 +276,29 @@ def _solve_flow(
     status = smcf.solve()
     wall = time.perf_counter() - started
     if status != smcf.OPTIMAL:
-        info = SolveInfo(
-            SolveStatus.MODEL_INVALID,
-            None,
-            None,
-            None,
-            wall,
-            options.time_limit_s,
-            options.seed,
-            "min-cost flow",
-            (f"min-cost flow status {status}",),
-            "CNY",
+        info = SolveInfo.from_solver(
+            status=SolveStatus.MODEL_INVALID,
+            solver="min-cost flow",
+            objective=None,
+            best_bound=None,
+            wall_time_s=wall,
+            time_limit_s=options.time_limit_s,
+            seed=options.seed,
+            unit="CNY",
+            reasons=(f"min-cost flow status {status}",),
         )
         return _Flow(info, "min_cost_flow", {}, {})
     flows = {arc_ids[k]: int(smcf.flow(k)) for k in range(len(arc_ids)) if smcf.flow(k) > 0}
     objective = smcf.optimal_cost() / 100.0
-    info = SolveInfo(
-        SolveStatus.OPTIMAL,
-        objective,
-        objective,
-        0.0,
-        wall,
-        options.time_limit_s,
-        options.seed,
-        "min-cost flow (ortools.graph)",
-        objective_unit="CNY (generalised, incl. penalties)",
+    info = SolveInfo.from_solver(
+        status=SolveStatus.OPTIMAL,
+        solver="min-cost flow (ortools.graph)",
+        objective=objective,
+        best_bound=objective,
+        wall_time_s=wall,
+        time_limit_s=options.time_limit_s,
+        seed=options.seed,
+        unit="CNY (generalised, incl. penalties)",
         details={"teu_per_container": teu, "arcs": len(arc_ids), "vertices": len(ids)},
     )
     return _Flow(info, "min_cost_flow", {code: flows}, {code: int(smcf.flow(spill))})
@@ -589,17 +587,13 @@ def split_shipment(
             "no legal route even for a single container: " + r
             for r in no_route_reasons(cn, unit_request(request, code0), space.callback())
         )
-        info = SolveInfo(
-            SolveStatus.INFEASIBLE,
-            None,
-            None,
-            None,
-            time.perf_counter() - started,
-            opts.time_limit_s,
-            opts.seed,
-            "label search",
-            why_not,
-            "CNY",
+        info = SolveInfo.infeasible(
+            checked_by="label search",
+            reasons=why_not,
+            wall_time_s=time.perf_counter() - started,
+            time_limit_s=opts.time_limit_s,
+            seed=opts.seed,
+            unit="CNY",
         )
         return SplitResult(
             info, "none", counts, (), dict(counts), (), 0, searches, why_not, request.ready

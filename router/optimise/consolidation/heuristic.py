@@ -210,8 +210,14 @@ def first_fit_decreasing(
     plans = plans_from_loads(loads, containers, trains)
     weights = objective_weights(containers, trains, elig)
     obj = weights.objective(plans) / weights.scale()
-    info = SolveInfo(
-        SolveStatus.FEASIBLE, obj, None, None, time.perf_counter() - started, 0.0, 0,
-        "first-fit decreasing", objective_unit=OBJECTIVE_UNIT,
-    )  # fmt: skip
+    info = SolveInfo.from_solver(
+        status=SolveStatus.FEASIBLE,
+        solver="first-fit decreasing",
+        objective=obj,
+        best_bound=None,
+        wall_time_s=time.perf_counter() - started,
+        time_limit_s=0.0,
+        seed=0,
+        unit=OBJECTIVE_UNIT,
+    )
     return make_result(info, "first-fit-decreasing", plans, containers, trains, elig, {})

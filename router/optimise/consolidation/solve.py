@@ -59,11 +59,14 @@ def consolidate(
         ]
         if hopeless:
             reasons = tuple(f"{c.id}: {'; '.join(r)}" for c, r in hopeless)
-            info = SolveInfo(
-                SolveStatus.INFEASIBLE, None, None, None, time.perf_counter() - started,
-                opts.time_limit_s, opts.seed, "eligibility check",
-                (f"{len(hopeless)} container(s) cannot go on any departure", *reasons), OBJECTIVE_UNIT,
-            )  # fmt: skip
+            info = SolveInfo.infeasible(
+                checked_by="eligibility check",
+                reasons=(f"{len(hopeless)} container(s) cannot go on any departure", *reasons),
+                wall_time_s=time.perf_counter() - started,
+                time_limit_s=opts.time_limit_s,
+                seed=opts.seed,
+                unit=OBJECTIVE_UNIT,
+            )
             return make_result(info, "none", [], containers, trains, elig, {})
     pairs = sum(
         1 for i, ds in elig.items() for d in ds for w in trains[d].wagons if w.takes(containers[i])
@@ -251,12 +254,19 @@ def _solve_decomposed(
         1 for ds in elig.values() if ds
     ):
         st = SolveStatus.NO_SOLUTION
-    info = SolveInfo(
-        status=st, objective=value, best_bound=best, gap=0.0 if st is SolveStatus.OPTIMAL else gap,
-        wall_time_s=time.perf_counter() - started, time_limit_s=budget, seed=opts.seed,
+    incomplete = (
+        "the decomposition did not load every container; try method=exact or a longer time limit",
+    )
+    info = SolveInfo.from_solver(
+        status=st,
         solver=f"cp-sat decomposed ({opts.workers} worker(s))",
-        reasons=() if st is not SolveStatus.NO_SOLUTION else ("the decomposition did not load every container; try method=exact or a longer time limit",),
-        objective_unit=OBJECTIVE_UNIT,
+        objective=value,
+        best_bound=best,
+        wall_time_s=time.perf_counter() - started,
+        time_limit_s=budget,
+        seed=opts.seed,
+        unit=OBJECTIVE_UNIT,
+        reasons=incomplete if st is SolveStatus.NO_SOLUTION else (),
         details={
             "model": "decomposed",
             "stage_a_status": stage_a.status.value,
@@ -264,5 +274,5 @@ def _solve_decomposed(
             "repaired": repaired,
             "plan_source": source,
         },
-    )  # fmt: skip
+    )
     return info, loads
