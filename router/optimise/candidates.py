@@ -108,7 +108,7 @@ class Candidate:
         return self.departures[0][1] if self.departures else None
 
 
-def route_signature(search: Search, route: Route) -> tuple[Any, ...]:
+def route_signature(route: Route) -> tuple[Any, ...]:
     """What makes two routes the same path: their steps (kind, node, link, start, op)."""
     return tuple(
         (s.kind, s.node, s.clink.link.id if s.clink else "", s.start_min, s.op) for s in route.steps
@@ -137,7 +137,7 @@ def make_candidate(search: Search, route: Route, space: DepartureSpace) -> Candi
         cost_cny=route.cost_fen / 100.0,
         generalised_cost_cny=generalised_cost_cny(route, search.request, search.ready_min),
         co2e_kg=route.co2_g / 1000.0,
-        signature=route_signature(search, route),
+        signature=route_signature(route),
     )
 
 

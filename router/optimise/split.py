@@ -45,6 +45,7 @@ from router.network.timetable import DepartureKey, departure_label
 from router.optimise.candidates import (
     CandidateFinder,
     DepartureSpace,
+    route_signature,
     step_departure,
     step_fixed_fen,
 )
@@ -544,10 +545,7 @@ def split_shipment(
                 searches += finders[code].searches - before
                 by_block[code, blocked] = results
                 for search, route in results:
-                    sig = tuple(
-                        (s.kind, s.node, s.clink.link.id if s.clink else "", s.start_min, s.op)
-                        for s in route.steps
-                    )
+                    sig = route_signature(route)
                     if sig not in found[code]:
                         found[code][sig] = (search, route)
                         add_route(ten, code, search, route)
