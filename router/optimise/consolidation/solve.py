@@ -47,7 +47,8 @@ def consolidate(
     trains: Sequence[TrainDeparture],
     options: ConsolidationOptions | None = None,
 ) -> ConsolidationResult:
-    """Plan which containers go on which departure and wagon (see the module docstring)."""
+    """Plan which containers go on which departure and wagon (rules, objective and models:
+    :mod:`router.optimise.consolidation`)."""
     opts = options or ConsolidationOptions()
     check_input(containers, trains)
     started = time.perf_counter()
