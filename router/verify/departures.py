@@ -2,8 +2,9 @@
 (:mod:`router.network.timetable` is not imported: the checker is a second opinion on it).
 
 * ``weekly`` links leave at a listed weekday and minute (CST) every week;
-* ``headway`` links leave every ``headway_h`` hours from ``offset_h`` after Monday 00:00 CST of
-  the week the cargo is ready in;
+* ``headway`` links leave continuously every ``headway_h`` hours at :data:`ANCHOR` + ``offset_h``
+  + k x ``headway_h`` (the same instants whichever week a query starts in, also when the headway
+  does not divide a week);
 * ``any`` links leave whenever the cargo is ready, within the origin node's opening hours if it has
   them;
 * no leg of a mode closed at one of its nodes departs on or after the closure date.
@@ -11,18 +12,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from router.network.model import Link, Mode, Node, ScheduleKind
 from router.units import CST
 from router.verify.document import fmt
 
+#: origin of the headway grid: Monday 1 January 2024, 00:00 CST
+ANCHOR = datetime(2024, 1, 1, tzinfo=CST)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
-def week_start(moment: datetime) -> datetime:
-    day = moment.astimezone(CST).replace(hour=0, minute=0, second=0, microsecond=0)
-    return day - timedelta(days=day.weekday())
 
 
 def closure_problems(node: Node, mode: Mode, dep: datetime, where: str) -> list[str]:
@@ -39,9 +37,7 @@ def closure_problems(node: Node, mode: Mode, dep: datetime, where: str) -> list[
     return []
 
 
-def schedule_problems(
-    link: Link, origin: Node, dep: datetime, ready: datetime, where: str
-) -> list[str]:
+def schedule_problems(link: Link, origin: Node, dep: datetime, where: str) -> list[str]:
     """A departure of ``link`` at ``dep`` that its schedule does not offer."""
     problems: list[str] = []
     local = dep.astimezone(CST)
@@ -57,14 +53,13 @@ def schedule_problems(
             )
             problems.append(f"{where}: departs {fmt(dep)}, not a scheduled departure ({listed})")
     elif schedule.kind is ScheduleKind.HEADWAY:
-        anchor = week_start(ready)
         headway = max(1, round(schedule.headway_h * 60))
         offset = round(schedule.offset_h * 60)
-        since = round((local - anchor).total_seconds() / 60.0)
+        since = round((local - ANCHOR).total_seconds() / 60.0)
         if (since - offset) % headway:
             problems.append(
                 f"{where}: departs {fmt(dep)}, off the {schedule.headway_h:g} h headway grid "
-                f"(offset {schedule.offset_h:g} h from Monday 00:00 CST)"
+                f"(offset {schedule.offset_h:g} h from Monday 2024-01-01 00:00 CST)"
             )
     elif origin.opening_hours is not None:
         open_m, close_m = origin.opening_hours

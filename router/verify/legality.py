@@ -37,10 +37,10 @@ What is checked (an empty list means the route is legal and the document consist
   deadline, origin and destination.
 * **time** — legs in order and connected; departures after the cargo is ready at the node (customs
   events, handling at transfers, export yard dwell, cut-off); running time = transit + border time;
-  weekly departures on a scheduled weekday/time (CST), headway departures on the headway grid
-  (anchored at Monday 00:00 CST of the ready week, as the engine documents), ``any``-time departures
-  within the node's opening hours; export yard dwell before international
-  vessel/train/aircraft departures of cleared or bonded cargo, shortened (direct loading /
+  weekly departures on a scheduled weekday/time (CST), headway departures on the continuous
+  headway grid (Monday 2024-01-01 00:00 CST + offset + k x headway, whatever week the cargo is
+  ready in), ``any``-time departures within the node's opening hours; export yard dwell before
+  international vessel/train/aircraft departures of cleared or bonded cargo, shortened (direct loading /
   pick-up, Combined Port) only where the trader and node qualify; customs times follow the AEO profile.
 * **document consistency** — duration, departure/arrival, time breakdown, cost breakdown, per-leg
   and per-event sums, CO2e total, transfers, tags and Pareto optimality between alternatives.

@@ -215,7 +215,7 @@ def network_leg(
     waiting = leg.get("waiting_h")
     if isinstance(waiting, int | float) and abs(waiting - hours(dep - ready)) > 2 * HOURS_TOL:
         r.bad(f"{where}: waiting_h {waiting} but it waits {hours(dep - ready):.2f} h")
-    r.problems.extend(schedule_problems(link, origin, dep, r.request.ready, where))
+    r.problems.extend(schedule_problems(link, origin, dep, where))
     running = timedelta(hours=link.transit_h + sum(v.border_transit_h for v in vias))
     if abs(arr - dep - running) > TIME_TOL + len(vias) * MINUTE:
         r.bad(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import itertools
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -775,6 +775,53 @@ def test_departure_off_headway_grid(net: Network, sea: tuple[QuoteRequest, dict[
     assert_flags(check_alternative(net, req, alt), "off the 12 h headway grid")
 
 
+#: the timetable's fixed origin (DESIGN.md §2.1, router.network.timetable): Monday, 00:00 CST
+TIMETABLE_ANCHOR = datetime(2024, 1, 1, tzinfo=CST)
+
+
+def five_hour_shuttle() -> Network:
+    """Two river terminals and a barge every 5 h: a headway that does not divide a week (168 h),
+    so the continuous grid and a grid restarted every Monday 00:00 disagree in most weeks."""
+    b = NetworkBuilder(name="headway-check")
+    b.add_node("RA", 113.25, 22.80, kind=NodeKind.RIVER_TERMINAL)
+    b.add_node("RB", 113.60, 22.75, kind=NodeKind.RIVER_TERMINAL)
+    b.add_link("S-RA-RB", "RA", "RB", Mode.BARGE, transit_h=3.0, headway_h=5.0, offset_h=1.0)
+    return b.build()
+
+
+@pytest.mark.parametrize(
+    "ready",
+    [
+        datetime(2026, 12, 3, 9, 0, tzinfo=CST),  # Thursday
+        datetime(2026, 12, 6, 22, 30, tzinfo=CST),  # Sunday night: the grid runs on past Monday
+        datetime(2026, 12, 7, 0, 0, tzinfo=CST),  # Monday 00:00
+        datetime(2026, 12, 16, 13, 10, tzinfo=CST),
+        datetime(2027, 1, 5, 6, 0, tzinfo=CST),
+    ],
+)
+def test_headway_grid_runs_continuously_from_the_anchor(ready: datetime) -> None:
+    """The engine's headway departures (anchor + offset + k x headway) pass; the same departure
+    moved to the old grid, restarted at offset after Monday 00:00 of the ready week, is flagged."""
+    shuttle = five_hour_shuttle()
+    req = request("RA", "RB", ready=ready)
+    alt = copy.deepcopy(quote_ok(shuttle, req)["alternatives"][0])
+    leg = leg_of(alt, "S-RA-RB")
+    dep = datetime.fromisoformat(leg["departure"])
+    five = timedelta(hours=5)
+    assert (dep - TIMETABLE_ANCHOR) % five == timedelta(hours=1)
+    assert dep - five < ready <= dep  # the first departure the cargo can take
+    monday = datetime.combine(ready.date() - timedelta(days=ready.weekday()), time(), CST)
+    first_old = monday + timedelta(hours=1)
+    old = first_old + -((first_old - dep) // five) * five  # first old-grid slot at or after dep
+    assert timedelta(0) < old - dep < five  # none of these weeks starts on the anchored grid
+    leg["departure"] = old.isoformat()
+    leg["arrival"] = (old + timedelta(hours=3)).isoformat()
+    assert_flags(
+        check_alternative(shuttle, req, alt),
+        "off the 5 h headway grid (offset 1 h from Monday 2024-01-01 00:00 CST)",
+    )
+
+
 def test_departure_outside_opening_hours(net: Network) -> None:
     req = request("SZ", "HKG", ready=datetime(2026, 12, 3, 23, 0, tzinfo=CST))
     alt = first_with(quote_ok(net, req), "T-SZB-HKB")
@@ -962,7 +1009,8 @@ def test_engine_general_cargo_in_reefer_boxes_is_legal(tiny_network: Network) ->
 def test_checker_does_not_import_the_search() -> None:
     """The checker is independent: no module of router.verify (but stategraph, which is a second
     formulation of the search's own state graph) uses the search, the compiled network, the quote
-    or optimisation code; from router.routing it may only read the request type."""
+    or optimisation code, or the engine's timetable; from router.routing it may only read the
+    request type."""
     import ast
     import pkgutil
     from pathlib import Path
@@ -985,6 +1033,7 @@ def test_checker_does_not_import_the_search() -> None:
             m
             for m in imported
             if m.startswith(("router.quotes", "router.optimise", "router.verify.stategraph"))
+            or m == "router.network.timetable"  # the departure rule is replayed independently
             or (m.startswith("router.routing") and m != "router.routing.request")
         }
         assert not forbidden, f"router.verify.{name} imports {sorted(forbidden)}"
