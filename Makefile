@@ -18,18 +18,20 @@ serve: $(STAMP)  ## validate the bundled network and start the API service on it
 	$(BIN)/router network check
 	$(BIN)/router serve --host $${ROUTER_HOST:-127.0.0.1} --port $${ROUTER_PORT:-8000}
 
-test: $(STAMP)  ## install, lint, type-check and run the whole test suite
+test: $(STAMP)  ## install, lint, type-check, check the import contracts and run the whole test suite
 	$(BIN)/ruff check router tests benchmarks
 	$(BIN)/mypy router
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
 	$(BIN)/pytest -q -x -m "not slow" $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff, formatting, mypy and the import contracts (pyproject.toml [tool.importlinter])
 	$(BIN)/ruff check router tests benchmarks
 	$(BIN)/ruff format --check router tests benchmarks
 	$(BIN)/mypy router
+	$(BIN)/lint-imports --no-cache
 
 check: $(STAMP)  ## validate the bundled dataset
 	$(BIN)/router network check
