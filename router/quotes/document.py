@@ -1,7 +1,7 @@
 """The quote document of DESIGN.md §4.1 (one shape for the library, the CLI's ``--json`` and the
 API): run the search, pass its Pareto set through the filter chain, turn the chosen routes into
 itineraries, or explain why there is no route. Money in the document is CNY; durations are hours;
-CO2e is kg.
+CO2e is kg; departure space is TEU (kg on air services).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from router.network.capacity import link_capacity
+from router.network.model import Network
 from router.quotes.select import select_alternatives
 from router.quotes.split import attach_split
 from router.routing.compiled import CompiledNetwork
@@ -47,6 +49,23 @@ def request_document(request: QuoteRequest) -> dict[str, Any]:
     return doc
 
 
+def attach_space(doc: dict[str, Any], network: Network, capacity: CapacityFn) -> None:
+    """Give every leg of the alternatives the space left on its departure when quoted:
+    ``space_unit`` (``teu``, or ``kg`` on air services) and ``space_remaining`` from
+    ``capacity``; both are None on legs whose space is not tracked (trucks, first and last
+    mile)."""
+    for alt in doc["alternatives"]:
+        for leg in alt["legs"]:
+            unit: str | None = None
+            remaining: float | None = None
+            link = network.links.get(leg.get("link_id") or "")
+            tracked = link_capacity(link) if link is not None else None
+            if link is not None and tracked is not None:
+                remaining = capacity(link.id, datetime.fromisoformat(leg["departure"]))
+                unit = tracked.unit if remaining is not None else None
+            leg["space_unit"], leg["space_remaining"] = unit, remaining
+
+
 def make_quote(
     cn: CompiledNetwork,
     request: QuoteRequest,
@@ -57,6 +76,8 @@ def make_quote(
 ) -> dict[str, Any]:
     """The quote document for ``request`` (status ``ok`` with alternatives, or ``no_route``).
 
+    ``capacity``: the space left on dated departures (None: every departure has room). When it
+    is given, every leg carries ``space_unit`` and ``space_remaining`` (:func:`attach_space`).
     ``split``: also split the containers over departures (``doc["split"]``, see
     :func:`router.quotes.split.attach_split`); without it the split is attached only when the
     cargo has no route because no single departure has room for all of it.
@@ -84,6 +105,8 @@ def make_quote(
             alternative_document(search, route, tags)
             for route, tags in select_alternatives(routes, request, search.ready_min)
         ]
+        if capacity is not None:
+            attach_space(doc, cn.network, capacity)
     # --- capacity-aware split (router.quotes.split): only when asked, or when the cargo has no
     # route because no single departure has room for all of its containers.
     if split or (not routes and request.cargo.is_containerised):
