@@ -3,8 +3,8 @@
 Run: ``python benchmarks/api_bench.py [--requests 100] [--max-seconds 90] [--concurrency 8]``
 Writes ``benchmarks/results/api.json`` and prints the figures.
 
-1. In-process: ``make_quote`` (with the same capacity callback the service uses, over an empty
-   booking table) on a fixed, seeded list of quote requests, one after the other.
+1. In-process: ``quote_document`` (the service's quote, with the space of every departure as
+   with an empty booking table) on a fixed, seeded list of quote requests, one after the other.
 2. HTTP: uvicorn on 127.0.0.1 (random free port) with 2 worker processes and a fresh SQLite
    database; a second process drives ``POST /v1/quotes`` with the same list of requests from a
    pool of client threads.
@@ -37,13 +37,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from router.api.schemas import QuoteRequestIn, to_quote_request  # noqa: E402
+from router.config import Settings  # noqa: E402
 from router.network import load_network  # noqa: E402
 from router.network.model import Network, NodeKind  # noqa: E402
-from router.quotes.document import make_quote  # noqa: E402
 from router.routing.compiled import compile_network  # noqa: E402
-from router.store import repositories as repo  # noqa: E402
-from router.store.capacity import CapacityView  # noqa: E402
-from router.store.db import Database  # noqa: E402
+from router.services import auth  # noqa: E402
+from router.services.capacity import schedule_capacity  # noqa: E402
+from router.services.context import open_database  # noqa: E402
+from router.services.quoting import quote_document  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "api.json"
 ENDPOINT_KINDS = {
@@ -111,11 +112,11 @@ def in_process(
     network: Network, bodies: list[dict[str, Any]], duration_s: float, max_quotes: int
 ) -> dict[str, Any]:
     """Quotes per second of the engine alone, as the service calls it (one thread)."""
-    capacity = CapacityView(network, {})
+    capacity = schedule_capacity(network)
     cn = compile_network(network)
     every = [to_quote_request(QuoteRequestIn.model_validate(b), 20) for b in bodies]
     for request in every[:WARMUP_PER_CONNECTION]:  # warm-up: compile, lazy imports
-        make_quote(cn, request, capacity=capacity)
+        quote_document(cn, request, capacity=capacity)
     requests = every[WARMUP_PER_CONNECTION:]
     latencies: list[float] = []
     statuses: dict[str, int] = {}
@@ -123,7 +124,7 @@ def in_process(
     i = 0
     while i < max_quotes and time.perf_counter() - started < duration_s:
         t0 = time.perf_counter()
-        doc = make_quote(cn, requests[i % len(requests)], capacity=capacity)
+        doc = quote_document(cn, requests[i % len(requests)], capacity=capacity)
         latencies.append(time.perf_counter() - t0)
         statuses[doc["status"]] = statuses.get(doc["status"], 0) + 1
         i += 1
@@ -242,17 +243,16 @@ def main() -> None:
     network = load_network(args.data)
     bodies = quote_bodies(network, args.requests + WARMUP_PER_CONNECTION, args.seed)
     print(f"network {network.name}: {len(network.nodes)} nodes, {len(network.links)} links")
-    print(f"in-process: {args.requests} quotes with make_quote (at most {args.max_seconds:.0f} s)")
+    print(
+        f"in-process: {args.requests} quotes with quote_document (at most {args.max_seconds:.0f} s)"
+    )
     local = in_process(network, bodies, args.max_seconds, args.requests)
     print(f"  {local['throughput_qps']} quotes/s, latency {local['latency_ms']}")
 
     with tempfile.TemporaryDirectory(prefix="api-bench-") as tmp:
         db_url = f"sqlite:///{Path(tmp) / 'router.sqlite'}"
-        db = Database(db_url)
-        db.migrate()
-        with db.write() as session:
-            _, key = repo.create_key(session, name="bench", role="shipper")
-        db.dispose()
+        with open_database(Settings(database_url=db_url)) as db:
+            key = auth.create_key(db, name="bench", role="shipper").secret
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         env = {
@@ -322,7 +322,7 @@ def main() -> None:
         "http": http,
         "ratio_http_to_in_process": None if ratio is None else round(ratio, 3),
         "note": "HTTP runs 2 uvicorn workers and stores every quote in SQLite; in-process is one "
-        "thread calling make_quote. Client and server share the machine's CPUs.",
+        "thread calling quote_document. Client and server share the machine's CPUs.",
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")

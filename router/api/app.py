@@ -16,9 +16,8 @@ from router.api.deps import reject_repeated_query_params
 from router.api.errors import install_error_handlers
 from router.api.middleware import BodySizeLimit
 from router.api.routes import ROUTERS
-from router.api.state import ServiceState
 from router.config import Settings, get_settings
-from router.store.db import Database
+from router.services.context import ServiceContext
 
 log = logging.getLogger(__name__)
 
@@ -42,16 +41,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        db = Database(settings.database_url)
+        ctx = ServiceContext.open(settings)
         if settings.auto_migrate:
-            await anyio.to_thread.run_sync(db.migrate)
-        state = ServiceState(settings=settings, db=db)
-        await anyio.to_thread.run_sync(state.load_network)
-        app.state.service = state
+            await anyio.to_thread.run_sync(ctx.migrate)
+        await anyio.to_thread.run_sync(ctx.load_network)
+        app.state.service = ctx
         try:
             yield
         finally:
-            db.dispose()
+            ctx.close()
 
     app = FastAPI(
         title="GBA Freight Router",

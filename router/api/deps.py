@@ -1,4 +1,4 @@
-"""Typed dependencies: the service state, the loaded network, and the authenticated caller.
+"""Typed dependencies: the service context, the loaded network, and the authenticated caller.
 
 Clients send their key as ``X-API-Key: <key>`` or ``Authorization: Bearer <key>``. A missing,
 unknown or revoked key is 401; a key whose role may not use the operation is 403.
@@ -16,10 +16,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from router.api.errors import Forbidden, ServiceUnavailable, Unauthorized
-from router.api.security import Principal, Role
-from router.api.state import ServiceState
-from router.network.model import Network
-from router.store import repositories as repo
+from router.services import auth
+from router.services.auth import Principal, Role
+from router.services.context import LoadedNetwork, ServiceContext
 
 api_key_header = APIKeyHeader(
     name="X-API-Key", auto_error=False, description="API key (or send it as a Bearer token)"
@@ -27,12 +26,12 @@ api_key_header = APIKeyHeader(
 bearer = HTTPBearer(auto_error=False, description="API key as a Bearer token")
 
 
-def get_state(request: Request) -> ServiceState:
-    state: ServiceState = request.app.state.service
-    return state
+def get_context(request: Request) -> ServiceContext:
+    ctx: ServiceContext = request.app.state.service
+    return ctx
 
 
-StateDep = Annotated[ServiceState, Depends(get_state)]
+ContextDep = Annotated[ServiceContext, Depends(get_context)]
 
 
 def _is_sequence(annotation: Any) -> bool:
@@ -59,20 +58,22 @@ def reject_repeated_query_params(request: Request) -> None:
         raise RequestValidationError(errors)
 
 
-def get_network(state: StateDep) -> Network:
-    if state.network is None:
+def get_network(ctx: ContextDep) -> LoadedNetwork:
+    """The network in service (taken once per request: a reload meanwhile does not change it)."""
+    loaded = ctx.loaded
+    if loaded is None:
         raise ServiceUnavailable(
             "the network is not loaded; an admin can fix the dataset and reload it",
-            reason=state.network_error or "not loaded",
+            reason=ctx.network_error or "not loaded",
         )
-    return state.network
+    return loaded
 
 
-NetworkDep = Annotated[Network, Depends(get_network)]
+NetworkDep = Annotated[LoadedNetwork, Depends(get_network)]
 
 
 def authenticate(
-    state: StateDep,
+    ctx: ContextDep,
     api_key: Annotated[str | None, Depends(api_key_header)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
@@ -80,11 +81,10 @@ def authenticate(
     secret = api_key or (credentials.credentials if credentials else None)
     if not secret:
         raise Unauthorized("missing API key: send X-API-Key or Authorization: Bearer")
-    with state.db.read() as session:
-        row = repo.find_active_key(session, secret.strip())
-        if row is None:
-            raise Unauthorized("invalid or revoked API key")
-        return Principal(row.id, row.name, row.tenant, Role(row.role))
+    principal = auth.authenticate(ctx.db, secret)
+    if principal is None:
+        raise Unauthorized("invalid or revoked API key")
+    return principal
 
 
 PrincipalDep = Annotated[Principal, Depends(authenticate)]

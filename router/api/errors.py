@@ -28,7 +28,7 @@ from router.errors import (
     NotFoundError,
     RouterError,
 )
-from router.store.errors import ConflictError, ExpiredError
+from router.services.errors import ConflictError, ExpiredError
 
 log = logging.getLogger(__name__)
 

@@ -63,7 +63,6 @@ def assign_command(
 ) -> None:
     """Assign many shipments to departures under shared capacity and minimum loads."""
     from router.config import get_settings
-    from router.network import load_network
     from router.optimise.assign import AssignmentOptions, assign_shipments
     from router.optimise.io import (
         capacities_from_records,
@@ -71,7 +70,7 @@ def assign_command(
         read_csv,
         read_shipments,
     )
-    from router.routing.compiled import compile_network
+    from router.services.context import load_dataset
 
     try:
         items = read_shipments(shipments)
@@ -79,7 +78,7 @@ def assign_command(
         caps = (
             capacities_from_records(read_csv(capacities), str(capacities)) if capacities else None
         )
-        cn = compile_network(load_network(data or get_settings().data_dir))
+        cn = load_dataset(data or get_settings().data_dir).compiled
         result = assign_shipments(
             cn,
             items,
@@ -153,21 +152,20 @@ def split_command(
     data: Data = None,
 ) -> None:
     """Split a shipment's containers over departures and modes at least generalised cost."""
-    from router.commands.quote import _containers
+    from router.commands.quote import parse_containers
     from router.config import get_settings
-    from router.network import load_network
     from router.network.model import AeoLevel, CargoClass
     from router.optimise.io import capacities_from_records, read_csv
     from router.optimise.split import SplitOptions, split_shipment
-    from router.routing.compiled import compile_network
     from router.routing.request import Cargo, PlaceRef, QuoteRequest, TraderProfile
+    from router.services.context import load_dataset
 
     try:
         request = QuoteRequest(
             origin=PlaceRef.parse(origin),
             destination=PlaceRef.parse(destination),
             cargo=Cargo(
-                containers=_containers(containers),
+                containers=parse_containers(containers),
                 cargo_class=CargoClass(cargo_class),
                 imdg_class=imdg_class,
                 value_cny=value_cny,
@@ -179,7 +177,7 @@ def split_command(
         caps = (
             capacities_from_records(read_csv(capacities), str(capacities)) if capacities else None
         )
-        cn = compile_network(load_network(data or get_settings().data_dir))
+        cn = load_dataset(data or get_settings().data_dir).compiled
         result = split_shipment(
             cn,
             request,

@@ -1,4 +1,9 @@
-"""``router quote``: quote a shipment from the command line."""
+"""``router quote``: quote a shipment from the command line.
+
+The document is the service's (:func:`router.services.quoting.quote_document`): ``--json``
+prints what ``POST /v1/quotes`` returns for the same request on the same network with no
+bookings, but for the quote ``id``; each leg's departure space is the schedule's full space.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ import typer
 from router.errors import RouterError
 
 
-def _containers(spec: str) -> tuple[tuple[str, int], ...]:
+def parse_containers(spec: str) -> tuple[tuple[str, int], ...]:
     """``2x42G1,1x22G1`` -> (("42G1", 2), ("22G1", 1))."""
     out = []
     for part in spec.split(","):
@@ -91,11 +96,8 @@ def quote_command(
 ) -> None:
     """Quote a shipment: ranked alternatives with legs, customs events, cost, time and CO2e."""
     from router.config import get_settings
-    from router.network import load_network
     from router.network.model import AeoLevel, CargoClass, Mode
-    from router.quotes.document import make_quote
     from router.quotes.geojson import quote_geojson
-    from router.routing.compiled import compile_network
     from router.routing.request import (
         Cargo,
         Constraints,
@@ -105,6 +107,8 @@ def quote_command(
         QuoteRequest,
         TraderProfile,
     )
+    from router.services.context import load_dataset
+    from router.services.quoting import quote_document
 
     def names(text: str | None) -> tuple[str, ...]:
         return tuple(p.strip() for p in text.split(",") if p.strip()) if text else ()
@@ -114,7 +118,7 @@ def quote_command(
             origin=PlaceRef.parse(origin),
             destination=PlaceRef.parse(destination),
             cargo=Cargo(
-                containers=_containers(containers) if containers else (),
+                containers=parse_containers(containers) if containers else (),
                 weight_kg=weight_kg,
                 volume_m3=volume_m3,
                 cargo_class=CargoClass(cargo_class),
@@ -135,8 +139,8 @@ def quote_command(
             ),
             preferences=Preferences(value_of_time, carbon_price, alternatives),
         )
-        cn = compile_network(load_network(data or get_settings().data_dir))
-        doc = make_quote(cn, request)
+        loaded = load_dataset(data or get_settings().data_dir)
+        doc = quote_document(loaded.compiled, request)
     except (RouterError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from None

@@ -7,26 +7,21 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from router.store.db import Database
+    from router.services.auth import NewKey
 
 keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 
 ROLE_HELP = "shipper (quotes, own bookings), operator (departures, capacity), planner, admin"
 
 
-def _database() -> Database:
-    from router.config import get_settings
-    from router.store.db import Database
-
-    db = Database(get_settings().database_url)
-    db.migrate()
-    return db
-
-
-def _print_new_key(secret: str, role: str, name: str, tenant: str) -> None:
-    typer.echo(f"Created {role} key for '{name}' (tenant '{tenant}'). It is shown only this once:")
+def _print_new_key(new: NewKey) -> None:
+    info = new.info
+    typer.echo(
+        f"Created {info.role} key for '{info.name}' (tenant '{info.tenant}'). "
+        "It is shown only this once:"
+    )
     typer.echo("")
-    typer.echo(f"    {secret}")
+    typer.echo(f"    {new.secret}")
     typer.echo("")
     typer.echo("Send it as 'X-API-Key: <key>' or 'Authorization: Bearer <key>'.")
 
@@ -44,23 +39,19 @@ def serve(
     import uvicorn
 
     from router.config import get_settings
-    from router.store import repositories as repo
-    from router.store.db import Database
+    from router.services import auth
+    from router.services.context import open_database
 
     settings = get_settings()
-    db = Database(settings.database_url)
-    db.migrate()
-    with db.write() as session:
-        first = repo.count_keys(session) == 0
-        if first:
-            row, secret = repo.create_key(session, name="admin", role="admin")
-    db.dispose()
-    if first:
+    with open_database(settings) as db:
+        first = auth.create_first_admin_key(db)
+        url = db.display_url
+    if first is not None:
         typer.echo("Empty database: ", nl=False)
-        _print_new_key(secret, row.role, row.name, row.tenant)
+        _print_new_key(first)
         typer.echo("Create more keys with: router keys create --role shipper --name ACME\n")
     typer.echo(
-        f"Serving network {settings.data_dir} with database {db.engine.url.render_as_string()} "
+        f"Serving network {settings.data_dir} with database {url} "
         f"on http://{host}:{port} (API docs: http://{host}:{port}/docs)"
     )
     uvicorn.run(
@@ -82,30 +73,29 @@ def keys_create(
     ] = None,
 ) -> None:
     """Create an API key and print it (once; only its hash is stored)."""
+    from router.config import get_settings
     from router.errors import InvalidRequestError
-    from router.store import repositories as repo
+    from router.services import auth
+    from router.services.context import open_database
 
-    db = _database()
     try:
-        with db.write() as session:
-            row, secret = repo.create_key(session, name=name, role=role, tenant=tenant)
-            _print_new_key(secret, row.role, row.name, row.tenant)
+        with open_database(get_settings()) as db:
+            new = auth.create_key(db, name=name, role=role, tenant=tenant)
     except InvalidRequestError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from None
-    finally:
-        db.dispose()
+    _print_new_key(new)
 
 
 @keys_app.command("list")
 def keys_list() -> None:
     """List API keys (prefix, role, name, tenant, created, revoked)."""
-    from router.store import repositories as repo
+    from router.config import get_settings
+    from router.services import auth
+    from router.services.context import open_database
 
-    db = _database()
-    with db.read() as session:
-        rows, _ = repo.list_keys(session, limit=100_000)
-    db.dispose()
+    with open_database(get_settings()) as db:
+        rows, _ = auth.list_keys(db, limit=100_000)
     typer.echo(f"{'prefix':<10} {'role':<9} {'name':<24} {'tenant':<24} {'created':<20} revoked")
     for row in rows:
         revoked = row.revoked_at.strftime("%Y-%m-%d %H:%M") if row.revoked_at else "-"
@@ -120,19 +110,18 @@ def keys_revoke(
     prefix: Annotated[str, typer.Argument(help="The key's prefix (see 'router keys list').")],
 ) -> None:
     """Revoke an API key: requests with it get 401 from then on."""
+    from router.config import get_settings
     from router.errors import NotFoundError
-    from router.store import repositories as repo
+    from router.services import auth
+    from router.services.context import open_database
 
-    db = _database()
     try:
-        with db.write() as session:
-            row = repo.revoke_key(session, prefix)
-            typer.echo(f"revoked {row.role} key {row.prefix} ({row.name})")
+        with open_database(get_settings()) as db:
+            info = auth.revoke_key(db, prefix)
     except NotFoundError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=1) from None
-    finally:
-        db.dispose()
+    typer.echo(f"revoked {info.role} key {info.prefix} ({info.name})")
 
 
 def register(app: typer.Typer) -> None:

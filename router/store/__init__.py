@@ -1,1 +1,1 @@
-"""Persistence: SQLAlchemy models, repositories, Alembic migrations, departure capacity."""
+"""Persistence only: SQLAlchemy models, repositories, Alembic migrations."""

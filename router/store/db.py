@@ -83,6 +83,11 @@ class Database:
         self._writer = sessionmaker(writer, expire_on_commit=False)
 
     @property
+    def display_url(self) -> str:
+        """The database URL with any password hidden, for messages."""
+        return self.engine.url.render_as_string()
+
+    @property
     def is_sqlite(self) -> bool:
         return self.dialect == "sqlite"
 

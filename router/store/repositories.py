@@ -1,4 +1,6 @@
-"""Database operations on keys, quotes, bookings and departures (given an open session).
+"""Database operations on keys, quotes, bookings, departures and optimisation runs (given an
+open session). Persistence only: which quotes may be booked and what space a leg needs are the
+use cases' rules (:mod:`router.services`).
 
 Capacity is enforced in the database, never in Python memory: a booking reserves each leg's space
 with one conditional ``UPDATE departures SET booked = booked + :need WHERE ... AND booked + :need
@@ -26,13 +28,7 @@ from sqlalchemy.orm import Session, defer
 
 from router.errors import InvalidRequestError, NotFoundError
 from router.network.timetable import DepartureKey
-from router.store.capacity import BookedSpace
-from router.store.errors import (
-    AlreadyBookedError,
-    CapacityError,
-    ExpiredError,
-    NotBookableError,
-)
+from router.store.errors import AlreadyBookedError, CapacityError, NotBookableError
 from router.store.models import (
     EPSILON,
     ApiKey,
@@ -162,6 +158,18 @@ def get_quote(
 
 
 # ------------------------------------------------------------------------------- departures
+@dataclass(frozen=True, slots=True)
+class BookedSpace:
+    """What is booked on one departure (TEU, or kg for air) out of its capacity."""
+
+    capacity: float
+    booked: float
+
+    @property
+    def remaining(self) -> float:
+        return max(0.0, self.capacity - self.booked)
+
+
 def booked_departures(session: Session, since: datetime) -> dict[DepartureKey, BookedSpace]:
     """Booked totals of departures at or after ``since`` that have anything booked."""
     rows = session.execute(
@@ -267,6 +275,10 @@ def release(session: Session, departure_id: int, amount: float) -> None:
 
 
 # --------------------------------------------------------------------------------- bookings
+#: the ``alternative`` stored for a booking of a quote's split (all of its parts)
+SPLIT_ALTERNATIVE = -1
+
+
 def create_booking(
     session: Session,
     *,
@@ -326,50 +338,6 @@ def create_booking(
         )
     session.flush()
     return booking
-
-
-#: the ``alternative`` stored for a booking of a quote's split (all of its parts)
-SPLIT_ALTERNATIVE = -1
-
-
-def _check_unexpired(quote: Quote, now: datetime) -> None:
-    if quote.expires_at <= now:
-        raise ExpiredError(
-            f"quote {quote.id} expired at {quote.expires_at.isoformat()}; request a new quote",
-            quote_id=quote.id,
-            expired_at=quote.expires_at.isoformat(),
-        )
-
-
-def check_split_bookable(quote: Quote, now: datetime | None = None) -> dict[str, Any]:
-    """The quote's split document, if it can still be booked; else a clear error."""
-    split = quote.document.get("split")
-    if not split or split.get("status") not in ("ok", "partial") or not split.get("parts"):
-        raise NotBookableError(
-            f'quote {quote.id} has no split to book; ask for one with "split": true',
-            quote_id=quote.id,
-        )
-    _check_unexpired(quote, now or utcnow())
-    result: dict[str, Any] = split
-    return result
-
-
-def check_bookable(quote: Quote, alternative: int, now: datetime | None = None) -> dict[str, Any]:
-    """The alternative's document, if the quote can still be booked; else a clear error."""
-    now = now or utcnow()
-    if quote.status != "ok":
-        raise NotBookableError(
-            f"quote {quote.id} has no route to book (status {quote.status})", quote_id=quote.id
-        )
-    _check_unexpired(quote, now)
-    alternatives = quote.document.get("alternatives", [])
-    if not 0 <= alternative < len(alternatives):
-        raise InvalidRequestError(
-            "alternative",
-            f"quote {quote.id} has alternatives 0..{len(alternatives) - 1}; got {alternative}",
-        )
-    alt: dict[str, Any] = alternatives[alternative]
-    return alt
 
 
 def get_booking(

@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import delete
 
-from router.api.state import ServiceState
 from router.config import Settings
+from router.services.context import ServiceContext
 from router.store import repositories as repo
 from router.store.models import Booking, BookingLeg, Departure, OptimisationRun, Quote
 
@@ -58,7 +58,7 @@ class Service:
     """A running app (lifespan entered) with a client and keys by role."""
 
     client: TestClient
-    state: ServiceState
+    ctx: ServiceContext
     keys: dict[str, str]
     url: str
 
@@ -66,7 +66,7 @@ class Service:
         return {"X-API-Key": self.keys[who]}
 
     def new_key(self, role: str, name: str, tenant: str | None = None) -> str:
-        with self.state.db.write() as session:
+        with self.ctx.db.write() as session:
             _, secret = repo.create_key(session, name=name, role=role, tenant=tenant)
         return secret
 
@@ -100,7 +100,7 @@ class Service:
         return item
 
     def clear(self) -> None:
-        with self.state.db.write() as session:
+        with self.ctx.db.write() as session:
             for model in (BookingLeg, Booking, Quote, Departure, OptimisationRun):
                 session.execute(delete(model))
 

@@ -11,7 +11,7 @@ from dbkit import database_url
 from fastapi.testclient import TestClient
 
 from router.api import create_app
-from router.api.state import ServiceState
+from router.services.context import ServiceContext
 from router.store import repositories as repo
 
 
@@ -30,7 +30,7 @@ def service_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
 def running(service_url: str) -> Iterator[Service]:
     app = create_app(make_settings(service_url))
     with TestClient(app) as client:
-        state: ServiceState = app.state.service
+        ctx: ServiceContext = app.state.service
         keys = {}
         for role, name in (
             ("admin", "root"),
@@ -38,11 +38,11 @@ def running(service_url: str) -> Iterator[Service]:
             ("operator", "Rail Ops"),
             ("planner", "Planning"),
         ):
-            with state.db.write() as session:
+            with ctx.db.write() as session:
                 _, keys[role] = repo.create_key(session, name=name, role=role)
-        with state.db.write() as session:
+        with ctx.db.write() as session:
             _, keys["other"] = repo.create_key(session, name="Globex", role="shipper")
-        yield Service(client, state, keys, service_url)
+        yield Service(client, ctx, keys, service_url)
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ def _rail_leg(doc: dict, alternative: int = 0) -> dict:
 def _fill(svc: Service, departure: str, booked: float) -> None:
     """Set what is booked on the X8428 departure directly in the database."""
     leg = repo.LegSpace(0, RAIL, datetime.fromisoformat(departure), "teu", 82.0, booked)
-    with svc.state.db.write() as session:
+    with svc.ctx.db.write() as session:
         repo.reserve(session, leg)
 
 
@@ -65,7 +65,7 @@ def test_booking_the_same_alternative_twice_is_409(svc: Service) -> None:
 
 def test_booking_an_expired_quote_is_410(svc: Service) -> None:
     quote = svc.quote()
-    with svc.state.db.write() as session:
+    with svc.ctx.db.write() as session:
         session.execute(
             update(Quote)
             .where(Quote.id == quote["id"])

@@ -12,8 +12,8 @@ from typing import Any
 
 from api_testkit import READY, Service
 
+from router.network.capacity import LinkCapacity, link_capacity
 from router.store import repositories as repo
-from router.store.capacity import link_capacity
 
 RAIL = "RAIL-PHS-DUI"
 #: cargo ready on Monday makes Friday's train (export dwell and cut-off rule out Tuesday's); it
@@ -95,9 +95,9 @@ def test_live_space_counts_the_services_bookings(svc: Service) -> None:
     # 80 of the first Friday train's 82 TEU are booked through the service: with live space only
     # the next Tuesday's train has room, so one shipment of the 120 TEU cannot go; on the full
     # schedule all go
-    cap = link_capacity(svc.state.network.links[RAIL])  # type: ignore[union-attr]
-    assert cap == ("teu", 82.0)
-    with svc.state.db.write() as session:
+    cap = link_capacity(svc.ctx.network.links[RAIL])  # type: ignore[union-attr]
+    assert cap == LinkCapacity("teu", 82.0)
+    with svc.ctx.db.write() as session:
         repo.reserve(
             session, repo.LegSpace(0, RAIL, datetime.fromisoformat(FRIDAY), "teu", 82.0, 80.0)
         )

@@ -20,7 +20,7 @@ def test_quote_is_created_with_id_expiry_and_alternatives(svc: Service) -> None:
     assert len(doc["id"]) == 32
     created = datetime.fromisoformat(doc["created_at"])
     expires = datetime.fromisoformat(doc["expires_at"])
-    assert expires - created == timedelta(hours=svc.state.settings.quote_ttl_h)
+    assert expires - created == timedelta(hours=svc.ctx.settings.quote_ttl_h)
     alt = doc["alternatives"][0]
     assert {"cheapest", "fastest", "recommended"} <= set(alt["tags"])
     for key in ("summary", "departure", "arrival", "duration_h", "transfers", "cost",
@@ -40,7 +40,7 @@ def test_quote_returns_all_the_engines_alternatives(svc: Service) -> None:
     body = quote_body(destination="NLRTM", preferences={"alternatives": 8})
     doc = svc.client.post("/v1/quotes", json=body, headers=svc.h("shipper")).json()
     engine = make_quote(
-        svc.state.compiled,  # type: ignore[arg-type]
+        svc.ctx.compiled,  # type: ignore[arg-type]
         QuoteRequest(
             PlaceRef("SZ-CITY"),
             PlaceRef("NLRTM"),
@@ -189,3 +189,43 @@ def test_unknown_quote_is_404(svc: Service) -> None:
     response = svc.client.get("/v1/quotes/" + "f" * 32, headers=svc.h("shipper"))
     assert response.status_code == 404
     assert response.json()["message"] == f"unknown quote '{'f' * 32}'"
+
+
+def test_the_api_returns_the_clis_quote_document(svc: Service) -> None:
+    # one quote document (DESIGN.md §4.1): with no bookings, POST /v1/quotes returns what
+    # `router quote --json` prints for the same request, but for the quote id and the stored
+    # row's fields (created_at, expires_at, links); every leg reports its departure's space
+    from typer.testing import CliRunner
+
+    from router.cli import app
+
+    body = quote_body(
+        destination="NLRTM",
+        cargo={"containers": [{"type": "42G1", "count": 2}], "weight_kg": 18_000},
+        trader={"aeo_level": "advanced"},
+        preferences={"alternatives": 8},
+    )
+    api = svc.client.post("/v1/quotes", json=body, headers=svc.h("shipper"))
+    assert api.status_code == 201, api.text
+    result = CliRunner().invoke(
+        app,
+        [
+            "quote", "SZ-CITY", "NLRTM", "--ready", READY.isoformat(), "--containers", "2x42G1",
+            "--weight-kg", "18000", "--aeo", "advanced", "--alternatives", "8", "--json",
+            "--data", str(svc.ctx.settings.data_dir),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    cli = json.loads(result.stdout)
+    served = api.json()
+    assert served["id"] != cli["id"]
+    assert set(served) - set(cli) == {"created_at", "expires_at", "links"}
+    row_fields = {"id", "created_at", "expires_at", "links"}
+    assert {k: v for k, v in served.items() if k not in row_fields} == {
+        k: v for k, v in cli.items() if k != "id"
+    }
+    legs = [leg for alt in cli["alternatives"] for leg in alt["legs"]]
+    assert len(cli["alternatives"]) > 1 and all("space_remaining" in leg for leg in legs)
+    tracked = [leg for leg in legs if leg["space_unit"] is not None]
+    assert tracked and all(leg["space_remaining"] > 0 for leg in tracked)
+    assert all(leg["space_remaining"] is None for leg in legs if leg["mode"] == "truck")

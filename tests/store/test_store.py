@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from router.errors import InvalidRequestError, NotFoundError
 from router.store import repositories as repo
 from router.store.db import Database, head_revision
-from router.store.errors import AlreadyBookedError, CapacityError, ExpiredError, NotBookableError
+from router.store.errors import AlreadyBookedError, CapacityError, NotBookableError
 from router.store.models import ApiKey, Base, Departure, Quote
 
 DEP = datetime(2030, 3, 1, 12, 0, tzinfo=UTC)
@@ -135,17 +135,6 @@ def test_quotes_are_visible_to_their_tenant_only(db: Database) -> None:
         assert repo.get_quote(session, quote.id, None).id == quote.id  # admin scope
         with pytest.raises(NotFoundError):
             repo.get_quote(session, quote.id, "OTHER")
-
-
-def test_bookability_rules(db: Database) -> None:
-    ok = _quote(db)
-    assert repo.check_bookable(ok, 0) == ok.document["alternatives"][0]
-    with pytest.raises(InvalidRequestError):
-        repo.check_bookable(ok, 3)
-    with pytest.raises(NotBookableError):
-        repo.check_bookable(_quote(db, status="no_route"), 0)
-    with pytest.raises(ExpiredError):
-        repo.check_bookable(_quote(db, ttl_h=-1), 0)
 
 
 # -------------------------------------------------------------------------------- capacity

@@ -6,10 +6,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 
-from router.api import services
-from router.api.deps import NetworkDep, Shipper, StateDep
+from router.api.deps import ContextDep, NetworkDep, Shipper
 from router.api.docs import AUTH, BOOKING_EXAMPLE, page_example, responses
 from router.api.schemas import ID_PATTERN, BookingIn, BookingOut, Page
+from router.services import bookings
 
 router = APIRouter(tags=["bookings"])
 
@@ -33,10 +33,16 @@ BookingId = Annotated[
     ),
 )
 def create_booking(
-    principal: Shipper, state: StateDep, network: NetworkDep, body: BookingIn
+    principal: Shipper, ctx: ContextDep, loaded: NetworkDep, body: BookingIn
 ) -> dict[str, Any]:
-    return services.book(
-        state, network, principal, body.quote_id, body.alternative, body.reference, split=body.split
+    return bookings.book(
+        ctx,
+        loaded.network,
+        principal,
+        body.quote_id,
+        body.alternative,
+        body.reference,
+        split=body.split,
     )
 
 
@@ -49,12 +55,12 @@ def create_booking(
 )
 def list_bookings(
     principal: Shipper,
-    state: StateDep,
+    ctx: ContextDep,
     status: Literal["confirmed", "cancelled"] | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> dict[str, Any]:
-    return services.list_bookings(state, principal, status, limit, offset)
+    return bookings.list_bookings(ctx, principal, status, limit, offset)
 
 
 @router.get(
@@ -63,8 +69,8 @@ def list_bookings(
     summary="One of your bookings, with the space it holds",
     responses=responses(BOOKING_EXAMPLE, *AUTH, 404),
 )
-def get_booking(principal: Shipper, state: StateDep, booking_id: BookingId) -> dict[str, Any]:
-    return services.get_booking(state, principal, booking_id)
+def get_booking(principal: Shipper, ctx: ContextDep, booking_id: BookingId) -> dict[str, Any]:
+    return bookings.get_booking(ctx, principal, booking_id)
 
 
 @router.post(
@@ -79,5 +85,5 @@ def get_booking(principal: Shipper, state: StateDep, booking_id: BookingId) -> d
         409,
     ),
 )
-def cancel_booking(principal: Shipper, state: StateDep, booking_id: BookingId) -> dict[str, Any]:
-    return services.cancel_booking(state, principal, booking_id)
+def cancel_booking(principal: Shipper, ctx: ContextDep, booking_id: BookingId) -> dict[str, Any]:
+    return bookings.cancel_booking(ctx, principal, booking_id)

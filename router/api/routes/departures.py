@@ -7,11 +7,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from router.api import services
-from router.api.deps import NetworkDep, Operator, StateDep
+from router.api.deps import ContextDep, NetworkDep, Operator
 from router.api.docs import AUTH, DEPARTURE_EXAMPLE, responses
 from router.api.schemas import DepartureOut, IsoDateTime, Page
 from router.network.model import Mode
+from router.services import departures
+from router.services.departures import DepartureFilter
 
 router = APIRouter(tags=["capacity"])
 
@@ -44,8 +45,8 @@ class DeparturePage(Page[DepartureOut]):
 )
 def list_departures(
     _: Operator,
-    state: StateDep,
-    network: NetworkDep,
+    ctx: ContextDep,
+    loaded: NetworkDep,
     service: Annotated[
         str | None,
         Query(max_length=100, description="Service code or link id", examples=["BAX-DUI"]),
@@ -68,13 +69,10 @@ def list_departures(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> dict[str, Any]:
-    return services.list_departures(
-        state,
-        network,
-        service=service,
-        origin=origin,
-        destination=destination,
-        mode=mode,
+    return departures.list_departures(
+        ctx,
+        loaded.network,
+        DepartureFilter(service=service, origin=origin, destination=destination, mode=mode),
         date_from=date_from,
         date_to=date_to,
         limit=limit,

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from router import __version__
-from router.api.deps import StateDep
+from router.api.deps import ContextDep
 from router.api.docs import responses
 from router.api.errors import health_status
 from router.api.schemas import ComponentHealth, HealthOut, VersionOut
@@ -44,19 +44,19 @@ HEALTH_EXAMPLE = {
         },
     },
 )
-def health(state: StateDep) -> JSONResponse:
-    network = state.network
+def health(ctx: ContextDep) -> JSONResponse:
+    network = ctx.network
     net = ComponentHealth(
         ok=network is not None,
         detail=(
             f"{network.name}: {len(network.nodes)} nodes, {len(network.links)} links"
             if network is not None
-            else f"not loaded: {state.network_error or 'unknown reason'}"
+            else f"not loaded: {ctx.network_error or 'unknown reason'}"
         ),
     )
-    reachable = state.db.ping()
+    reachable = ctx.database_reachable()
     db = ComponentHealth(
-        ok=reachable, detail=state.db.dialect + ("" if reachable else ": not reachable")
+        ok=reachable, detail=ctx.database_dialect + ("" if reachable else ": not reachable")
     )
     healthy = net.ok and db.ok
     body = HealthOut(
@@ -80,15 +80,11 @@ def health(state: StateDep) -> JSONResponse:
         }
     ),
 )
-def version(state: StateDep) -> VersionOut:
-    try:
-        revision = state.db.current_revision()
-    except Exception:  # an unreachable database must not break the version endpoint
-        revision = None
+def version(ctx: ContextDep) -> VersionOut:
     return VersionOut(
         version=__version__,
         api="v1",
-        network=state.network.name if state.network is not None else None,
-        database=state.db.dialect,
-        schema_revision=revision,
+        network=ctx.network.name if ctx.network is not None else None,
+        database=ctx.database_dialect,
+        schema_revision=ctx.schema_revision(),
     )

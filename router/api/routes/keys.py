@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from router.api.deps import Admin, StateDep
+from router.api.deps import Admin, ContextDep
 from router.api.docs import AUTH, page_example, responses
 from router.api.schemas import ID_PATTERN, KeyCreatedOut, KeyIn, KeyOut, Page
-from router.store import repositories as repo
-from router.store.models import ApiKey
+from router.services import auth
+from router.services.paging import page
 
 router = APIRouter(tags=["keys"])
 
@@ -24,15 +25,8 @@ KEY_EXAMPLE = {
 }
 
 
-def key_out(row: ApiKey) -> dict[str, Any]:
-    return {
-        "prefix": row.prefix,
-        "name": row.name,
-        "tenant": row.tenant,
-        "role": row.role,
-        "created_at": row.created_at,
-        "revoked_at": row.revoked_at,
-    }
+def key_out(info: auth.KeyInfo) -> dict[str, Any]:
+    return dataclasses.asdict(info)
 
 
 @router.post(
@@ -46,10 +40,9 @@ def key_out(row: ApiKey) -> dict[str, Any]:
         {**KEY_EXAMPLE, "key": "gbr_3f9a0c1d_kq0Yb1...redacted"}, *AUTH, 413, status=201
     ),
 )
-def create_key(_: Admin, state: StateDep, body: KeyIn) -> dict[str, Any]:
-    with state.db.write() as session:
-        row, secret = repo.create_key(session, name=body.name, role=body.role, tenant=body.tenant)
-        return {**key_out(row), "key": secret}
+def create_key(_: Admin, ctx: ContextDep, body: KeyIn) -> dict[str, Any]:
+    new = auth.create_key(ctx.db, name=body.name, role=body.role, tenant=body.tenant)
+    return {**key_out(new.info), "key": new.secret}
 
 
 @router.get(
@@ -60,15 +53,12 @@ def create_key(_: Admin, state: StateDep, body: KeyIn) -> dict[str, Any]:
 )
 def list_keys(
     _: Admin,
-    state: StateDep,
+    ctx: ContextDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> dict[str, Any]:
-    from router.api.services import page
-
-    with state.db.read() as session:
-        rows, total = repo.list_keys(session, limit=limit, offset=offset)
-        return page([key_out(r) for r in rows], total, limit, offset)
+    keys, total = auth.list_keys(ctx.db, limit=limit, offset=offset)
+    return page([key_out(k) for k in keys], total, limit, offset)
 
 
 @router.post(
@@ -80,8 +70,7 @@ def list_keys(
 )
 def revoke_key(
     _: Admin,
-    state: StateDep,
+    ctx: ContextDep,
     prefix: Annotated[str, Path(max_length=16, pattern=ID_PATTERN, examples=["3f9a0c1d"])],
 ) -> dict[str, Any]:
-    with state.db.write() as session:
-        return key_out(repo.revoke_key(session, prefix))
+    return key_out(auth.revoke_key(ctx.db, prefix))

@@ -6,12 +6,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from router.api import services
-from router.api.deps import Admin, AnyRole, NetworkDep, StateDep
+from router.api.deps import Admin, AnyRole, ContextDep, NetworkDep
 from router.api.docs import AUTH, responses
 from router.api.schemas import FeatureCollection, NetworkSummaryOut
 from router.network.model import Mode
-from router.network.summary import network_summary
+from router.services import network as network_service
 
 router = APIRouter(tags=["network"])
 
@@ -35,8 +34,8 @@ SUMMARY_EXAMPLE = {
     description="Counts by node kind, jurisdiction, mode, regime and schedule; weekly capacity.",
     responses=responses(SUMMARY_EXAMPLE, *AUTH),
 )
-def get_network_summary(_: AnyRole, state: StateDep, network: NetworkDep) -> dict[str, object]:
-    return {**network_summary(network), "loaded_at": state.loaded_at}
+def get_network_summary(_: AnyRole, loaded: NetworkDep) -> dict[str, object]:
+    return network_service.summary(loaded)
 
 
 @router.get(
@@ -63,8 +62,7 @@ def get_network_summary(_: AnyRole, state: StateDep, network: NetworkDep) -> dic
 )
 def get_network_geojson(
     _: AnyRole,
-    state: StateDep,
-    network: NetworkDep,
+    loaded: NetworkDep,
     mode: Annotated[list[Mode] | None, Query(max_length=7, description="Modes to keep")] = None,
     bbox: Annotated[
         str | None,
@@ -76,7 +74,7 @@ def get_network_geojson(
     ] = None,
     layer: Literal["all", "nodes", "links"] = "all",
 ) -> dict[str, object]:
-    return services.network_geojson(state, network, mode, bbox, layer)
+    return network_service.network_geojson(loaded, mode, bbox, layer)
 
 
 @router.post(
@@ -87,7 +85,5 @@ def get_network_geojson(
     "stays in service and the problems are returned (409).",
     responses=responses(SUMMARY_EXAMPLE, *AUTH, 409),
 )
-def reload_network(_: Admin, state: StateDep) -> dict[str, object]:
-    network = state.load_network(strict=True)
-    assert network is not None
-    return {**network_summary(network), "loaded_at": state.loaded_at}
+def reload_network(_: Admin, ctx: ContextDep) -> dict[str, object]:
+    return network_service.reload(ctx)

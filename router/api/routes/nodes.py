@@ -6,11 +6,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from router.api import services
 from router.api.deps import AnyRole, NetworkDep
 from router.api.docs import AUTH, NODE_EXAMPLE, page_example, responses
 from router.api.schemas import NodeDetailOut, NodeOut, Page
 from router.network.model import NodeKind
+from router.services import network as network_service
 
 router = APIRouter(tags=["network"])
 
@@ -25,7 +25,7 @@ router = APIRouter(tags=["network"])
 )
 def search_nodes(
     _: AnyRole,
-    network: NetworkDep,
+    loaded: NetworkDep,
     q: Annotated[
         str | None, Query(max_length=100, description="Search text", examples=["yantian"])
     ] = None,
@@ -34,7 +34,7 @@ def search_nodes(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> dict[str, Any]:
-    return services.search_nodes(network, q, kind, jurisdiction, limit, offset)
+    return network_service.search_nodes(loaded.network, q, kind, jurisdiction, limit, offset)
 
 
 @router.get(
@@ -50,7 +50,7 @@ def search_nodes(
 )
 def get_node(
     _: AnyRole,
-    network: NetworkDep,
+    loaded: NetworkDep,
     node_id: Annotated[str, Path(max_length=100, examples=["CNYTN"])],
 ) -> dict[str, Any]:
-    return services.node_detail(network, node_id)
+    return network_service.node_detail(loaded.network, node_id)

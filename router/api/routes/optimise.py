@@ -11,12 +11,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from router.api import optimise_services as svc
-from router.api.deps import NetworkDep, Operator, StateDep, require_roles
+from router.api.deps import ContextDep, NetworkDep, Operator, require_roles
 from router.api.docs import AUTH, page_example, responses
+from router.api.optimise_convert import assignment_inputs, consolidation_inputs
 from router.api.optimise_schemas import AssignmentIn, ConsolidationIn, RunOut, RunSummaryOut
 from router.api.schemas import ID_PATTERN, Page
-from router.api.security import Principal, Role
+from router.services import runs
+from router.services.auth import Principal, Role
 
 router = APIRouter(tags=["optimisation"])
 
@@ -145,9 +146,20 @@ def _summary(example: dict[str, Any]) -> dict[str, Any]:
     responses=responses(ASSIGNMENT_EXAMPLE, *AUTH, 404, 413, status=201, description="Solved"),
 )
 def create_assignment(
-    principal: PlannerOrOperator, state: StateDep, network: NetworkDep, body: AssignmentIn
+    principal: PlannerOrOperator, ctx: ContextDep, loaded: NetworkDep, body: AssignmentIn
 ) -> dict[str, Any]:
-    return svc.run_assignment(state, network, principal, body)
+    inputs = assignment_inputs(body, runs.time_limit(ctx, body.time_limit_s))
+    return runs.run_assignment(
+        ctx,
+        loaded,
+        principal,
+        inputs.shipments,
+        min_loads=inputs.min_loads,
+        capacities=inputs.capacities,
+        space=body.space,
+        options=inputs.options,
+        request=body.model_dump(mode="json"),
+    )
 
 
 @router.get(
@@ -157,9 +169,9 @@ def create_assignment(
     responses=responses(page_example(_summary(ASSIGNMENT_EXAMPLE)), *AUTH),
 )
 def list_assignments(
-    principal: PlannerOrOperator, state: StateDep, limit: Limit = 20, offset: Offset = 0
+    principal: PlannerOrOperator, ctx: ContextDep, limit: Limit = 20, offset: Offset = 0
 ) -> dict[str, Any]:
-    return svc.list_runs(state, principal, svc.ASSIGNMENT, limit, offset)
+    return runs.list_runs(ctx, principal, runs.ASSIGNMENT, limit, offset)
 
 
 @router.get(
@@ -169,8 +181,8 @@ def list_assignments(
     description="Your tenant's runs only; another tenant's run is 404.",
     responses=responses(ASSIGNMENT_EXAMPLE, *AUTH, 404),
 )
-def get_assignment(principal: PlannerOrOperator, state: StateDep, run_id: RunId) -> dict[str, Any]:
-    return svc.get_run(state, principal, svc.ASSIGNMENT, run_id)
+def get_assignment(principal: PlannerOrOperator, ctx: ContextDep, run_id: RunId) -> dict[str, Any]:
+    return runs.get_run(ctx, principal, runs.ASSIGNMENT, run_id)
 
 
 @router.post(
@@ -186,8 +198,16 @@ def get_assignment(principal: PlannerOrOperator, state: StateDep, run_id: RunId)
     "status; containers not loaded are listed with their reasons.",
     responses=responses(PLAN_EXAMPLE, *AUTH, 413, status=201, description="Planned"),
 )
-def create_plan(principal: Operator, state: StateDep, body: ConsolidationIn) -> dict[str, Any]:
-    return svc.run_consolidation(state, principal, body)
+def create_plan(principal: Operator, ctx: ContextDep, body: ConsolidationIn) -> dict[str, Any]:
+    inputs = consolidation_inputs(body, runs.time_limit(ctx, body.time_limit_s))
+    return runs.run_consolidation(
+        ctx,
+        principal,
+        inputs.containers,
+        inputs.trains,
+        options=inputs.options,
+        request=body.model_dump(mode="json"),
+    )
 
 
 @router.get(
@@ -197,9 +217,9 @@ def create_plan(principal: Operator, state: StateDep, body: ConsolidationIn) -> 
     responses=responses(page_example(_summary(PLAN_EXAMPLE)), *AUTH),
 )
 def list_plans(
-    principal: Operator, state: StateDep, limit: Limit = 20, offset: Offset = 0
+    principal: Operator, ctx: ContextDep, limit: Limit = 20, offset: Offset = 0
 ) -> dict[str, Any]:
-    return svc.list_runs(state, principal, svc.CONSOLIDATION, limit, offset)
+    return runs.list_runs(ctx, principal, runs.CONSOLIDATION, limit, offset)
 
 
 @router.get(
@@ -209,5 +229,5 @@ def list_plans(
     description="Your tenant's plans only; another tenant's plan is 404.",
     responses=responses(PLAN_EXAMPLE, *AUTH, 404),
 )
-def get_plan(principal: Operator, state: StateDep, run_id: RunId) -> dict[str, Any]:
-    return svc.get_run(state, principal, svc.CONSOLIDATION, run_id)
+def get_plan(principal: Operator, ctx: ContextDep, run_id: RunId) -> dict[str, Any]:
+    return runs.get_run(ctx, principal, runs.CONSOLIDATION, run_id)

@@ -7,8 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path
 from fastapi.responses import JSONResponse
 
-from router.api import services
-from router.api.deps import NetworkDep, Shipper, StateDep
+from router.api.deps import ContextDep, NetworkDep, Shipper
 from router.api.docs import AUTH, NO_ROUTE_EXAMPLE, QUOTE_RESPONSE_EXAMPLE, responses
 from router.api.errors import quote_status
 from router.api.schemas import (
@@ -19,7 +18,7 @@ from router.api.schemas import (
     QuoteRequestIn,
     to_quote_request,
 )
-from router.quotes.geojson import quote_geojson
+from router.services import quoting
 
 router = APIRouter(tags=["quotes"])
 
@@ -49,8 +48,8 @@ QuoteId = Annotated[
 )
 def create_quote(
     principal: Shipper,
-    state: StateDep,
-    network: NetworkDep,
+    ctx: ContextDep,
+    loaded: NetworkDep,
     body: Annotated[
         QuoteRequestIn,
         Body(
@@ -72,8 +71,8 @@ def create_quote(
         ),
     ],
 ) -> JSONResponse:
-    request = to_quote_request(body, state.settings.max_alternatives)
-    document = services.create_quote(state, network, principal, request, split=body.split)
+    request = to_quote_request(body, ctx.settings.max_alternatives)
+    document = quoting.create_quote(ctx, loaded, principal, request, split=body.split)
     validated = QuoteOut.model_validate(document).model_dump(mode="json", by_alias=True)
     return JSONResponse(validated, status_code=quote_status(document))
 
@@ -85,8 +84,8 @@ def create_quote(
     description="Your own quotes only; another tenant's quote is 404.",
     responses=responses(QUOTE_RESPONSE_EXAMPLE, *AUTH, 404),
 )
-def get_quote(principal: Shipper, state: StateDep, quote_id: QuoteId) -> dict[str, Any]:
-    return services.get_quote(state, principal, quote_id)
+def get_quote(principal: Shipper, ctx: ContextDep, quote_id: QuoteId) -> dict[str, Any]:
+    return quoting.get_quote(ctx, principal, quote_id)
 
 
 @router.get(
@@ -118,5 +117,5 @@ def get_quote(principal: Shipper, state: StateDep, quote_id: QuoteId) -> dict[st
         404,
     ),
 )
-def get_quote_geojson(principal: Shipper, state: StateDep, quote_id: QuoteId) -> dict[str, Any]:
-    return quote_geojson(services.get_quote(state, principal, quote_id))
+def get_quote_geojson(principal: Shipper, ctx: ContextDep, quote_id: QuoteId) -> dict[str, Any]:
+    return quoting.get_quote_geojson(ctx, principal, quote_id)

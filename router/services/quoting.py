@@ -1,0 +1,110 @@
+"""Quoting: the quote document (DESIGN.md §4.1) against departure space, stored per tenant.
+
+The CLI and the API build the document the same way, :func:`quote_document`: the CLI against
+the schedule's full space per departure (it has no bookings), the API against the space left
+after its bookings. For the same request on the same network with no bookings the two documents
+are equal but for their ``id``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from router.errors import InvalidRequestError
+from router.quotes.document import make_quote
+from router.quotes.geojson import quote_geojson
+from router.routing.compiled import CompiledNetwork
+from router.routing.places import resolve_code
+from router.routing.request import QuoteRequest
+from router.services.auth import Principal
+from router.services.capacity import CapacityView, Need, live_capacity, schedule_capacity
+from router.services.context import LoadedNetwork, ServiceContext
+from router.store import repositories as repo
+from router.store.models import Quote
+
+#: fields the API adds to a stored quote document: when it was stored, until when it can be
+#: booked, and where to find it (not part of the document itself)
+ROW_FIELDS = ("created_at", "expires_at", "links")
+
+
+def check_distinct_places(cn: CompiledNetwork, request: QuoteRequest) -> None:
+    """Origin and destination must not name the same node (a route needs at least one leg)."""
+    origin, destination = request.origin, request.destination
+    if origin.code is None or destination.code is None:
+        return
+    if set(resolve_code(cn, origin.code)) & set(resolve_code(cn, destination.code)):
+        raise InvalidRequestError("destination", "must be a different place than the origin")
+
+
+def quote_document(
+    cn: CompiledNetwork,
+    request: QuoteRequest,
+    *,
+    capacity: CapacityView | None = None,
+    quote_id: str | None = None,
+    split: bool = False,
+) -> dict[str, Any]:
+    """The quote document for ``request``, every leg with the space left on its departure.
+
+    ``capacity``: space left per departure (default: the schedule's full space, nothing
+    booked). ``split``: also split the containers over departures.
+    """
+    space = capacity if capacity is not None else schedule_capacity(cn.network)
+    return make_quote(cn, request, capacity=space, quote_id=quote_id, split=split)
+
+
+def create_quote(
+    ctx: ServiceContext,
+    loaded: LoadedNetwork,
+    principal: Principal,
+    request: QuoteRequest,
+    *,
+    split: bool = False,
+) -> dict[str, Any]:
+    """Quote ``request`` against the space left on every departure, store it for the caller's
+    tenant (bookable until the quote TTL ends) and return it (:func:`quote_out`)."""
+    cn = loaded.compiled
+    check_distinct_places(cn, request)
+    capacity = live_capacity(ctx.db, loaded.network, request.ready)
+    document = quote_document(
+        cn, request, capacity=capacity, quote_id=uuid.uuid4().hex, split=split
+    )
+    need = Need.of(request.cargo)
+    with ctx.db.write() as session:
+        row = repo.save_quote(
+            session,
+            document=document,
+            tenant=principal.tenant,
+            api_key_id=principal.key_id,
+            need_teu=need.teu,
+            need_kg=need.kg,
+            ttl=timedelta(hours=ctx.settings.quote_ttl_h),
+        )
+    return quote_out(row)
+
+
+def quote_out(row: Quote) -> dict[str, Any]:
+    """A stored quote: its document as built, and the :data:`ROW_FIELDS`."""
+    return {
+        **row.document,
+        "created_at": row.created_at.isoformat(),
+        "expires_at": row.expires_at.isoformat(),
+        "links": {
+            "self": f"/v1/quotes/{row.id}",
+            "geojson": f"/v1/quotes/{row.id}/geojson",
+            "book": "/v1/bookings",
+        },
+    }
+
+
+def get_quote(ctx: ServiceContext, principal: Principal, quote_id: str) -> dict[str, Any]:
+    """One of the caller's stored quotes (another tenant's is not found)."""
+    with ctx.db.read() as session:
+        return quote_out(repo.get_quote(session, quote_id, principal.tenant_scope))
+
+
+def get_quote_geojson(ctx: ServiceContext, principal: Principal, quote_id: str) -> dict[str, Any]:
+    """The legs of every alternative of a stored quote as a GeoJSON FeatureCollection."""
+    return quote_geojson(get_quote(ctx, principal, quote_id))

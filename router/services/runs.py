@@ -1,0 +1,143 @@
+"""Optimisation runs: batch assignment of shipments to departures and train load plans, solved
+within the service's time limit and stored with their request and result for the caller's
+tenant.
+
+The inputs are the optimisers' own dataclasses (the API builds them from its request models, the
+CLI from CSV files); ``request`` is the caller's request as a JSON document, stored as given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from router.errors import InvalidRequestError
+from router.network.timetable import DepartureKey
+from router.optimise.assign import AssignmentOptions, MinLoad, Shipment, assign_shipments
+from router.optimise.consolidation import (
+    BookedContainer,
+    ConsolidationOptions,
+    TrainDeparture,
+    consolidate,
+)
+from router.services.auth import Principal
+from router.services.capacity import CapacityView, live_capacity
+from router.services.context import LoadedNetwork, ServiceContext
+from router.services.paging import page
+from router.store import repositories as repo
+from router.store.models import OptimisationRun
+
+RunKind = Literal["assignment", "consolidation"]
+ASSIGNMENT: RunKind = "assignment"
+CONSOLIDATION: RunKind = "consolidation"
+PATHS: dict[str, str] = {ASSIGNMENT: "/v1/assignments", CONSOLIDATION: "/v1/consolidation/plans"}
+#: ``live``: departures' capacity less this service's bookings; ``schedule``: full capacity
+Space = Literal["live", "schedule"]
+
+
+def time_limit(ctx: ServiceContext, requested_s: float) -> float:
+    """``requested_s`` if within this service's longest solve (``max_solve_s``), seconds."""
+    limit = ctx.settings.max_solve_s
+    if requested_s > limit:
+        raise InvalidRequestError("time_limit_s", f"at most {limit:g} s on this service")
+    return requested_s
+
+
+def run_summary(row: OptimisationRun) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "status": row.status,
+        "created_at": row.created_at.isoformat(),
+        "links": {"self": f"{PATHS[row.kind]}/{row.id}"},
+    }
+
+
+def run_out(row: OptimisationRun) -> dict[str, Any]:
+    return {**run_summary(row), "result": row.result}
+
+
+def _save(
+    ctx: ServiceContext,
+    principal: Principal,
+    kind: RunKind,
+    request: dict[str, Any],
+    result: dict[str, Any],
+) -> dict[str, Any]:
+    with ctx.db.write() as session:
+        row = repo.save_run(
+            session,
+            kind=kind,
+            tenant=principal.tenant,
+            api_key_id=principal.key_id,
+            status=result["status"],
+            request=request,
+            result=result,
+        )
+        return run_out(row)
+
+
+def run_assignment(
+    ctx: ServiceContext,
+    loaded: LoadedNetwork,
+    principal: Principal,
+    shipments: Sequence[Shipment],
+    *,
+    min_loads: Sequence[MinLoad] = (),
+    capacities: Mapping[DepartureKey, float] | None = None,
+    space: Space = "live",
+    options: AssignmentOptions,
+    request: dict[str, Any],
+) -> dict[str, Any]:
+    """Assign the shipments under the space of each departure (``space``; ``capacities``
+    override single departures, TEU or kg for air); store and return the run."""
+    time_limit(ctx, options.time_limit_s)
+    capacity: CapacityView | None = None
+    if space == "live" and shipments:
+        since = min(s.request.ready for s in shipments)
+        capacity = live_capacity(ctx.db, loaded.network, since)
+    result = assign_shipments(
+        loaded.compiled,
+        shipments,
+        capacity=capacity,
+        capacities=capacities,
+        min_loads=min_loads,
+        options=options,
+    )
+    document = {**result.to_dict(), "space": space}
+    return _save(ctx, principal, ASSIGNMENT, request, document)
+
+
+def run_consolidation(
+    ctx: ServiceContext,
+    principal: Principal,
+    containers: Sequence[BookedContainer],
+    trains: Sequence[TrainDeparture],
+    *,
+    options: ConsolidationOptions,
+    request: dict[str, Any],
+) -> dict[str, Any]:
+    """Plan the train loads; store and return the run."""
+    time_limit(ctx, options.time_limit_s)
+    result = consolidate(list(containers), list(trains), options)
+    return _save(ctx, principal, CONSOLIDATION, request, result.to_dict())
+
+
+def get_run(
+    ctx: ServiceContext, principal: Principal, kind: RunKind, run_id: str
+) -> dict[str, Any]:
+    """One of the caller's runs of ``kind`` (another tenant's is not found)."""
+    with ctx.db.read() as session:
+        return run_out(repo.get_run(session, kind, run_id, principal.tenant_scope))
+
+
+def list_runs(
+    ctx: ServiceContext, principal: Principal, kind: RunKind, limit: int, offset: int
+) -> dict[str, Any]:
+    """The caller's runs of ``kind``, newest first (summaries without the result)."""
+    with ctx.db.read() as session:
+        rows, total = repo.list_runs(
+            session, kind, principal.tenant_scope, limit=limit, offset=offset
+        )
+        items = [run_summary(r) for r in rows]
+    return page(items, total, limit, offset)
