@@ -1,14 +1,13 @@
 """Wire format of the optimisation endpoints: batch assignment and train load planning.
 
 Each record model mirrors one row of the CLI's CSV tables (``data/samples/``, formats in
-:mod:`router.optimise.io`), with types; :func:`records` turns a list of them into the
-records the shared readers take, so the API and the CLI validate input the same way and report
-problems by path (``shipments.3.containers``).
+:mod:`router.optimise.io`), with types; :mod:`router.api.optimise_convert` builds the
+optimisers' dataclasses from them and reports the domain's problems by path
+(``shipments.3.containers``), as the CSV readers report rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -256,16 +255,3 @@ class RunSummaryOut(BaseModel):
     status: str
     created_at: datetime
     links: dict[str, str] = Field(default_factory=dict)
-
-
-def records(items: Sequence[BaseModel]) -> list[dict[str, Any]]:
-    """JSON-mode dicts of ``items`` for the shared table readers (None values dropped)."""
-    return [item.model_dump(mode="json", exclude_none=True) for item in items]
-
-
-def shipment_records(items: Sequence[ShipmentIn]) -> list[dict[str, Any]]:
-    """Shipments as records: containers as ``{code, count}``."""
-    out = records(items)
-    for rec in out:
-        rec["containers"] = [{"code": c["type"], "count": c["count"]} for c in rec["containers"]]
-    return out
