@@ -300,7 +300,8 @@ class AlternativeOut(Open):
 
 
 class QuoteOut(Open):
-    """The quote document (DESIGN.md §4.1) with its id, creation time and expiry."""
+    """The quote document (DESIGN.md §4.1), as ``router quote --json`` prints it, with the
+    stored quote's creation time, expiry and links (``created_at``, ``expires_at``, ``links``)."""
 
     id: str
     status: Literal["ok", "no_route"]

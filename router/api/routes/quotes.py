@@ -34,9 +34,11 @@ QuoteId = Annotated[
     summary="Quote a shipment",
     description="Ranked alternatives (cheapest, fastest, greenest, recommended and other "
     "non-dominated routes) with legs, dated departures, cost/time breakdowns, CO2e and customs "
-    "events, using only departures with room for the cargo. 201 with the stored quote (id, "
-    "expiry); 200 with `status: no_route` and the engine's reasons when no route exists; 404 with "
-    "close matches for an unknown node.",
+    "events, using only departures with room for the cargo; each leg gives the space left on its "
+    "departure (`space_remaining` in `space_unit`: TEU, kg for air). The body is the quote "
+    "document `router quote --json` prints, plus the stored quote's `created_at`, `expires_at` "
+    "and `links`. 201 with the stored quote; 200 with `status: no_route` and the engine's reasons "
+    "when no route exists; 404 with close matches for an unknown node.",
     responses={
         **responses(QUOTE_RESPONSE_EXAMPLE, *AUTH, 404, 413, status=201, description="Quoted"),
         200: {
