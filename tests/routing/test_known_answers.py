@@ -1,7 +1,7 @@
 """Known answers of the quote search on tiny hand-built networks.
 
 Every expected value below is computed by hand in the comments from the network's figures and
-the search's rules (DESIGN.md §2.2, router/solver/search.py): a leg departs at the first departure
+the search's rules (DESIGN.md §2.2, router/routing/search.py): a leg departs at the first departure
 at or after ``ready = arrival + handling (not before the first leg) + export dwell + cut-off``;
 a customs declaration takes ``clearance_h x AEO factor + p(inspection) x inspection_h`` and costs
 ``declaration + p(inspection) x inspection fee``; import clearance adds the import dwell first.
