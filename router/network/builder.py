@@ -50,7 +50,6 @@ DEFAULT_MODES: dict[Mode, ModeParams] = {
 
 DEFAULT_PROFILES: dict[AeoLevel, CustomsProfile] = {
     AeoLevel.NONE: CustomsProfile(AeoLevel.NONE, 0.03, 1.0),
-    AeoLevel.GENERAL: CustomsProfile(AeoLevel.GENERAL, 0.015, 0.9),
     AeoLevel.ADVANCED: CustomsProfile(AeoLevel.ADVANCED, 0.005, 0.7),
 }
 

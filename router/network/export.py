@@ -55,6 +55,10 @@ def node_properties(node: Node) -> dict[str, Any]:
         "dwell_direct_h": node.dwell_direct_h,
         "dwell_combined_h": node.dwell_combined_h,
         "free_storage_h": node.free_storage_h,
+        "transit_declaration_h": node.transit_declaration_h,
+        "joint_clearance_h": node.joint_clearance_h,
+        "drug_permit_h": node.drug_permit_h,
+        "document_h": node.document_h,
         "combined_port_hub": node.combined_port_hub,
         "opening_hours": f"{_hhmm(hours[0])}-{_hhmm(hours[1])}" if hours else None,
         "closed_modes": sorted(m.value for m in node.closed_modes),
@@ -86,6 +90,7 @@ def link_row(link: Link) -> dict[str, str]:
         "capacity_kg": _num(link.capacity_kg),
         "co2e_g_per_tkm": _num(link.co2e_g_per_tkm),
         "via": ";".join(link.via),
+        "dg_banned": ";".join(sorted(link.dg_banned)),
         "source": link.source,
     }
 
@@ -135,8 +140,31 @@ def dataset_tables(network: Network) -> dict[str, list[dict[str, str]]]:
             for m in network.modes.values()
         ],
         files.JURISDICTIONS_FILE: [
-            {"code": j.code, "name": j.name, "countries": ";".join(j.countries), "source": j.source}
+            {
+                "code": j.code,
+                "name": j.name,
+                "countries": ";".join(j.countries),
+                "free_port": "yes" if j.free_port else "no",
+                "aeo_mra_cn": "yes" if j.aeo_mra_cn else "no",
+                "export_procedure": j.export_procedure,
+                "import_procedure": j.import_procedure,
+                "transit_procedure": j.transit_procedure,
+                "transhipment_procedure": j.transhipment_procedure,
+                "exit_procedure": j.exit_procedure,
+                "source": j.source,
+            }
             for j in network.jurisdictions.values()
+        ],
+        files.ADVANCE_INFO_FILE: [
+            {
+                "jurisdiction": a.jurisdiction,
+                "mode": a.mode.value,
+                "name": a.name,
+                "due": a.due.value,
+                "lead_h": _num(a.lead_h),
+                "source": a.source,
+            }
+            for a in network.advance_info
         ],
         files.PROFILES_FILE: [
             {

@@ -32,3 +32,25 @@ def as_linestring(points: Sequence[tuple[float, float]]) -> LineString:
     if len(pts) == 1:
         pts = pts * 2
     return LineString(pts)
+
+
+def fraction_along(points: Sequence[tuple[float, float]], lon: float, lat: float) -> float:
+    """Where on a polyline of (lon, lat) points the point nearest (``lon``, ``lat``) lies, as a
+    fraction (0..1) of the polyline's geodesic length."""
+    pts = list(points)
+    if len(pts) < 2:
+        return 0.0
+    best_d2, best_seg, best_t = float("inf"), 0, 0.0
+    for k, (a, b) in enumerate(pairwise(pts)):
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        span = dx * dx + dy * dy
+        t = 0.0 if span == 0 else max(0.0, min(1.0, ((lon - a[0]) * dx + (lat - a[1]) * dy) / span))
+        px, py = a[0] + t * dx, a[1] + t * dy
+        d2 = (px - lon) ** 2 + (py - lat) ** 2
+        if d2 < best_d2:
+            best_d2, best_seg, best_t = d2, k, t
+    lengths = [geodesic_km(a[0], a[1], b[0], b[1]) for a, b in pairwise(pts)]
+    total = sum(lengths)
+    if total <= 0:
+        return 0.0
+    return (sum(lengths[:best_seg]) + best_t * lengths[best_seg]) / total

@@ -22,6 +22,10 @@ from router.errors import DatasetError, Problem, Severity
 from router.network.fields import Row, parse_hhmm
 from router.network.geo import path_km
 from router.network.model import (
+    IMDG_CLASSES,
+    IMDG_DIVISIONS,
+    AdvanceDue,
+    AdvanceInfo,
     AeoLevel,
     CargoClass,
     CustomsOp,
@@ -55,6 +59,7 @@ MODES_FILE = "modes.csv"
 JURISDICTIONS_FILE = "jurisdictions.csv"
 PROFILES_FILE = "customs_profiles.csv"
 FX_FILE = "fx.csv"
+ADVANCE_INFO_FILE = "advance_info.csv"
 
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     LINKS_FILE: ("id", "from", "to", "mode", "transit_h", "regime", "cargo_classes", "schedule"),
@@ -65,6 +70,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     JURISDICTIONS_FILE: ("code", "name", "countries"),
     PROFILES_FILE: ("aeo_level", "inspection_probability", "clearance_time_factor"),
     FX_FILE: ("currency", "cny_per_unit"),
+    ADVANCE_INFO_FILE: ("jurisdiction", "mode", "name", "due", "lead_h"),
 }
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -224,10 +230,53 @@ def _jurisdictions(ctx: _Context) -> dict[str, Jurisdiction]:
         code = row.text("code")
         name = row.text("name")
         if _unique(row, code, seen, "code") and code and name:
+            procedures = {
+                f"{step}_procedure": text
+                for step in ("export", "import", "transit", "transhipment", "exit")
+                if (text := row.text(f"{step}_procedure", required=False))
+            }
             result[code] = Jurisdiction(
-                code, name, row.items("countries"), row.text("source", required=False) or ""
+                code,
+                name,
+                row.items("countries"),
+                row.text("source", required=False) or "",
+                free_port=row.flag("free_port"),
+                aeo_mra_cn=row.flag("aeo_mra_cn"),
+                **procedures,
             )
     return result
+
+
+def _advance_info(ctx: _Context, jurisdictions: dict[str, Jurisdiction]) -> list[AdvanceInfo]:
+    """Advance cargo information filings (optional file): one per jurisdiction and mode."""
+    result: list[AdvanceInfo] = []
+    seen: set[str] = set()
+    for row in ctx.rows(ADVANCE_INFO_FILE, required=False):
+        code = row.text("jurisdiction")
+        if code is not None and jurisdictions and code not in jurisdictions:
+            row.error(
+                "jurisdiction", f"unknown jurisdiction {code!r} (not in {JURISDICTIONS_FILE})"
+            )
+            code = None
+        mode = row.enum("mode", Mode)
+        name = row.text("name")
+        due = row.enum("due", AdvanceDue)
+        lead = row.number("lead_h")
+        if code is None or mode is None or name is None or due is None or lead is None:
+            continue
+        if _unique(row, f"{code}/{mode.value}", seen, "mode"):
+            result.append(
+                AdvanceInfo(code, mode, name, due, lead, row.text("source", required=False) or "")
+            )
+    return result
+
+
+def _dg_entries(row: Row, fld: str) -> frozenset[str]:
+    """IMDG classes ("3") or divisions ("1.4") listed in ``fld``; unknown ones are errors."""
+    entries = frozenset(row.items(fld))
+    for entry in sorted(entries - set(IMDG_CLASSES) - set(IMDG_DIVISIONS)):
+        row.error(fld, f"unknown IMDG class or division {entry!r} (allowed: 1..9, 1.1..6.2)")
+    return entries
 
 
 def _modes(ctx: _Context) -> dict[Mode, ModeParams]:
@@ -343,9 +392,7 @@ def _nodes(
                     lat = None
         hours = {h: row.number(h, required=False, default=0.0) for h in _NODE_HOURS}
         operations = row.enum_set("operations", CustomsOp)
-        dg = frozenset(row.items("dg_classes"))
-        for cls in dg - {str(i) for i in range(1, 10)}:
-            row.error("dg_classes", f"unknown IMDG class {cls!r} (allowed: 1..9)")
+        dg = _dg_entries(row, "dg_classes")
         node = None
         if (
             node_id
@@ -377,6 +424,13 @@ def _nodes(
                 capacity_teu_per_day=row.number(
                     "capacity_teu_per_day", required=False, positive=True
                 ),
+                transit_declaration_h=row.number(
+                    "transit_declaration_h", required=False, default=1.0
+                )
+                or 0.0,
+                joint_clearance_h=row.number("joint_clearance_h", required=False),
+                drug_permit_h=row.number("drug_permit_h", required=False, default=0.0) or 0.0,
+                document_h=row.number("document_h", required=False, default=0.0) or 0.0,
                 source=row.text("source", required=False) or "",
                 **{k: v or 0.0 for k, v in hours.items()},
             )
@@ -520,6 +574,7 @@ def _links(
         capacity_teu = row.number("capacity_teu", required=False, positive=True)
         capacity_kg = row.number("capacity_kg", required=False, positive=True)
         co2 = row.number("co2e_g_per_tkm", required=False)
+        dg_banned = _dg_entries(row, "dg_banned")
         schedule = _schedule(row, kind, schedules.get(link_id or "")) if kind else None
         origin, destination = ends["from"], ends["to"]
         if (
@@ -561,6 +616,7 @@ def _links(
             capacity_kg=capacity_kg,
             co2e_g_per_tkm=co2,
             distance_given=given is not None,
+            dg_banned=dg_banned,
             source=row.text("source", required=False) or "",
         )
         if _unique(row, link_id, seen):
@@ -644,6 +700,7 @@ def inspect_dataset(path: str | Path) -> tuple[Network | None, list[Problem]]:
     geometries = _geometries(ctx)
     links, link_rows = _links(ctx, nodes, modes, schedules, tariffs, geometries)
     fees = _fees(ctx, nodes, fx)
+    advance_info = _advance_info(ctx, jurisdictions)
     cross_check(nodes, node_rows, links, link_rows, fees, ctx.problems)
     if any(p.severity is Severity.ERROR for p in ctx.problems):
         return None, ctx.problems
@@ -655,6 +712,7 @@ def inspect_dataset(path: str | Path) -> tuple[Network | None, list[Problem]]:
         customs_profiles=profiles,
         fees=tuple(fees),
         fx_cny=fx,
+        advance_info=tuple(advance_info),
         name=root.resolve().stem,
         warnings=tuple(str(p) for p in ctx.problems),
     )

@@ -55,9 +55,15 @@ class CustomsOp(StrEnum):
     COMBINED_PORT = "combined_port"
     DIRECT_LOADING = "direct_loading"
     DIRECT_PICKUP = "direct_pickup"
-    PHARMA_WHITELIST = "pharma_whitelist"
+    #: designated drug-import port (CN: 药品进口口岸); pharma enters a jurisdiction that has any
+    #: only through one of them
+    DRUG_PORT = "drug_port"
     ECOMMERCE = "ecommerce"
     TRANSIT_BORDER = "transit_border"
+    #: accepts transit declarations to an inland office (EU NCTS T1, mainland 转关, EAEU transit)
+    TRANSIT_DECLARATION = "transit_declaration"
+    #: SZ–HK 一单两报: one data entry serves the mainland and the Hong Kong declaration
+    JOINT_DECLARATION = "joint_declaration"
 
 
 class CargoClass(StrEnum):
@@ -78,8 +84,10 @@ class CustomsState(StrEnum):
 
 
 class AeoLevel(StrEnum):
+    """Chinese AEO levels. The "general" level was abolished by GAC Decree 251 (2021), leaving
+    certified (advanced) enterprises and the rest."""
+
     NONE = "none"
-    GENERAL = "general"
     ADVANCED = "advanced"
 
 
@@ -103,15 +111,70 @@ CONTAINER_UNITS: tuple[TariffUnit, ...] = (TariffUnit.C20, TariffUnit.C40, Tarif
 
 #: IMDG dangerous-goods classes (main classes).
 IMDG_CLASSES: tuple[str, ...] = ("1", "2", "3", "4", "5", "6", "7", "8", "9")
+#: IMDG divisions a ban or a terminal's permission may name instead of a whole class
+IMDG_DIVISIONS: tuple[str, ...] = (
+    *(f"1.{d}" for d in range(1, 7)),
+    "2.1",
+    "2.2",
+    "2.3",
+    "4.1",
+    "4.2",
+    "4.3",
+    "5.1",
+    "5.2",
+    "6.1",
+    "6.2",
+)
+
+
+def dg_listed(entries: frozenset[str], imdg_class: str) -> bool:
+    """Whether a list of IMDG classes/divisions names the cargo's ``imdg_class`` ("3", "1.4S"):
+    its whole class ("1") or its division ("1.4")."""
+    main, _, rest = imdg_class.partition(".")
+    return main in entries or (bool(rest) and f"{main}.{rest[:1]}" in entries)
 
 
 @dataclass(frozen=True, slots=True)
 class Jurisdiction:
-    """A customs territory (CN, HK, EU, EAEU, ...)."""
+    """A customs territory (CN, HK, EU, EAEU, ...) and the procedures its law names.
+
+    ``free_port``: no bonded regime for general cargo; cargo in transit is carried between
+    places under the carrier's control and stays in transit (Hong Kong). ``aeo_mra_cn``: an AEO
+    mutual-recognition agreement with China is in force, so a Chinese AEO status has effect here.
+    The ``*_procedure`` texts name the legal instrument of each customs step in the quote.
+    """
 
     code: str
     name: str
     countries: tuple[str, ...]
+    source: str = ""
+    free_port: bool = False
+    aeo_mra_cn: bool = False
+    export_procedure: str = "export declaration"
+    import_procedure: str = "import declaration"
+    transit_procedure: str = "transit declaration"
+    transhipment_procedure: str = "transhipment under the carrier's manifest"
+    exit_procedure: str = "exit confirmation"
+
+
+class AdvanceDue(StrEnum):
+    """When advance cargo information is due: before loading at the place of departure (sea,
+    air) or before arrival at the border (road, rail)."""
+
+    LOADING = "loading"
+    ARRIVAL = "arrival"
+
+
+@dataclass(frozen=True, slots=True)
+class AdvanceInfo:
+    """An advance cargo information filing a jurisdiction requires for one mode (EU ICS2 ENS,
+    US AMS/ISF, HK ROCARS, EAEU preliminary information), ``lead_h`` hours before ``due``."""
+
+    jurisdiction: str
+    mode: Mode
+    name: str
+    due: AdvanceDue
+    lead_h: float
     source: str = ""
 
 
@@ -168,6 +231,14 @@ class Node:
     dwell_direct_h: float = 0.0
     dwell_combined_h: float = 0.0
     free_storage_h: float = 0.0
+    #: hours to lodge a transit declaration here (EU T1, mainland 转关, EAEU transit)
+    transit_declaration_h: float = 1.0
+    #: clearance hours at a 一单两报 crossing for eligible traders (None: not offered)
+    joint_clearance_h: float | None = None
+    #: extra import hours for a drug importer not on the white list (进口药品通关单, port test)
+    drug_permit_h: float = 0.0
+    #: extra hours for paper documents at the terminal (0: paperless)
+    document_h: float = 0.0
     combined_port_hub: str | None = None
     opening_hours: tuple[int, int] | None = None  # (open minute, close minute) of the day
     closed_modes: frozenset[Mode] = frozenset()
@@ -248,6 +319,8 @@ class Link:
     capacity_kg: float | None = None
     co2e_g_per_tkm: float | None = None
     distance_given: bool = True
+    #: IMDG classes or divisions barred on this link (e.g. "1", "1.4", "3")
+    dg_banned: frozenset[str] = frozenset()
     source: str = ""
 
     @property
@@ -281,6 +354,7 @@ class Network:
     customs_profiles: Mapping[AeoLevel, CustomsProfile]
     fees: tuple[NodeFee, ...]
     fx_cny: Mapping[str, float]
+    advance_info: tuple[AdvanceInfo, ...] = ()
     name: str = field(default="network", compare=False)
     warnings: tuple[str, ...] = field(default=(), compare=False)
 

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from router.network.geo import fraction_along
 from router.network.model import (
     CargoClass,
+    CustomsOp,
     Link,
     Mode,
     Network,
@@ -55,6 +57,25 @@ HANDLING_KINDS = frozenset(
 
 
 @dataclass(frozen=True, slots=True)
+class Border:
+    """A change of customs territory along a link: the cargo leaves ``from_jurisdiction`` at
+    ``exit_node`` and enters ``to_jurisdiction`` at ``entry_node`` (node indices; one node when a
+    single crossing node stands for both sides). ``exit_min`` and ``entry_min`` are the minutes
+    after departure at which the vehicle is there: running time times the node's fraction of the
+    leg's distance, plus the border waits of the crossings before it (and its own, for the
+    entry, which follows the wait)."""
+
+    from_jurisdiction: str
+    to_jurisdiction: str
+    exit_node: int
+    entry_node: int
+    exit_min: int
+    entry_min: int
+    #: the entry is the link's own destination (the cargo lands at its point of entry)
+    at_destination: bool
+
+
+@dataclass(frozen=True, slots=True)
 class CLink:
     """A link as the search sees it."""
 
@@ -74,6 +95,9 @@ class CLink:
     co2e_g_per_tkm: float
     reefer_factor: float
     transfer_co2e_kg_per_teu: float
+    borders: tuple[Border, ...] = ()
+    #: both ends lie in one free-port jurisdiction: cargo in transit may ride it and stay so
+    free_port: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +113,8 @@ class CompiledNetwork:
     leg_kind: tuple[int, ...]  # per link: ROAD_LEG (truck/TIR) or TERMINAL_LEG
     dwell_link: tuple[bool, ...]  # per link: boarding it from a yard needs the export dwell
     plain_road: tuple[bool, ...]  # per link: international truck haul without a TIR carnet
+    #: jurisdictions with designated drug-import ports: pharma is imported only through those
+    drug_port_jurisdictions: frozenset[str] = frozenset()
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def memo_get(self, key: Any) -> Any:
@@ -102,6 +128,47 @@ class CompiledNetwork:
 
     def fee(self, node: int, fee: str, unit: str) -> float:
         return self.fees_cny[node].get((fee, unit), 0.0)
+
+
+def _borders(
+    network: Network, index: dict[str, int], link: Link, transit_min: int
+) -> tuple[Border, ...]:
+    """The changes of customs territory along ``link``, placed by distance along its geometry."""
+    nodes = network.nodes
+    stops = [link.origin, *link.via, link.destination]
+    # minutes after departure at which the vehicle reaches each stop (after the waits before it)
+    reach: list[int] = [0]
+    leave: list[int] = [0]
+    waited = 0
+    last_fraction = 0.0
+    for node_id in link.via:
+        node = nodes[node_id]
+        fraction = max(last_fraction, fraction_along(link.geometry, node.lon, node.lat))
+        last_fraction = fraction
+        arrive = int(round(transit_min * fraction)) + waited
+        waited += minutes(node.border_transit_h)
+        reach.append(arrive)
+        leave.append(int(round(transit_min * fraction)) + waited)
+    end = transit_min + waited
+    reach.append(end)
+    leave.append(end)
+    out: list[Border] = []
+    for k in range(len(stops) - 1):
+        a, b = nodes[stops[k]], nodes[stops[k + 1]]
+        if a.jurisdiction == b.jurisdiction:
+            continue
+        out.append(
+            Border(
+                from_jurisdiction=a.jurisdiction,
+                to_jurisdiction=b.jurisdiction,
+                exit_node=index[a.id],
+                entry_node=index[b.id],
+                exit_min=reach[k] if k > 0 else 0,
+                entry_min=leave[k + 1],
+                at_destination=k + 1 == len(stops) - 1,
+            )
+        )
+    return tuple(out)
 
 
 def _compile_link(network: Network, index: dict[str, int], i: int, link: Link) -> CLink:
@@ -133,6 +200,19 @@ def _compile_link(network: Network, index: dict[str, int], i: int, link: Link) -
         ),
         reefer_factor=1.0 + (params.reefer_surcharge_pct / 100.0 if params else 0.0),
         transfer_co2e_kg_per_teu=params.transfer_co2e_kg_per_teu if params else 0.0,
+        borders=_borders(network, index, link, max(1, minutes(link.transit_h))),
+        free_port=_free_port(network, link),
+    )
+
+
+def _free_port(network: Network, link: Link) -> bool:
+    a, b = network.nodes[link.origin], network.nodes[link.destination]
+    jurisdiction = network.jurisdictions.get(a.jurisdiction)
+    return (
+        a.jurisdiction == b.jurisdiction
+        and jurisdiction is not None
+        and jurisdiction.free_port
+        and link.regime is not Regime.INTERNATIONAL
     )
 
 
@@ -167,6 +247,9 @@ def compile_network(network: Network) -> CompiledNetwork:
             for cl in links
         ),
         plain_road=tuple(cl.link.is_plain_road_crossing for cl in links),
+        drug_port_jurisdictions=frozenset(
+            n.jurisdiction for n in nodes if n.offers(CustomsOp.DRUG_PORT)
+        ),
     )
 
 

@@ -8,10 +8,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from router.network.model import Mode
-from router.routing.compiled import minutes
+from router.routing.events import customs_events
 from router.routing.labels import Route, Step
 from router.routing.request import QuoteRequest
 from router.routing.search import Search
+
+#: events of a border crossing or a transhipment (the summary names only declarations)
+BORDER_OPERATIONS = frozenset({"exit", "entry", "advance_info", "transhipment"})
 
 
 def _iso(epoch: datetime, minute: int) -> str:
@@ -96,51 +99,6 @@ def _leg_document(search: Search, step: Step) -> dict[str, Any]:
     }
 
 
-def _customs_events(search: Search, steps: list[Step]) -> list[dict[str, Any]]:
-    cn, epoch = search.cn, search.epoch
-    events: list[dict[str, Any]] = []
-    for step in steps:
-        if step.kind == "customs":
-            events.append(
-                {
-                    "node": cn.nodes[step.node].id,
-                    "operation": step.op,
-                    "state_before": step.state_before.value,
-                    "state_after": step.state_after.value,
-                    "at": _iso(epoch, step.start_min),
-                    "expected_h": _hours(step.customs_min + step.dwell_min),
-                    "clearance_h": _hours(step.customs_min),
-                    "dwell_h": _hours(step.dwell_min),
-                    "inspection_probability": search.p_inspect,
-                    "cost": _cny(step.customs_fen + step.storage_fen),
-                    "included_in_quote": step.included,
-                }
-            )
-        elif step.kind == "leg" and step.clink is not None:
-            vias = step.clink.via
-            for k, v in enumerate(vias):
-                node = cn.nodes[v]
-                # border stops spread along the running time, each after the previous stop
-                t = step.start_min + step.clink.transit_min * (k + 1) // (len(vias) + 1)
-                t += sum(minutes(cn.nodes[u].border_transit_h) for u in vias[:k])
-                events.append(
-                    {
-                        "node": node.id,
-                        "operation": "transit_border",
-                        "state_before": step.state_after.value,
-                        "state_after": step.state_after.value,
-                        "at": _iso(epoch, t),
-                        "expected_h": round(node.border_transit_h, 2),
-                        "clearance_h": round(node.border_transit_h, 2),
-                        "dwell_h": 0.0,
-                        "inspection_probability": 0.0,
-                        "cost": 0.0,
-                        "included_in_quote": True,
-                    }
-                )
-    return events
-
-
 def _summary(
     search: Search, route: Route, legs: list[dict[str, Any]], events: list[dict[str, Any]]
 ) -> str:
@@ -153,7 +111,7 @@ def _summary(
     clear = [
         f"{e['operation'].replace('_', ' ')} at {e['node']}"
         for e in events
-        if e["operation"] != "transit_border"
+        if e["operation"] not in BORDER_OPERATIONS
     ]
     text = (
         f"{'+'.join(modes)} from {legs[0]['from']} to {legs[-1]['to']}"
@@ -168,7 +126,7 @@ def alternative_document(search: Search, route: Route, tags: list[str]) -> dict[
     """One alternative of the quote document (DESIGN.md §4.1)."""
     steps = list(route.steps)
     legs = [_leg_document(search, s) for s in steps if s.kind in ("leg", "access", "egress")]
-    events = _customs_events(search, steps)
+    events = customs_events(search, steps)
 
     def total(attr: str) -> int:
         return sum(getattr(s, attr) for s in steps)

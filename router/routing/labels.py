@@ -1,6 +1,7 @@
 """Labels, steps and routes of the label search, and Pareto dominance over them.
 
-A label is a partial route: node, customs state, Combined Port hub, required nodes passed, the
+A label is a partial route: node, customs state, its anchor (Combined Port hub or point of
+entry), required nodes passed, the
 previous leg's kind, and its criteria: arrival minute, cost in fen (CNY/100), CO2e grams and
 transfers. A step is one transition (leg, customs operation, access or egress leg); a route is a
 finished label's criteria and steps.
@@ -88,7 +89,9 @@ class Label:
     transfers: int
     node: int
     state: CustomsState
-    hub: int  # Combined Port hub the export clearance is valid at, -1 if none
+    #: cleared_export: the Combined Port hub the declaration is valid at; in_transit: the node
+    #: where the cargo landed on an international leg (its point of entry); -1 otherwise
+    anchor: int
     mask: int  # required nodes passed, as bits
     last: int  # the previous leg: NO_LEG, ROAD_LEG (truck/TIR) or TERMINAL_LEG
     parent: Label | None = None
@@ -96,7 +99,7 @@ class Label:
 
     @property
     def key(self) -> tuple[int, CustomsState, int, int, int]:
-        return (self.node, self.state, self.hub, self.mask, self.last)
+        return (self.node, self.state, self.anchor, self.mask, self.last)
 
     @property
     def criteria(self) -> tuple[int, int, int, int]:

@@ -180,9 +180,20 @@ class Cargo:
 
 @dataclass(frozen=True, slots=True)
 class TraderProfile:
+    """What the trader's status changes at customs (DESIGN.md §2.2, seed §1, 4, 9, 13, 16).
+
+    ``aeo_level``: Chinese AEO status (effective in China and where an MRA applies);
+    ``direct_eligible``: ship-side direct loading / pick-up (直提直装) at eligible terminals;
+    ``combined_port_allowed``: may declare under the GBA Combined Port at feeder terminals;
+    ``joint_declaration_eligible``: 一单两报 at SZ–HK land crossings (one data entry for both);
+    ``drug_whitelisted``: listed importer of a listed drug (no 进口药品通关单 needed).
+    """
+
     aeo_level: AeoLevel = AeoLevel.NONE
     direct_eligible: bool = False
     combined_port_allowed: bool = True
+    joint_declaration_eligible: bool = False
+    drug_whitelisted: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from router.network.model import (
+    AeoLevel,
     CargoClass,
     CustomsOp,
     CustomsState,
@@ -43,7 +44,6 @@ from router.network.timetable import (
 )
 from router.routing.bounds import reverse_lower_bounds
 from router.routing.compiled import (
-    DAY_MIN,
     HANDLING_KINDS,
     NO_LEG,
     ROAD_LEG,
@@ -54,6 +54,7 @@ from router.routing.compiled import (
     CompiledNetwork,
     minutes,
 )
+from router.routing.customs import CustomsRules
 from router.routing.labels import (
     Access,
     CapacityFn,
@@ -80,7 +81,7 @@ DEFAULT_LABEL_BUDGET = 200_000
 
 
 @dataclass
-class Search:
+class Search(CustomsRules):
     """One query's search over a compiled network.
 
     ``origins`` and ``destinations`` are node indices with an optional access leg; the rules and
@@ -105,9 +106,20 @@ class Search:
         self.deadline_min = (
             int((req.deadline - self.epoch).total_seconds() // 60) if req.deadline else None
         )
-        profile = self.cn.network.customs_profiles[req.trader.aeo_level]
-        self.p_inspect = profile.inspection_probability
-        self.clear_factor = profile.clearance_time_factor
+        network = self.cn.network
+        profiles = network.customs_profiles
+        own = profiles[req.trader.aeo_level]
+        plain = profiles.get(AeoLevel.NONE, own)
+        # a Chinese AEO status has effect in China and where an MRA with China is in force
+        self.customs_profile = {
+            code: (
+                (own.inspection_probability, own.clearance_time_factor)
+                if code == "CN" or jurisdiction.aeo_mra_cn
+                else (plain.inspection_probability, plain.clearance_time_factor)
+            )
+            for code, jurisdiction in network.jurisdictions.items()
+        }
+        self.customs_profile[""] = (plain.inspection_probability, plain.clearance_time_factor)
         cargo = req.cargo
         self.cargo = cargo
         self.units: dict[TariffUnit, int] = {}
@@ -132,6 +144,10 @@ class Search:
         }
         self.full_mask = (1 << len(self.required)) - 1
         self.dest_access = {i: acc for i, acc in self.destinations}
+        self.dest_nodes = frozenset(self.dest_access)
+        self.dest_districts = frozenset(
+            d for i in self.dest_nodes if (d := self.cn.nodes[i].customs_district)
+        )
         cons = req.constraints
         self.max_transfers = cons.max_transfers if cons.max_transfers is not None else 1 << 30
         # per-link and per-node tables depend only on the cargo, the link filters and the week:
@@ -176,6 +192,15 @@ class Search:
             and self.capacity is None
             for cl in self.cn.links
         ]
+        # international links entering the destination's territory at a border before their end
+        # (a train entering the EU at Małaszewicze for Duisburg): a transit declaration to the
+        # office of destination is lodged at that border and the cargo arrives in bond
+        dest_key = ("arrival", frozenset(self.dest_jurisdictions))
+        arrival = self.cn.memo_get(dest_key)
+        if arrival is None:
+            arrival = [self._arrival_state(cl) for cl in self.cn.links]
+            self.cn.memo_put(dest_key, arrival)
+        self.arrival_state = arrival
         self._constants: dict[int, tuple[int, int, int, int, int]] = {}
         self._storage: dict[tuple[int, int], int] = {}
         self._room: dict[tuple[int, int], bool] = {}
@@ -235,6 +260,23 @@ class Search:
             return False
         dg = self.cargo.imdg_main_class
         return not (self.cargo.cargo_class is CargoClass.DANGEROUS and dg not in node.dg_classes)
+
+    def _arrival_state(self, cl: CLink) -> CustomsState:
+        """Customs state of cargo in transit arriving over the international link ``cl``."""
+        borders = cl.borders
+        if (
+            borders
+            and not borders[-1].at_destination
+            and borders[-1].to_jurisdiction in self.dest_jurisdictions
+        ):
+            return CustomsState.IN_BOND
+        return CustomsState.IN_TRANSIT
+
+    def entry_declaration_fen(self, cl: CLink) -> int:
+        """Fee of the transit declaration lodged at the entry border of ``cl`` (0 if none)."""
+        if self.arrival_state[cl.index] is not CustomsState.IN_BOND:
+            return 0
+        return fen(self.cn.fee(cl.borders[-1].entry_node, "declaration", "declaration"))
 
     def _lower_bounds(self) -> tuple[list[int], list[int], list[int]]:
         """Per node: lower bounds on remaining minutes, fen and grams to any destination."""
@@ -323,42 +365,6 @@ class Search:
             )
         return [lb for lb in labels if self.node_ok[lb.node]]
 
-    def _customs_cost_time(
-        self, node: Node, clearance_h: float, included: bool
-    ) -> tuple[int, int, int]:
-        """(customs fen, customs minutes, node index unused) of one declaration at ``node``."""
-        index = self.cn.index[node.id]
-        time_min = minutes(clearance_h * self.clear_factor + self.p_inspect * node.inspection_h)
-        if not included:
-            return 0, time_min, index
-        cost = self.cn.fee(index, "declaration", "declaration") + self.p_inspect * self.cn.fee(
-            index, "inspection", "inspection"
-        )
-        return fen(cost), time_min, index
-
-    def _storage_fen(self, node: int, dwell_min: int) -> int:
-        key = (node, dwell_min)
-        cached = self._storage.get(key)
-        if cached is None:
-            cached = self._storage[key] = self._compute_storage_fen(node, dwell_min)
-        return cached
-
-    def _compute_storage_fen(self, node: int, dwell_min: int) -> int:
-        free = minutes(self.cn.nodes[node].free_storage_h)
-        extra_days = max(0, dwell_min - free) / DAY_MIN
-        if extra_days <= 0:
-            return 0
-        return fen(extra_days * self._per_unit_fee(node, "storage"))
-
-    def _per_unit_fee(self, node: int, fee: str) -> float:
-        """A per-container (or per-kg / per-wm for loose cargo) fee for this cargo at ``node``."""
-        if self.cargo.is_containerised:
-            return sum(self.cn.fee(node, fee, unit.value) * n for unit, n in self.units.items())
-        by_kg = self.cn.fee(node, fee, "kg")
-        if by_kg:
-            return by_kg * self.cargo.cargo_kg
-        return self.cn.fee(node, fee, "wm") * self.cargo.revenue_tonnes
-
     def expand(self, label: Label) -> Iterator[Label]:
         """Every successor of ``label`` allowed by the customs, schedule and request rules."""
         yield from self._customs_actions(label)
@@ -366,101 +372,6 @@ class Search:
             successor = self._board(label, cl)
             if successor is not None:
                 yield successor
-
-    def _customs_actions(self, label: Label) -> Iterator[Label]:
-        node = self.cn.nodes[label.node]
-        state = label.state
-        if (
-            state is CustomsState.FREE
-            and node.offers(CustomsOp.EXPORT_CLEARANCE)
-            and self.cn.supervised[label.node]
-            and node.jurisdiction not in self.dest_jurisdictions
-            and (
-                self.cargo.cargo_class is not CargoClass.ECOMMERCE
-                or node.offers(CustomsOp.ECOMMERCE)
-            )
-        ):
-            cost, time_min, _ = self._customs_cost_time(
-                node, node.export_clearance_h, self.export_included
-            )
-            hub = -1
-            if (
-                node.offers(CustomsOp.COMBINED_PORT)
-                and self.request.trader.combined_port_allowed
-                and node.combined_port_hub
-            ):
-                hub = self.cn.index[node.combined_port_hub]
-            op = CustomsOp.COMBINED_PORT.value if hub >= 0 else CustomsOp.EXPORT_CLEARANCE.value
-            step = Step(
-                "customs",
-                label.node,
-                label.time,
-                label.time + time_min,
-                op=op,
-                state_before=state,
-                state_after=CustomsState.CLEARED_EXPORT,
-                included=self.export_included,
-                customs_fen=cost,
-                customs_min=time_min,
-            )
-            yield Label(
-                step.end_min,
-                label.cost + cost,
-                label.co2,
-                label.transfers,
-                label.node,
-                CustomsState.CLEARED_EXPORT,
-                hub,
-                label.mask,
-                label.last,
-                label,
-                step,
-            )
-        if (
-            state in (CustomsState.IN_TRANSIT, CustomsState.IN_BOND)
-            and node.offers(CustomsOp.IMPORT_CLEARANCE)
-            and (
-                not self.apply_pharma_rule
-                or self.cargo.cargo_class is not CargoClass.PHARMA
-                or node.offers(CustomsOp.PHARMA_WHITELIST)
-            )
-        ):
-            included = self.import_included or node.jurisdiction not in self.dest_jurisdictions
-            cost, time_min, index = self._customs_cost_time(node, node.import_clearance_h, included)
-            direct = self.request.trader.direct_eligible and node.offers(CustomsOp.DIRECT_PICKUP)
-            dwell_h = (
-                min(node.dwell_import_h, node.dwell_direct_h) if direct else node.dwell_import_h
-            )
-            dwell = minutes(dwell_h)
-            storage = self._storage_fen(index, dwell)
-            step = Step(
-                "customs",
-                label.node,
-                label.time,
-                label.time + dwell + time_min,
-                op=CustomsOp.IMPORT_CLEARANCE.value,
-                state_before=state,
-                state_after=CustomsState.FREE,
-                included=included,
-                customs_fen=cost,
-                storage_fen=storage,
-                customs_min=time_min,
-                dwell_min=dwell,
-                dwell_basis="direct_pickup" if direct else "import",
-            )
-            yield Label(
-                step.end_min,
-                label.cost + cost + storage,
-                label.co2,
-                label.transfers,
-                label.node,
-                CustomsState.FREE,
-                -1,
-                label.mask,
-                label.last,
-                label,
-                step,
-            )
 
     def _export_dwell(self, label: Label, cl: CLink) -> tuple[int, str]:
         """Export yard dwell (minutes, basis) before boarding ``cl``.
@@ -473,7 +384,7 @@ class Search:
             return 0, ""
         node = self.cn.nodes[label.node]
         options = [(node.dwell_export_h, "export")]
-        if label.hub == label.node:
+        if label.state is CustomsState.CLEARED_EXPORT and label.anchor == label.node:
             options.append((node.dwell_combined_h, "combined_port"))
         if self.request.trader.direct_eligible and node.offers(CustomsOp.DIRECT_LOADING):
             options.append((node.dwell_direct_h, "direct_loading"))
@@ -484,11 +395,21 @@ class Search:
         i = cl.index
         if not self.boardable[i]:
             return None
-        after = STATE_AFTER[label.state, cl.link.regime, self.cn.plain_road[i]]
+        regime = cl.link.regime
+        after = STATE_AFTER[label.state, regime, self.cn.plain_road[i], cl.free_port]
         if after is None or (
             after is not CustomsState.FREE and not self.cn.supervised[cl.destination]
         ):
             return None
+        anchor = -1
+        if regime is Regime.INTERNATIONAL:
+            if label.state is CustomsState.CLEARED_EXPORT and 0 <= label.anchor != label.node:
+                return None  # a Combined Port declaration is valid only onward from its hub
+            after = self.arrival_state[i]
+            if after is CustomsState.IN_TRANSIT:
+                anchor = cl.destination  # landed at its point of entry
+        elif after is CustomsState.CLEARED_EXPORT:
+            anchor = label.anchor
         last = self.leg_kind[i]
         transfer = label.last != NO_LEG and not (label.last == ROAD_LEG and last == ROAD_LEG)
         transfers = label.transfers + transfer
@@ -510,6 +431,7 @@ class Search:
             dep = scheduled
         arrival = dep + cl.transit_min + cl.border_min
         freight, thc_origin, thc_destination, port_fees_fen, co2_g = self.leg_constants(cl)
+        customs_fen = self.entry_declaration_fen(cl)
         # one terminal handling charge per port call: a container discharged here from a vessel,
         # barge or train (already charged) is not charged again when it is loaded onward
         handling_fen = thc_destination + (0 if label.last == TERMINAL_LEG else thc_origin)
@@ -538,12 +460,12 @@ class Search:
         )
         return Label(
             arrival,
-            label.cost + freight + handling_fen + port_fees_fen + storage_fen,
+            label.cost + freight + handling_fen + port_fees_fen + storage_fen + customs_fen,
             label.co2 + co2_g,
             transfers,
             cl.destination,
             after,
-            label.hub if after is CustomsState.CLEARED_EXPORT else -1,
+            anchor,
             mask,
             last,
             label,
@@ -605,6 +527,7 @@ class Search:
             freight_fen=freight,
             handling_fen=handling_fen,
             port_fees_fen=port_fees_fen,
+            customs_fen=self.entry_declaration_fen(cl),
             storage_fen=storage_fen,
             co2_g=co2_g,
             waiting_min=dep - ready,

@@ -17,30 +17,50 @@ SUPERVISED_STATES = frozenset(
 ROAD_MODES = frozenset({Mode.TRUCK, Mode.TIR})
 
 
-def _after(state: CustomsState, regime: Regime, plain_road: bool) -> CustomsState | None:
+def _after(
+    state: CustomsState, regime: Regime, plain_road: bool, free_port: bool
+) -> CustomsState | None:
     """The customs state after a link of ``regime``, or None if the cargo may not board it.
 
-    ``plain_road``: see :attr:`Link.is_plain_road_crossing` (only export-cleared cargo boards).
+    - domestic links carry cargo in free circulation; in a free port (``free_port``: both ends in
+      one free-port jurisdiction) also cargo in transit, which stays in transit (through cargo);
+    - supervised links carry export-cleared cargo and cargo under a transit declaration
+      (``in_bond``) under seal; cargo still ``in_transit`` must be declared first (import or
+      transit declaration), except in a free port, where it is carried as through cargo;
+    - international links carry every supervised state abroad (the arrival state may become
+      ``in_bond`` when a transit declaration is lodged at the entry border, see the search);
+      a plain road haul (``plain_road``, no TIR carnet) needs a declaration at each border, so
+      cargo merely ``in_transit`` may not board it.
     """
+    free, transit = CustomsState.FREE, CustomsState.IN_TRANSIT
     if regime is Regime.DOMESTIC:
-        return CustomsState.FREE if state is CustomsState.FREE else None
+        if state is free:
+            return free
+        return transit if state is transit and free_port else None
     if state not in SUPERVISED_STATES:
         return None
     if regime is Regime.INTERNATIONAL:
-        if plain_road and state is not CustomsState.CLEARED_EXPORT:
+        if plain_road and state is transit:
             return None
-        return CustomsState.IN_TRANSIT
-    return CustomsState.IN_BOND if state is CustomsState.IN_TRANSIT else state
+        return transit
+    if state is transit:
+        return transit if free_port else None
+    return state
 
 
-STATE_AFTER: dict[tuple[CustomsState, Regime, bool], CustomsState | None] = {
-    (s, r, p): _after(s, r, p) for s in CustomsState for r in Regime for p in (False, True)
+#: (state, regime, plain road, free port) -> state after the link, None if it may not board
+STATE_AFTER: dict[tuple[CustomsState, Regime, bool, bool], CustomsState | None] = {
+    (s, r, p, f): _after(s, r, p, f)
+    for s in CustomsState
+    for r in Regime
+    for p in (False, True)
+    for f in (False, True)
 }
 
 
-def boarding_state(state: CustomsState, link: Link) -> CustomsState | None:
+def boarding_state(state: CustomsState, link: Link, free_port: bool = False) -> CustomsState | None:
     """The customs state of cargo in ``state`` after riding ``link``; None if it may not board."""
-    return STATE_AFTER[state, link.regime, link.is_plain_road_crossing]
+    return STATE_AFTER[state, link.regime, link.is_plain_road_crossing, free_port]
 
 
 def is_transfer(previous: int, current: int) -> int:

@@ -94,7 +94,7 @@ def customs_event(r: RouteState, i: int, ev: Mapping[str, Any]) -> None:
             r.bad(f"{where}: import clearance of cargo that is {r.state.value}")
         if not node.offers(CustomsOp.IMPORT_CLEARANCE):
             r.bad(f"{where}: {node.id} offers no import_clearance")
-        if r.cargo_class is CargoClass.PHARMA and not node.offers(CustomsOp.PHARMA_WHITELIST):
+        if r.cargo_class is CargoClass.PHARMA and not node.offers(CustomsOp.DRUG_PORT):
             r.bad(f"{where}: pharma import at {node.id}, which is not on the white list")
         legal_dwell = node.dwell_import_h
         if trader.direct_eligible and node.offers(CustomsOp.DIRECT_PICKUP):

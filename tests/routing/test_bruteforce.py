@@ -76,7 +76,7 @@ OPTIONAL_OPS = (
     CustomsOp.SUPERVISED_SITE,
     CustomsOp.DIRECT_LOADING,
     CustomsOp.DIRECT_PICKUP,
-    CustomsOp.PHARMA_WHITELIST,
+    CustomsOp.DRUG_PORT,
     CustomsOp.ECOMMERCE,
 )
 CARGOES = (

@@ -858,7 +858,7 @@ def pharma_network(*, whitelist: bool) -> Network:
         22.30,
         kind=SEAPORT,
         jurisdiction="HK",
-        operations={ENTRY, IC} | ({CustomsOp.PHARMA_WHITELIST} if whitelist else set()),
+        operations={ENTRY, IC} | ({CustomsOp.DRUG_PORT} if whitelist else set()),
         import_clearance_h=2,
     )
     b.add_node("C", 114.17, 22.32, jurisdiction="HK")

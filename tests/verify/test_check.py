@@ -160,7 +160,7 @@ def build_network() -> Network:
         51.27,
         kind=NodeKind.SEAPORT,
         jurisdiction="EU",
-        operations=PORT_OPS | {Op.PHARMA_WHITELIST},
+        operations=PORT_OPS | {Op.DRUG_PORT},
         reefer=True,
         import_clearance_h=12.0,
         dwell_import_h=24.0,
@@ -208,7 +208,7 @@ def build_network() -> Network:
         50.04,
         kind=NodeKind.AIRPORT,
         jurisdiction="EU",
-        operations={Op.ENTRY, Op.IMPORT_CLEARANCE, Op.PHARMA_WHITELIST, Op.SUPERVISED_SITE},
+        operations={Op.ENTRY, Op.IMPORT_CLEARANCE, Op.DRUG_PORT, Op.SUPERVISED_SITE},
         import_clearance_h=4.0,
     )
     truck: dict[str, Any] = {"operator": "Local haulier"}

@@ -1,0 +1,245 @@
+"""The customs steps the label search may take at a node (docs/customs-model.md).
+
+:class:`CustomsRules` is mixed into :class:`router.routing.search.Search`: it turns a label into
+its customs successors (export clearance or a Combined Port declaration, import clearance at the
+point of entry or at the office of destination, a transit declaration to an inland office) and
+prices them: declaration and expected inspection fees in fen, clearance plus expected inspection
+minutes, with the trader's AEO status applied in China and where an MRA with China is in force.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from router.network.model import CargoClass, CustomsOp, CustomsState, Node, TariffUnit
+from router.routing.labels import Label, Step
+from router.units import MINUTES_PER_DAY, fen, minutes
+
+if TYPE_CHECKING:
+    from router.routing.compiled import CompiledNetwork
+    from router.routing.request import Cargo, QuoteRequest
+
+
+class CustomsRules:
+    """Customs successors of a label; expects the per-query attributes set by the search."""
+
+    cn: CompiledNetwork
+    request: QuoteRequest
+    apply_pharma_rule: bool
+    dest_jurisdictions: set[str]
+    dest_nodes: frozenset[int]
+    dest_districts: frozenset[str]
+    export_included: bool
+    import_included: bool
+    #: jurisdiction -> (inspection probability, clearance-time factor) for this trader
+    customs_profile: dict[str, tuple[float, float]]
+    cargo: Cargo
+    units: dict[TariffUnit, int]
+    _storage: dict[tuple[int, int], int]
+
+    # ------------------------------------------------------------------------ pricing
+    def profile_at(self, node: Node) -> tuple[float, float]:
+        """(inspection probability, clearance-time factor) of this trader at ``node``."""
+        return self.customs_profile.get(node.jurisdiction, self.customs_profile[""])
+
+    def declaration(
+        self, node: Node, clearance_h: float, included: bool, inspected: bool = True
+    ) -> tuple[int, int]:
+        """(fen, minutes) of one declaration at ``node`` taking ``clearance_h`` hours, with the
+        expected inspection (probability x inspection time and fee) when ``inspected``."""
+        index = self.cn.index[node.id]
+        p_inspect, factor = self.profile_at(node) if inspected else (0.0, 1.0)
+        time_min = minutes((clearance_h + node.document_h) * factor + p_inspect * node.inspection_h)
+        if not included:
+            return 0, time_min
+        cost = self.cn.fee(index, "declaration", "declaration") + p_inspect * self.cn.fee(
+            index, "inspection", "inspection"
+        )
+        return fen(cost), time_min
+
+    def _clearance_h(self, node: Node, normal_h: float) -> float:
+        """Clearance hours at ``node``: 一单两报 for eligible traders where it is offered."""
+        if (
+            self.request.trader.joint_declaration_eligible
+            and node.offers(CustomsOp.JOINT_DECLARATION)
+            and node.joint_clearance_h is not None
+        ):
+            return min(normal_h, node.joint_clearance_h)
+        return normal_h
+
+    def _storage_fen(self, node: int, dwell_min: int) -> int:
+        key = (node, dwell_min)
+        cached = self._storage.get(key)
+        if cached is None:
+            cached = self._storage[key] = self._compute_storage_fen(node, dwell_min)
+        return cached
+
+    def _compute_storage_fen(self, node: int, dwell_min: int) -> int:
+        free = minutes(self.cn.nodes[node].free_storage_h)
+        extra_days = max(0, dwell_min - free) / MINUTES_PER_DAY
+        if extra_days <= 0:
+            return 0
+        return fen(extra_days * self._per_unit_fee(node, "storage"))
+
+    def _per_unit_fee(self, node: int, fee: str) -> float:
+        """A per-container (or per-kg / per-wm for loose cargo) fee for this cargo at ``node``."""
+        if self.cargo.is_containerised:
+            return sum(self.cn.fee(node, fee, unit.value) * n for unit, n in self.units.items())
+        by_kg = self.cn.fee(node, fee, "kg")
+        if by_kg:
+            return by_kg * self.cargo.cargo_kg
+        return self.cn.fee(node, fee, "wm") * self.cargo.revenue_tonnes
+
+    # ------------------------------------------------------------------------ where
+    def is_office_of_destination(self, index: int) -> bool:
+        """A destination node, or a node of the destination's own customs district."""
+        if index in self.dest_nodes:
+            return True
+        district = self.cn.nodes[index].customs_district
+        return bool(district) and district in self.dest_districts
+
+    def _may_import(self, label: Label, node: Node) -> bool:
+        state = label.state
+        if state is CustomsState.IN_BOND:
+            where_ok = self.is_office_of_destination(label.node)
+        elif state is CustomsState.IN_TRANSIT:
+            # at its point of entry (landed there on an international leg), or moved on inside
+            # a free port to a destination office
+            where_ok = label.anchor == label.node or self.is_office_of_destination(label.node)
+            jurisdiction = self.cn.network.jurisdictions.get(node.jurisdiction)
+            free_port = jurisdiction is not None and jurisdiction.free_port
+            # import only into the destination's territory (or a free port, where an import and
+            # re-export carries no duty); a territory merely crossed is crossed in transit
+            where_ok = where_ok and (node.jurisdiction in self.dest_jurisdictions or free_port)
+        else:
+            return False
+        if not where_ok or not node.offers(CustomsOp.IMPORT_CLEARANCE):
+            return False
+        return not (
+            self.apply_pharma_rule
+            and self.request.cargo.cargo_class is CargoClass.PHARMA
+            and node.jurisdiction in self.cn.drug_port_jurisdictions
+            and not node.offers(CustomsOp.DRUG_PORT)
+        )
+
+    def _may_declare_transit(self, label: Label, node: Node) -> bool:
+        if label.state is not CustomsState.IN_TRANSIT or label.anchor != label.node:
+            return False
+        if not node.offers(CustomsOp.TRANSIT_DECLARATION):
+            return False
+        if node.jurisdiction in self.dest_jurisdictions:
+            # to an inland office of destination: never within the entry point's own office
+            return not self.is_office_of_destination(label.node)
+        return True  # across a territory the cargo only crosses (road without a TIR carnet)
+
+    # ------------------------------------------------------------------------ steps
+    def _customs_actions(self, label: Label) -> Iterator[Label]:
+        node = self.cn.nodes[label.node]
+        state = label.state
+        if state is CustomsState.FREE:
+            yield from self._export_clearance(label, node)
+            return
+        if self._may_import(label, node):
+            yield self._import_clearance(label, node)
+        if self._may_declare_transit(label, node):
+            yield self._transit_declaration(label, node)
+
+    def _export_clearance(self, label: Label, node: Node) -> Iterator[Label]:
+        if not (
+            node.offers(CustomsOp.EXPORT_CLEARANCE)
+            and self.cn.supervised[label.node]
+            and node.jurisdiction not in self.dest_jurisdictions
+            and (
+                self.request.cargo.cargo_class is not CargoClass.ECOMMERCE
+                or node.offers(CustomsOp.ECOMMERCE)
+            )
+        ):
+            return
+        clearance_h = self._clearance_h(node, node.export_clearance_h)
+        cost, time_min = self.declaration(node, clearance_h, self.export_included)
+        anchors = [(-1, CustomsOp.EXPORT_CLEARANCE)]
+        if (
+            node.offers(CustomsOp.COMBINED_PORT)
+            and self.request.trader.combined_port_allowed
+            and node.combined_port_hub
+        ):
+            # one declaration at the feeder, valid at its mainland hub: onward only to the hub
+            anchors.append((self.cn.index[node.combined_port_hub], CustomsOp.COMBINED_PORT))
+        for anchor, op in anchors:
+            step = Step(
+                "customs",
+                label.node,
+                label.time,
+                label.time + time_min,
+                op=op.value,
+                state_before=label.state,
+                state_after=CustomsState.CLEARED_EXPORT,
+                included=self.export_included,
+                customs_fen=cost,
+                customs_min=time_min,
+            )
+            yield self._after_step(label, step, CustomsState.CLEARED_EXPORT, anchor)
+
+    def _import_clearance(self, label: Label, node: Node) -> Label:
+        included = self.import_included or node.jurisdiction not in self.dest_jurisdictions
+        clearance_h = self._clearance_h(node, node.import_clearance_h)
+        if (
+            self.request.cargo.cargo_class is CargoClass.PHARMA
+            and not self.request.trader.drug_whitelisted
+        ):
+            clearance_h += node.drug_permit_h  # 进口药品通关单 and the port drug test
+        cost, time_min = self.declaration(node, clearance_h, included)
+        direct = self.request.trader.direct_eligible and node.offers(CustomsOp.DIRECT_PICKUP)
+        dwell_h = min(node.dwell_import_h, node.dwell_direct_h) if direct else node.dwell_import_h
+        dwell = minutes(dwell_h)
+        storage = self._storage_fen(label.node, dwell)
+        step = Step(
+            "customs",
+            label.node,
+            label.time,
+            label.time + dwell + time_min,
+            op=CustomsOp.IMPORT_CLEARANCE.value,
+            state_before=label.state,
+            state_after=CustomsState.FREE,
+            included=included,
+            customs_fen=cost,
+            storage_fen=storage,
+            customs_min=time_min,
+            dwell_min=dwell,
+            dwell_basis="direct_pickup" if direct else "import",
+        )
+        return self._after_step(label, step, CustomsState.FREE, -1, storage)
+
+    def _transit_declaration(self, label: Label, node: Node) -> Label:
+        cost, time_min = self.declaration(node, node.transit_declaration_h, True, inspected=False)
+        step = Step(
+            "customs",
+            label.node,
+            label.time,
+            label.time + time_min,
+            op=CustomsOp.TRANSIT_DECLARATION.value,
+            state_before=label.state,
+            state_after=CustomsState.IN_BOND,
+            customs_fen=cost,
+            customs_min=time_min,
+        )
+        return self._after_step(label, step, CustomsState.IN_BOND, -1)
+
+    @staticmethod
+    def _after_step(
+        label: Label, step: Step, state: CustomsState, anchor: int, storage_fen: int = 0
+    ) -> Label:
+        return Label(
+            step.end_min,
+            label.cost + step.customs_fen + storage_fen,
+            label.co2,
+            label.transfers,
+            label.node,
+            state,
+            anchor,
+            label.mask,
+            label.last,
+            label,
+            step,
+        )
