@@ -68,6 +68,7 @@ def test_csv_round_trip(original: Network, tmp_path: Path) -> None:
 def test_csv_export_writes_every_table(tiny_network: Network, tmp_path: Path) -> None:
     write_dataset(tiny_network, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "advance_info.csv",
         "customs_profiles.csv",
         "fx.csv",
         "jurisdictions.csv",
