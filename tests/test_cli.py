@@ -156,3 +156,25 @@ def test_default_dataset_comes_from_settings(
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
     assert f"{tiny_dir}: OK, 16 nodes" in result.stdout
+
+
+def test_quote_rejects_the_abolished_general_aeo_level(tiny_dir: Path) -> None:
+    result = invoke(
+        "quote", "CNSZX", "DEFRA", "--ready", "2025-06-02T08:00", "--containers", "1x22G1",
+        "--aeo", "general", "--data", tiny_dir,
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "GAC Decree 251" in result.output
+
+
+def test_quote_json_events_name_jurisdiction_procedure_and_time(tiny_dir: Path) -> None:
+    result = invoke(
+        "quote", "CNSZX", "DEFRA", "--ready", "2025-06-02T08:00", "--containers", "1x22G1",
+        "--json", "--data", tiny_dir,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    events = [e for a in doc["alternatives"] for e in a["customs_events"]]
+    assert events
+    for event in events:
+        assert event["jurisdiction"] and event["procedure"] and event["at"]

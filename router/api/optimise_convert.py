@@ -127,7 +127,13 @@ def shipment(row: ShipmentIn) -> Shipment:
         ),
         ready=row.ready,
         deadline=row.deadline,
-        trader=TraderProfile(row.aeo_level, row.direct_eligible, row.combined_port_allowed),
+        trader=TraderProfile(
+            aeo_level=row.aeo_level,
+            direct_eligible=row.direct_eligible,
+            combined_port_allowed=row.combined_port_allowed,
+            joint_declaration_eligible=row.joint_declaration_eligible,
+            drug_whitelisted=row.drug_whitelisted,
+        ),
     )
     return Shipment(
         id=shipment_id,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from router.api.schemas import (
     ID_PATTERN,
@@ -21,7 +21,7 @@ from router.api.schemas import (
     Open,
     Strict,
 )
-from router.network.model import AeoLevel, CargoClass
+from router.network.model import AeoLevel, CargoClass, parse_aeo_level
 
 Text = Annotated[str, Field(min_length=1, max_length=100, pattern=TEXT_PATTERN)]
 Where = Annotated[
@@ -45,6 +45,11 @@ class DepartureRefIn(Strict):
 class ShipmentIn(Strict):
     """One shipment of the batch (a row of shipments.csv)."""
 
+    @field_validator("aeo_level", mode="before")
+    @classmethod
+    def _aeo_level(cls, value: Any) -> Any:
+        return parse_aeo_level(value) if isinstance(value, str) else value
+
     id: Text
     origin: Where
     destination: Where
@@ -53,9 +58,11 @@ class ShipmentIn(Strict):
     deadline: IsoDateTime | None = None
     cargo_class: CargoClass = CargoClass.GENERAL
     imdg_class: IMDG | None = None
-    aeo_level: AeoLevel = AeoLevel.NONE
+    aeo_level: AeoLevel = Field(AeoLevel.NONE, description="none or advanced")
     direct_eligible: bool = False
     combined_port_allowed: bool = True
+    joint_declaration_eligible: bool = False
+    drug_whitelisted: bool = False
     weight_kg: float | None = Field(None, gt=0, le=10_000_000, description="Gross cargo weight")
     value_cny: float | None = Field(None, ge=0, le=1e13, description="Declared cargo value")
     booked: list[DepartureRefIn] = Field(

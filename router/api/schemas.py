@@ -21,7 +21,7 @@ from pydantic import (
 )
 
 from router.errors import InvalidRequestError
-from router.network.model import AeoLevel, CargoClass, Mode, NodeKind
+from router.network.model import AeoLevel, CargoClass, Mode, NodeKind, parse_aeo_level
 from router.routing.request import (
     CONTAINER_TYPES,
     Cargo,
@@ -126,9 +126,28 @@ class CargoIn(Strict):
 
 
 class TraderIn(Strict):
-    aeo_level: AeoLevel = AeoLevel.NONE
-    direct_eligible: bool = False
-    combined_port_allowed: bool = True
+    aeo_level: AeoLevel = Field(
+        AeoLevel.NONE,
+        description="Chinese AEO status: none or advanced (the general level was abolished by "
+        "GAC Decree 251 in 2021); effective in China and where an MRA with China applies",
+    )
+    direct_eligible: bool = Field(
+        False, description="Ship-side direct loading / pick-up (直提直装) at eligible terminals"
+    )
+    combined_port_allowed: bool = Field(
+        True, description="May declare under the GBA Combined Port at feeder terminals"
+    )
+    joint_declaration_eligible: bool = Field(
+        False, description="一单两报 at SZ–HK land crossings: one data entry for both declarations"
+    )
+    drug_whitelisted: bool = Field(
+        False, description="Listed importer of a listed drug: no 进口药品通关单 needed"
+    )
+
+    @field_validator("aeo_level", mode="before")
+    @classmethod
+    def _aeo_level(cls, value: Any) -> Any:
+        return parse_aeo_level(value) if isinstance(value, str) else value
 
 
 class ConstraintsIn(Strict):
@@ -225,7 +244,11 @@ def to_quote_request(body: QuoteRequestIn, max_alternatives: int) -> QuoteReques
         ready=body.ready,
         deadline=body.deadline,
         trader=TraderProfile(
-            body.trader.aeo_level, body.trader.direct_eligible, body.trader.combined_port_allowed
+            aeo_level=body.trader.aeo_level,
+            direct_eligible=body.trader.direct_eligible,
+            combined_port_allowed=body.trader.combined_port_allowed,
+            joint_declaration_eligible=body.trader.joint_declaration_eligible,
+            drug_whitelisted=body.trader.drug_whitelisted,
         ),
         customs_scope=body.customs_scope,
         constraints=Constraints(

@@ -139,7 +139,7 @@ def split_command(
     ] = "general",
     imdg_class: Annotated[str | None, typer.Option(help="IMDG class for dangerous goods.")] = None,
     value_cny: Annotated[float | None, typer.Option(help="Declared cargo value, CNY.")] = None,
-    aeo: Annotated[str, typer.Option(help="none|general|advanced")] = "none",
+    aeo: Annotated[str, typer.Option(help="Chinese AEO status: none|advanced.")] = "none",
     capacities: Annotated[
         Path | None,
         typer.Option("--capacities", help="capacities.csv: remaining space per departure."),
@@ -154,7 +154,7 @@ def split_command(
     """Split a shipment's containers over departures and modes at least generalised cost."""
     from router.commands.quote import parse_containers
     from router.config import get_settings
-    from router.network.model import AeoLevel, CargoClass
+    from router.network.model import CargoClass, parse_aeo_level
     from router.optimise.io import capacities_from_records, read_csv
     from router.optimise.split import SplitOptions, split_shipment
     from router.routing.request import Cargo, PlaceRef, QuoteRequest, TraderProfile
@@ -172,7 +172,7 @@ def split_command(
             ),
             ready=ready,
             deadline=deadline,
-            trader=TraderProfile(AeoLevel(aeo)),
+            trader=TraderProfile(parse_aeo_level(aeo)),
         )
         caps = (
             capacities_from_records(read_csv(capacities), str(capacities)) if capacities else None

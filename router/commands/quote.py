@@ -72,8 +72,16 @@ def quote_command(
     imdg_class: Annotated[str | None, typer.Option(help="IMDG class for dangerous goods.")] = None,
     value_cny: Annotated[float | None, typer.Option(help="Declared cargo value, CNY.")] = None,
     deadline: Annotated[datetime | None, typer.Option(help="Latest arrival (CST).")] = None,
-    aeo: Annotated[str, typer.Option(help="none|general|advanced")] = "none",
+    aeo: Annotated[
+        str, typer.Option(help="Chinese AEO status: none|advanced (general was abolished in 2021).")
+    ] = "none",
     direct: Annotated[bool, typer.Option(help="Eligible for direct loading / pick-up.")] = False,
+    joint_declaration: Annotated[
+        bool, typer.Option(help="Eligible for 一单两报 at SZ–HK land crossings.")
+    ] = False,
+    drug_whitelisted: Annotated[
+        bool, typer.Option(help="White-listed importer of a listed drug (seed §9).")
+    ] = False,
     no_combined_port: Annotated[
         bool, typer.Option(help="Do not use Combined Port clearance.")
     ] = False,
@@ -96,7 +104,7 @@ def quote_command(
 ) -> None:
     """Quote a shipment: ranked alternatives with legs, customs events, cost, time and CO2e."""
     from router.config import get_settings
-    from router.network.model import AeoLevel, CargoClass, Mode
+    from router.network.model import CargoClass, Mode, parse_aeo_level
     from router.quotes.geojson import quote_geojson
     from router.routing.request import (
         Cargo,
@@ -127,7 +135,13 @@ def quote_command(
             ),
             ready=ready,
             deadline=deadline,
-            trader=TraderProfile(AeoLevel(aeo), direct, not no_combined_port),
+            trader=TraderProfile(
+                aeo_level=parse_aeo_level(aeo),
+                direct_eligible=direct,
+                combined_port_allowed=not no_combined_port,
+                joint_declaration_eligible=joint_declaration,
+                drug_whitelisted=drug_whitelisted,
+            ),
             customs_scope=CustomsScope(scope),
             constraints=Constraints(
                 allowed_modes=frozenset(Mode(m) for m in names(modes)) or frozenset(Mode),

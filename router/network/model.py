@@ -91,6 +91,27 @@ class AeoLevel(StrEnum):
     ADVANCED = "advanced"
 
 
+#: why a level that users may still name is no longer accepted
+ABOLISHED_AEO_LEVELS = {
+    "general": (
+        "the 'general' AEO level was abolished by GAC Decree 251 (effective 1 November 2021); "
+        "Chinese AEO status is now 'advanced' (certified enterprise) or 'none'"
+    )
+}
+
+
+def parse_aeo_level(text: str) -> AeoLevel:
+    """An AEO level from user input; a clear ValueError for an abolished or unknown level."""
+    value = text.strip().lower()
+    if value in ABOLISHED_AEO_LEVELS:
+        raise ValueError(ABOLISHED_AEO_LEVELS[value])
+    try:
+        return AeoLevel(value)
+    except ValueError:
+        allowed = ", ".join(level.value for level in AeoLevel)
+        raise ValueError(f"unknown AEO level {text!r} (allowed: {allowed})") from None
+
+
 class ScheduleKind(StrEnum):
     ANY = "any"  # departs whenever cargo is ready (trucks)
     WEEKLY = "weekly"  # fixed weekday/time departures from the schedules table

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from router.errors import InvalidRecordsError, InvalidRequestError, RouterError
-from router.network.model import AeoLevel, CargoClass
+from router.network.model import CargoClass, parse_aeo_level
 from router.network.timetable import DepartureKey, departure_key
 from router.optimise.assign import MinLoad, Shipment
 from router.optimise.consolidation import (
@@ -414,9 +414,9 @@ def shipment_from_record(rec: Record) -> Shipment:
     except ValueError:
         raise _FieldError("cargo_class", f"{cls_text!r} is not a cargo class") from None
     try:
-        aeo = AeoLevel(aeo_text)
-    except ValueError:
-        raise _FieldError("aeo_level", f"{aeo_text!r} is not none/general/advanced") from None
+        aeo = parse_aeo_level(aeo_text)
+    except ValueError as exc:
+        raise _FieldError("aeo_level", str(exc)) from None
     try:
         booked = parse_booked(rec.get("booked"))
     except ValueError as exc:
@@ -436,9 +436,11 @@ def shipment_from_record(rec: Record) -> Shipment:
             ready=_get(_datetime, rec, "ready") or datetime.min,
             deadline=_get(_datetime, rec, "deadline", False),
             trader=TraderProfile(
-                aeo,
-                _get(_bool, rec, "direct_eligible", False),
-                _get(_bool, rec, "combined_port_allowed", True),
+                aeo_level=aeo,
+                direct_eligible=_get(_bool, rec, "direct_eligible", False),
+                combined_port_allowed=_get(_bool, rec, "combined_port_allowed", True),
+                joint_declaration_eligible=_get(_bool, rec, "joint_declaration_eligible", False),
+                drug_whitelisted=_get(_bool, rec, "drug_whitelisted", False),
             ),
         ),
         booked=booked,

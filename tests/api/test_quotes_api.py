@@ -149,6 +149,8 @@ def test_unknown_node_is_404_with_close_matches(svc: Service) -> None:
             "less than or equal to 20",
         ),
         ({"surprise": 1}, "surprise", "Extra inputs are not permitted"),
+        ({"trader": {"aeo_level": "general"}}, "trader.aeo_level", "GAC Decree 251"),
+        ({"trader": {"aeo_level": "gold"}}, "trader.aeo_level", "allowed: none, advanced"),
         ({"cargo": {"weight_kg": float("nan")}}, "cargo.weight_kg", "finite"),
     ],
 )
