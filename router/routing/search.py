@@ -35,6 +35,7 @@ from router.network.model import (
     Regime,
     ScheduleKind,
     TariffUnit,
+    dg_listed,
 )
 from router.network.timetable import (
     closed_from_min,
@@ -245,6 +246,14 @@ class Search(CustomsRules):
             return False
         if self.apply_class_rules and self.reefer and CargoClass.REEFER not in link.cargo_classes:
             return False  # reefer boxes (even with general cargo) need a reefer-capable service
+        imdg = self.cargo.imdg_class
+        if (
+            self.apply_class_rules
+            and self.cargo.cargo_class is CargoClass.DANGEROUS
+            and imdg is not None
+            and dg_listed(link.dg_banned, imdg)
+        ):
+            return False  # the link bars this IMDG class or division
         if link.mode is Mode.AIR:
             if link.capacity_kg is not None and self.need_kg > link.capacity_kg:
                 return False
@@ -258,8 +267,12 @@ class Search(CustomsRules):
             return True
         if self.reefer and not node.reefer:
             return False
-        dg = self.cargo.imdg_main_class
-        return not (self.cargo.cargo_class is CargoClass.DANGEROUS and dg not in node.dg_classes)
+        imdg = self.cargo.imdg_class
+        return not (
+            self.cargo.cargo_class is CargoClass.DANGEROUS
+            and imdg is not None
+            and not dg_listed(node.dg_classes, imdg)
+        )
 
     def _arrival_state(self, cl: CLink) -> CustomsState:
         """Customs state of cargo in transit arriving over the international link ``cl``."""
