@@ -1,8 +1,11 @@
 """Build a :class:`Network` in code (tests, generated benchmark networks, scenario edits).
 
 The builder fills the global tables (modes, AEO profiles, FX, jurisdictions) with neutral
-defaults that callers can override, and :meth:`NetworkBuilder.build` runs the same cross-table
-validation as the file loader, raising :class:`~router.errors.DatasetError` on any error.
+defaults that callers can override: :meth:`NetworkBuilder.set_jurisdiction` sets a territory's
+free-port status, AEO mutual recognition and procedure names, and
+:meth:`NetworkBuilder.add_advance_info` the advance cargo information it requires.
+:meth:`NetworkBuilder.build` runs the same cross-table validation as the file loader, raising
+:class:`~router.errors.DatasetError` on any error.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from router.errors import DatasetError, Problem, Severity
 from router.network.fields import Row
 from router.network.geo import path_km
 from router.network.model import (
+    AdvanceDue,
+    AdvanceInfo,
     AeoLevel,
     CargoClass,
     CustomsOp,
@@ -76,6 +81,36 @@ class NetworkBuilder:
         default_factory=lambda: {"CNY": 1.0, "USD": 7.1, "EUR": 7.7, "HKD": 0.91}
     )
     jurisdictions: dict[str, Jurisdiction] = field(default_factory=dict)
+    advance_info: list[AdvanceInfo] = field(default_factory=list)
+
+    def set_jurisdiction(self, code: str, **attrs: Any) -> Jurisdiction:
+        """Add or replace the customs territory ``code``; ``attrs`` are :class:`Jurisdiction`
+        fields (``free_port``, ``aeo_mra_cn``, ``*_procedure`` texts, ``name``, ``countries``).
+        Nodes added later with this jurisdiction keep it; a node's own country is unaffected."""
+        jurisdiction = Jurisdiction(
+            code=code,
+            name=attrs.pop("name", code),
+            countries=tuple(attrs.pop("countries", (code[:2],))),
+            **attrs,
+        )
+        self.jurisdictions[code] = jurisdiction
+        return jurisdiction
+
+    def add_advance_info(
+        self,
+        jurisdiction: str,
+        mode: Mode,
+        name: str,
+        *,
+        due: AdvanceDue,
+        lead_h: float,
+        source: str = "",
+    ) -> AdvanceInfo:
+        """Require advance cargo information for ``jurisdiction`` on ``mode`` (EU ENS, HK
+        ROCARS, ...), ``lead_h`` hours before loading or before arrival at the border."""
+        info = AdvanceInfo(jurisdiction, mode, name, due, lead_h, source)
+        self.advance_info.append(info)
+        return info
 
     def add_node(
         self,
@@ -212,6 +247,7 @@ class NetworkBuilder:
             customs_profiles=dict(self.profiles),
             fees=tuple(self.fees),
             fx_cny=dict(self.fx_cny),
+            advance_info=tuple(self.advance_info),
             name=self.name,
             warnings=tuple(str(p) for p in problems if p.severity is Severity.WARNING),
         )

@@ -111,3 +111,37 @@ def customs_ops(search: Search, route: Route) -> list[tuple[str, str, str, str]]
         for s in route.steps
         if s.kind == "customs"
     ]
+
+
+def alternative(
+    network: Network, request: QuoteRequest, capacity: CapacityFn | None = None
+) -> dict:
+    """The only alternative of the quote document (fails if there are none or several)."""
+    doc = quote(network, request, capacity)
+    assert doc["status"] == "ok", doc["reasons"]
+    (alt,) = doc["alternatives"]
+    return alt
+
+
+def event_rows(alt: dict) -> list[tuple[str, str, str, str, str, str]]:
+    """(node, jurisdiction, operation, state before, state after, at) of every customs event of
+    a quote alternative, in the document's order (time order)."""
+    return [
+        (
+            e["node"],
+            e["jurisdiction"],
+            e["operation"],
+            e["state_before"],
+            e["state_after"],
+            e["at"],
+        )
+        for e in alt["customs_events"]
+    ]
+
+
+def event(alt: dict, node: str, operation: str) -> dict:
+    """The one customs event of ``operation`` at ``node``."""
+    (found,) = [
+        e for e in alt["customs_events"] if e["node"] == node and e["operation"] == operation
+    ]
+    return found
