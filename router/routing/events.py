@@ -19,7 +19,14 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
-from router.network.model import AdvanceDue, AdvanceInfo, CustomsOp, CustomsState, Jurisdiction
+from router.network.model import (
+    AdvanceDue,
+    AdvanceInfo,
+    CustomsOp,
+    CustomsState,
+    Jurisdiction,
+    Regime,
+)
 from router.network.model import Mode as _Mode
 from router.routing.compiled import Border, CLink
 from router.routing.labels import Step
@@ -102,17 +109,18 @@ def _procedure(search: Search, steps: list[Step], k: int) -> str:
     if step.op == CustomsOp.EXPORT_CLEARANCE.value:
         return law.export_procedure
     if step.op == CustomsOp.TRANSIT_DECLARATION.value:
-        office = next(
-            (
-                search.cn.nodes[s.node].id
-                for s in steps[k + 1 :]
-                if s.kind == "customs" and s.op == CustomsOp.IMPORT_CLEARANCE.value
-            ),
-            None,
-        )
-        return law.transit_procedure + (
-            f" to the office of destination {office}" if office else " to the exit border"
-        )
+        # to the office of destination where the cargo is imported in this territory, or to the
+        # border where it leaves the territory (one it only crosses) on an international leg
+        for later in steps[k + 1 :]:
+            if later.kind == "customs" and later.op == CustomsOp.IMPORT_CLEARANCE.value:
+                return f"{law.transit_procedure} to the office of destination " + (
+                    search.cn.nodes[later.node].id
+                )
+            if later.clink is not None and later.clink.link.regime is Regime.INTERNATIONAL:
+                return f"{law.transit_procedure} to the exit border " + (
+                    search.cn.nodes[later.node].id
+                )
+        return f"{law.transit_procedure} to the exit border"
     procedure = law.import_procedure
     trader = search.request.trader
     if trader.joint_declaration_eligible and node.offers(CustomsOp.JOINT_DECLARATION):
@@ -141,9 +149,13 @@ def _border_events(search: Search, step: Step, cl: CLink, border: Border) -> lis
             transit,
         )
     ]
+    wait = minutes(search.cn.nodes[border.entry_node].border_transit_h)
+    # the vehicle reaches the entry border before it waits there (a via border's entry_min
+    # includes its own wait; the leg's destination has none in the leg's time)
+    reached = dep + border.entry_min - (0 if border.at_destination else wait)
     info = _advance_info(search, entering.code, mode)
     if info is not None:
-        due = dep if info.due is AdvanceDue.LOADING else dep + border.entry_min
+        due = dep if info.due is AdvanceDue.LOADING else reached
         events.append(
             _event(
                 search,
@@ -156,7 +168,6 @@ def _border_events(search: Search, step: Step, cl: CLink, border: Border) -> lis
                 transit,
             )
         )
-    wait = minutes(search.cn.nodes[border.entry_node].border_transit_h)
     after = transit
     cost_fen = 0
     if border.at_destination:
@@ -174,7 +185,7 @@ def _border_events(search: Search, step: Step, cl: CLink, border: Border) -> lis
             entering.code,
             "entry",
             procedure,
-            dep + border.entry_min - (0 if border.at_destination else wait),
+            reached,
             transit,
             after,
             expected_min=wait,

@@ -1,26 +1,30 @@
-"""Known answers of the quote search on tiny hand-built networks.
+"""Known answers of the quote search on tiny hand-built networks: export and import, link
+regimes, transit borders (customs model v2, docs/customs-model.md).
 
 Every expected value below is computed by hand in the comments from the network's figures and
 the search's rules (DESIGN.md §2.2, router/routing/search.py): a leg departs at the first departure
-at or after ``ready = arrival + handling (not before the first leg) + export dwell + cut-off``;
-a customs declaration takes ``clearance_h x AEO factor + p(inspection) x inspection_h`` and costs
-``declaration + p(inspection) x inspection fee``; import clearance adds the import dwell first.
-Default AEO profiles (builder): none p=0.03 x1.0, general p=0.015 x0.9, advanced p=0.005 x0.7.
+at or after ``ready = arrival + handling (not before the first leg) + export yard cut-off
+(dwell_export_h) + link cut-off``; a customs declaration takes ``clearance_h x AEO factor +
+p(inspection) x inspection_h`` and costs ``declaration + p(inspection) x inspection fee``; import
+clearance adds the import dwell first; a transit declaration takes ``transit_declaration_h`` (1 h
+unless given) with no inspection and costs the node's declaration fee. Every change of customs
+territory on a leg shows an ``exit`` and an ``entry`` event (docs/customs-model.md).
+Default AEO profiles (builder): none p=0.03 x1.0, advanced p=0.005 x0.7.
 Cargo: one 20' dry box, 12.2 t hauled (see routing_testkit). 2025-06-02 is a Monday.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 import pytest
 from routing_testkit import (
-    ONE_TEU,
+    alternative,
     arrival,
     at,
     clock,
     cny,
     customs_ops,
+    event,
+    event_rows,
     iso,
     legs,
     link_ids,
@@ -29,20 +33,16 @@ from routing_testkit import (
     solve,
 )
 
-from router.errors import DatasetError, InvalidRequestError, NotFoundError
-from router.network.builder import NetworkBuilder, container_tariffs
+from router.errors import DatasetError
+from router.network.builder import NetworkBuilder
 from router.network.model import (
-    AeoLevel,
-    CargoClass,
+    AdvanceDue,
     CustomsOp,
     Mode,
     Network,
     NodeKind,
     Regime,
 )
-from router.quotes.document import build_search
-from router.routing.compiled import compile_network
-from router.routing.request import Cargo, CustomsScope, PlaceRef, TraderProfile
 from router.verify.legality import check_alternative, check_quote
 
 EC = CustomsOp.EXPORT_CLEARANCE
@@ -50,6 +50,7 @@ IC = CustomsOp.IMPORT_CLEARANCE
 EXIT = CustomsOp.EXIT
 ENTRY = CustomsOp.ENTRY
 SUP = CustomsOp.SUPERVISED_SITE
+TD = CustomsOp.TRANSIT_DECLARATION
 SEAPORT = NodeKind.SEAPORT
 INTL = Regime.INTERNATIONAL
 SUPERVISED = Regime.SUPERVISED
@@ -164,18 +165,27 @@ def test_export_then_import_known_answer() -> None:
     ]
     assert alt["legs"][1]["dwell_basis"] == "export"
     assert alt["legs"][1]["dwell_h"] == 24.0
+    # v2: the sailing changes customs territory (CN -> HK), so it shows the exit from CN at the
+    # port of loading when the vessel sails (Wed 10:00) and the entry into HK at its point of
+    # entry when it arrives (Thu 06:00); no advance information is required in this network
     events = alt["customs_events"]
-    assert [(e["node"], e["operation"]) for e in events] == [
-        ("P", "export_clearance"),
-        ("H", "import_clearance"),
+    assert event_rows(alt) == [
+        ("P", "CN", "export_clearance", "free", "cleared_export", iso("2025-06-02 11:00")),
+        ("P", "CN", "exit", "cleared_export", "in_transit", iso("2025-06-04 10:00")),
+        ("H", "HK", "entry", "in_transit", "in_transit", iso("2025-06-05 06:00")),
+        ("H", "HK", "import_clearance", "in_transit", "free", iso("2025-06-05 06:00")),
     ]
     assert events[0]["expected_h"] == 4.3
     assert events[0]["cost"] == 230.0
-    assert events[1]["expected_h"] == 15.0  # 12 h dwell + 3 h clearance
-    assert events[1]["cost"] == 184.0  # 174 customs + 10 storage
+    assert [(e["expected_h"], e["cost"]) for e in events[1:3]] == [(0.0, 0.0), (0.0, 0.0)]
+    assert events[3]["expected_h"] == 15.0  # 12 h dwell + 3 h clearance
+    assert events[3]["cost"] == 184.0  # 174 customs + 10 storage
 
 
-def entry_network(*, import_clearance_at_entry: bool) -> Network:
+def entry_network(*, import_clearance_at_entry: bool, transit_declaration: bool = True) -> Network:
+    """A sailing into the CN port Y (customs district YT); the destination C and the inland
+    depot D lie in the district SZ, so D is an office of destination for cargo declared in
+    transit (转关) at Y."""
     b = NetworkBuilder()
     b.add_node(
         "O",
@@ -192,7 +202,10 @@ def entry_network(*, import_clearance_at_entry: bool) -> Network:
         114.27,
         22.57,
         kind=SEAPORT,
-        operations={ENTRY, SUP} | ({IC} if import_clearance_at_entry else set()),
+        operations={ENTRY, SUP}
+        | ({IC} if import_clearance_at_entry else set())
+        | ({TD} if transit_declaration else set()),
+        customs_district="YT",
         handling_h=1,
         import_clearance_h=4,
         dwell_import_h=48,
@@ -203,11 +216,12 @@ def entry_network(*, import_clearance_at_entry: bool) -> Network:
         22.80,
         kind=NodeKind.INLAND_DEPOT,
         operations={SUP, IC},
+        customs_district="SZ",
         handling_h=1,
         import_clearance_h=2,
         dwell_import_h=4,
     )
-    b.add_node("C", 114.00, 22.90)
+    b.add_node("C", 114.00, 22.90, customs_district="SZ")
     b.add_link(
         "s",
         "O",
@@ -232,34 +246,57 @@ def entry_network(*, import_clearance_at_entry: bool) -> Network:
     return b.build()
 
 
-def test_import_clearance_inland_after_in_bond_move() -> None:
-    # export at O: 60 min -> 09:00 (100 CNY); s: no handling before the first leg, export dwell
-    #   6 h -> ready 15:00 -> Mon 18:00 departure -> Tue 04:00 at Y, in transit (3000 + THC 650)
-    # Y offers no import clearance and d1 is domestic, so only the bonded truck b is legal:
-    #   vessel -> truck is a transfer: handling 1 h -> 05:00 -> D 07:00 in bond (600); import at
-    #   D: 4 h dwell + 2 h -> 13:00 (120); d2 is the same truck haul (no transfer, no handling)
-    #   -> C 14:00 (300)
-    # 100 + 3650 + 600 + 120 + 300 = 4,770 CNY; 1 transfer (vessel -> truck)
+def test_import_clearance_inland_after_a_transit_declaration() -> None:
+    # export at O: 60 min -> 09:00 (100 CNY); s: no handling before the first leg, export yard
+    #   cut-off 6 h -> ready 15:00 -> Mon 18:00 departure -> Tue 04:00 at Y, its point of entry,
+    #   in transit (3000 + THC 300 + 350)
+    # Y offers no import clearance and d1 is domestic: the cargo is declared in transit (转关) at
+    #   Y to the office of destination D (district SZ, the destination's): 1 h, no inspection ->
+    #   05:00, Y's declaration fee 150 CNY; vessel -> truck is a transfer: handling 1 h -> 06:00
+    #   -> D 08:00 in bond (600); import at D: 4 h dwell + 2 h -> 14:00 (120); d2 is the same
+    #   truck haul (no transfer, no handling) -> C 15:00 (300)
+    # 100 + 3650 + 150 + 600 + 120 + 300 = 4,920 CNY; 1 transfer (vessel -> truck)
+    # (v1 moved the landed box onto the bonded truck with no declaration at Y: the state jumped
+    # from in_transit to in_bond with no event)
     net = entry_network(import_clearance_at_entry=False)
     search, routes = solve(net, make_request("O", "C"))
     assert len(routes) == 1
     (route,) = routes
     assert link_ids(route) == ["s", "b", "d2"]
-    assert arrival(search, route) == at("2025-06-03 14:00")
-    assert route.cost_fen == 477_000
+    assert arrival(search, route) == at("2025-06-03 15:00")
+    assert route.cost_fen == 492_000
     assert route.transfers == 1
     assert customs_ops(search, route) == [
         ("O", "export_clearance", "free", "cleared_export"),
+        ("Y", "transit_declaration", "in_transit", "in_bond"),
         ("D", "import_clearance", "in_bond", "free"),
     ]
     assert [s.state_after.value for s in legs(route)] == ["in_transit", "in_bond", "free"]
+    alt = alternative(net, make_request("O", "C"))
+    assert event_rows(alt) == [
+        ("O", "HK", "export_clearance", "free", "cleared_export", iso("2025-06-02 08:00")),
+        ("O", "HK", "exit", "cleared_export", "in_transit", iso("2025-06-02 18:00")),
+        ("Y", "CN", "entry", "in_transit", "in_transit", iso("2025-06-03 04:00")),
+        ("Y", "CN", "transit_declaration", "in_transit", "in_bond", iso("2025-06-03 04:00")),
+        ("D", "CN", "import_clearance", "in_bond", "free", iso("2025-06-03 08:00")),
+    ]
+    declaration = event(alt, "Y", "transit_declaration")
+    assert (declaration["expected_h"], declaration["cost"]) == (1.0, 150.0)
+    assert declaration["procedure"] == "transit declaration to the office of destination D"
+
+
+def test_landed_cargo_leaves_its_point_of_entry_only_declared() -> None:
+    # without a transit declaration at Y, the landed box may neither board the bonded truck
+    # (cargo in_transit is declared first) nor the domestic one: no route
+    net = entry_network(import_clearance_at_entry=False, transit_declaration=False)
+    assert solve(net, make_request("O", "C"))[1] == []
 
 
 def test_import_clearance_at_entry_or_inland_both_pareto() -> None:
     # At entry: import at Y: 48 h dwell + 4 h -> Thu 08:00 (150 CNY); d1: handling 1 h -> 09:00
     #   -> C Thu 12:00 (700). 100 + 3650 + 150 + 700 = 4,600 CNY, 1 transfer,
     #   CO2e 12.2 x (100 x 8 + 55 x 62) = 9,760 + 41,602 = 51,362 g.
-    # Inland (previous test): Tue 14:00, 4,770 CNY, 1 transfer,
+    # Inland (previous test): Tue 15:00, 4,920 CNY, 1 transfer,
     #   CO2e 9,760 + 12.2 x 40 x 62 + 12.2 x 20 x 62 = 9,760 + 30,256 + 15,128 = 55,144 g.
     net = entry_network(import_clearance_at_entry=True)
     search, routes = solve(net, make_request("O", "C"))
@@ -274,19 +311,22 @@ def test_import_clearance_at_entry_or_inland_both_pareto() -> None:
         1,
     )
     assert (arrival(search, inland), inland.cost_fen, inland.co2_g, inland.transfers) == (
-        at("2025-06-03 14:00"),
-        477_000,
+        at("2025-06-03 15:00"),
+        492_000,
         55_144,
         1,
     )
     assert customs_ops(search, entry)[1] == ("Y", "import_clearance", "in_transit", "free")
-    assert customs_ops(search, inland)[1] == ("D", "import_clearance", "in_bond", "free")
+    assert customs_ops(search, inland)[1:] == [
+        ("Y", "transit_declaration", "in_transit", "in_bond"),
+        ("D", "import_clearance", "in_bond", "free"),
+    ]
     # generalised cost (15 CNY/h for one TEU, 100 CNY/t CO2e): entry 4600 + 76 h x 15 + 5.14
-    # = 5,745.14; inland 4770 + 30 h x 15 + 5.51 = 5,225.51 -> inland is recommended
+    # = 5,745.14; inland 4920 + 31 h x 15 + 5.51 = 5,390.51 -> inland is recommended
     alts = quote(net, make_request("O", "C"))["alternatives"]
     tags = {a["legs"][-1]["from"]: a["tags"] for a in alts}
     assert tags == {"D": ["fastest", "recommended"], "Y": ["cheapest", "greenest"]}
-    assert [a["generalised_cost_cny"] for a in alts] == [5225.51, 5745.14]
+    assert [a["generalised_cost_cny"] for a in alts] == [5390.51, 5745.14]
 
 
 # ------------------------------------------------------------------------ link regimes
@@ -346,7 +386,9 @@ def bonded_network(
     # an inland clearance site: export clearance is only offered at supervised sites
     b.add_node("F", 114.00, 22.70, operations={EC, SUP} if clearance_at_factory else set())
     b.add_node("P", 114.27, 22.57, kind=SEAPORT, operations={EXIT, SUP})
-    b.add_node("H", 114.12, 22.34, kind=SEAPORT, jurisdiction="HK", operations={ENTRY})
+    # (HK here is the builder's default territory, not a free port: cargo landed at H moves on
+    # only once declared there)
+    b.add_node("H", 114.12, 22.34, kind=SEAPORT, jurisdiction="HK", operations={ENTRY, TD})
     b.add_node(
         "K",
         114.10,
@@ -400,20 +442,27 @@ def test_export_clearance_only_at_supervised_sites() -> None:
 
 def test_domestic_link_refuses_supervised_cargo() -> None:
     # Export-cleared at F the cargo must take the bonded truck (the cheaper domestic one refuses
-    # it); arrived in transit at H (no import clearance) it must move in bond to K.
-    # F clear: 0 min; bond 08:00 -> 10:00; sea (ANY, no dwell): 10:00 -> 16:00;
-    # imp: 16:00 -> 17:00 in bond; import at K 1 h -> 18:00
+    # it); arrived in transit at H (no import clearance) it is declared in transit there to the
+    # office of destination K and moves in bond.
+    # F clear: 0 min; bond 08:00 -> 10:00; sea (ANY, no dwell): 10:00 -> 16:00; transit
+    # declaration at H 1 h -> 17:00; imp: 17:00 -> 18:00 in bond; import at K 1 h -> 19:00
     net = bonded_network(clearance_at_factory=True, import_link=SUPERVISED)
     search, routes = solve(net, make_request("F", "K"))
     assert len(routes) == 1
     assert link_ids(routes[0]) == ["bond", "sea", "imp"]
-    assert arrival(search, routes[0]) == at("2025-06-02 18:00")
+    assert arrival(search, routes[0]) == at("2025-06-02 19:00")
+    assert [op for _, op, _, _ in customs_ops(search, routes[0])] == [
+        "export_clearance",
+        "transit_declaration",
+        "import_clearance",
+    ]
     assert [s.clink.link.regime.value for s in legs(routes[0])] == [
         "supervised",
         "international",
         "supervised",
     ]
-    # the same network with a domestic H->K truck: the in-transit cargo cannot board it
+    # the same network with a domestic H->K truck: the cargo, in transit or declared in bond,
+    # cannot board it
     net = bonded_network(clearance_at_factory=True, import_link=Regime.DOMESTIC)
     assert solve(net, make_request("F", "K"))[1] == []
 
@@ -426,7 +475,12 @@ def test_supervised_cargo_only_at_supervised_sites() -> None:
 
 # ------------------------------------------------------------- transit borders (TIR, rail)
 def rail_network() -> Network:
+    """Pinghu South -> Duisburg by one through train leaving China at Alashankou (ALA, CN) and
+    entering the EU at Małaszewicze (MAL); the EU requires an ICS2 entry summary 2 h before the
+    train reaches its border."""
     b = NetworkBuilder()
+    b.set_jurisdiction("EU", transit_procedure="NCTS T1 transit declaration")
+    b.add_advance_info("EU", Mode.RAIL, "ICS2 ENS (rail)", due=AdvanceDue.ARRIVAL, lead_h=2)
     b.add_node(
         "PHS",
         114.10,
@@ -437,7 +491,7 @@ def rail_network() -> Network:
         dwell_export_h=12,
     )
     for code, lon, lat, juris, border_h in (
-        ("ALA", 82.56, 45.17, "EAEU", 10),
+        ("ALA", 82.56, 45.17, "CN", 10),
         ("MAL", 23.53, 52.07, "EU", 14),
     ):
         b.add_node(
@@ -471,13 +525,27 @@ def rail_network() -> Network:
         distance_km=13_438,
         tariffs=cny(20_000),
     )
+    b.add_fee("MAL", "declaration", "declaration", 300)
     return b.build()
 
 
 def test_international_rail_crosses_via_borders_with_border_time_only() -> None:
-    # export at PHS 2 h -> 10:00; no handling before the first leg; export dwell 12 h -> 22:00;
+    # export at PHS 2 h -> 10:00; no handling before the first leg; yard cut-off 12 h -> 22:00;
     # Friday 20:00 departure (6 Jun) + 384 h running + 10 h + 14 h border time = 17 days
-    # -> Mon 23 Jun 20:00 at DUI; import: 5 h dwell + 3 h -> Tue 24 Jun 04:00
+    # -> Mon 23 Jun 20:00 at DUI
+    # v2 border events, placed by distance along the geometry PHS-ALA-MAL-DUI (geodesic
+    # 3,799.8 + 4,295.6 + 1,157.7 = 9,253.1 km):
+    # - exit from CN at ALA (CN's last point): 3,799.8 / 9,253.1 = 41.06 % of 23,040 min
+    #   = 9,461 min after departure -> Fri 13 Jun 09:41;
+    # - entry into the EU at MAL: 8,095.4 / 9,253.1 = 87.49 % of 23,040 = 20,157 min + the 10 h
+    #   wait at ALA = 20,757 min -> Sat 21 Jun 05:57; the EU is the destination's territory and
+    #   the train goes on inside it: NCTS T1 to the office of destination, lodged at MAL (its
+    #   declaration fee, 300 CNY), the train arrives in_bond;
+    # - ICS2 ENS due 2 h before the train reaches MAL -> Sat 21 Jun 03:57
+    # import at DUI (the office of destination): 5 h dwell + 3 h -> Tue 24 Jun 04:00
+    # cost 20,000 freight + 300 T1 = 20,300 CNY
+    # (v1 showed ALA and MAL as 'transit_border' events at evenly spaced times and the cargo
+    # arriving in_transit with no EU entry)
     net = rail_network()
     search, routes = solve(net, make_request("PHS", "DUI"))
     (route,) = routes
@@ -486,27 +554,37 @@ def test_international_rail_crosses_via_borders_with_border_time_only() -> None:
     assert clock(search, leg.end_min) == at("2025-06-23 20:00")
     assert leg.customs_min == 24 * 60
     assert arrival(search, route) == at("2025-06-24 04:00")
+    assert route.cost_fen == 2_030_000
     assert customs_ops(search, route) == [
         ("PHS", "export_clearance", "free", "cleared_export"),
-        ("DUI", "import_clearance", "in_transit", "free"),
+        ("DUI", "import_clearance", "in_bond", "free"),
     ]
-    (alt,) = quote(net, make_request("PHS", "DUI"))["alternatives"]
-    events = [(e["node"], e["operation"], e["expected_h"]) for e in alt["customs_events"]]
-    assert events == [
-        ("PHS", "export_clearance", 2.0),
-        ("ALA", "transit_border", 10.0),
-        ("MAL", "transit_border", 14.0),
-        ("DUI", "import_clearance", 8.0),
+    alt = alternative(net, make_request("PHS", "DUI"))
+    assert event_rows(alt) == [
+        ("PHS", "CN", "export_clearance", "free", "cleared_export", iso("2025-06-02 08:00")),
+        ("ALA", "CN", "exit", "cleared_export", "in_transit", iso("2025-06-13 09:41")),
+        ("MAL", "EU", "advance_info", "in_transit", "in_transit", iso("2025-06-21 03:57")),
+        ("MAL", "EU", "entry", "in_transit", "in_bond", iso("2025-06-21 05:57")),
+        ("DUI", "EU", "import_clearance", "in_bond", "free", iso("2025-06-23 20:00")),
     ]
-    transit = [e for e in alt["customs_events"] if e["operation"] == "transit_border"]
-    assert all(e["state_before"] == e["state_after"] == "in_transit" for e in transit)
-    assert all(e["cost"] == 0.0 for e in transit)
+    entry = event(alt, "MAL", "entry")
+    assert entry["procedure"] == "NCTS T1 transit declaration to the office of destination"
+    assert (entry["expected_h"], entry["cost"]) == (14.0, 300.0)
+    assert event(alt, "MAL", "advance_info")["procedure"] == "ICS2 ENS (rail)"
+    assert event(alt, "DUI", "import_clearance")["expected_h"] == 8.0
 
 
-def road_network(*, tir: bool) -> Network:
-    """Shenzhen depot -> Kyrgyz border -> Tashkent, by one TIR link via the border or by two
-    plain road links through the border node (which offers every customs operation)."""
+def road_network(*, tir: bool, transit_declaration: bool = True) -> Network:
+    """Shenzhen depot -> Irkeshtam (IRK, Kyrgyzstan: the EAEU) -> Tashkent (UZ), by one TIR link
+    via the border or by two plain road links through the border node, which offers every
+    customs operation (a transit declaration under a guarantee only if ``transit_declaration``).
+    The EAEU requires preliminary information 2 h before a truck reaches its border."""
     b = NetworkBuilder()
+    b.set_jurisdiction("EAEU", transit_procedure="EAEU customs transit under a guarantee")
+    for mode in (Mode.TRUCK, Mode.TIR):
+        b.add_advance_info(
+            "EAEU", mode, "EAEU preliminary information", due=AdvanceDue.ARRIVAL, lead_h=2
+        )
     b.add_node(
         "SZD",
         114.10,
@@ -520,11 +598,14 @@ def road_network(*, tir: bool) -> Network:
         73.93,
         39.69,
         kind=NodeKind.BORDER_CROSSING,
-        jurisdiction="KG",
-        operations={CustomsOp.TRANSIT_BORDER, ENTRY, EXIT, IC, EC, SUP},
+        jurisdiction="EAEU",
+        country="KG",
+        operations={CustomsOp.TRANSIT_BORDER, ENTRY, EXIT, IC, EC, SUP}
+        | ({TD} if transit_declaration else set()),
         border_transit_h=6,
         import_clearance_h=8,
         export_clearance_h=8,
+        transit_declaration_h=12,
     )
     b.add_node(
         "TAS",
@@ -568,904 +649,121 @@ def road_network(*, tir: bool) -> Network:
             distance_km=1500,
             tariffs=cny(8_000),
         )
+    b.add_fee("IRK", "declaration", "declaration", 500)
     return b.build()
 
 
 def test_tir_crosses_intermediate_border_with_border_time_only() -> None:
-    # export 2 h -> Mon 10:00; TIR (no export dwell for road) 150 h + 6 h at IRK = 156 h
-    # -> Sun 8 Jun 22:00; import 4 h -> Mon 9 Jun 02:00
+    # export 2 h -> Mon 10:00; TIR (no yard cut-off for road) 150 h + 6 h at IRK = 156 h
+    # -> Sun 8 Jun 22:00; import 4 h -> Mon 9 Jun 02:00; 30,000 CNY (no declaration at IRK)
+    # v2 border events (geometry SZD-IRK-TAS: geodesic 4,225.7 + 435.9 km; IRK at 90.65 % of
+    # 9,000 min = 8,158 min = 5 d 15 h 58 min after departure -> Sun 8 Jun 01:58):
+    # - exit from CN at the leg's origin SZD when the truck leaves (Mon 10:00);
+    # - EAEU preliminary information 2 h before the truck reaches IRK (Sat 7 Jun 23:58);
+    # - entry into the EAEU at IRK under the TIR carnet (a territory only crossed), then exit
+    #   from the EAEU at IRK, its last point in the EAEU (both when the truck reaches IRK);
+    # - entry into UZ at TAS, its point of entry, on arrival (Sun 22:00)
+    # (v1 showed one 'transit_border' event at IRK)
     net = road_network(tir=True)
     search, routes = solve(net, make_request("SZD", "TAS"))
     (route,) = routes
     assert arrival(search, route) == at("2025-06-09 02:00")
+    assert route.cost_fen == 3_000_000
     assert [op for _, op, _, _ in customs_ops(search, route)] == [
         "export_clearance",
         "import_clearance",
     ]
-    (alt,) = quote(net, make_request("SZD", "TAS"))["alternatives"]
-    assert [(e["node"], e["operation"]) for e in alt["customs_events"]] == [
-        ("SZD", "export_clearance"),
-        ("IRK", "transit_border"),
-        ("TAS", "import_clearance"),
+    alt = alternative(net, make_request("SZD", "TAS"))
+    transit = ("in_transit", "in_transit")
+    assert event_rows(alt) == [
+        ("SZD", "CN", "export_clearance", "free", "cleared_export", iso("2025-06-02 08:00")),
+        ("SZD", "CN", "exit", "cleared_export", "in_transit", iso("2025-06-02 10:00")),
+        ("IRK", "EAEU", "advance_info", *transit, iso("2025-06-07 23:58")),
+        ("IRK", "EAEU", "entry", *transit, iso("2025-06-08 01:58")),
+        ("IRK", "EAEU", "exit", *transit, iso("2025-06-08 01:58")),
+        ("TAS", "UZ", "entry", *transit, iso("2025-06-08 22:00")),
+        ("TAS", "UZ", "import_clearance", "in_transit", "free", iso("2025-06-08 22:00")),
+    ]
+    assert event(alt, "IRK", "entry")["procedure"] == "transit under the TIR carnet"
+    assert (event(alt, "IRK", "entry")["expected_h"], event(alt, "IRK", "entry")["cost"]) == (
+        6.0,
+        0.0,
+    )
+
+
+def test_plain_road_crosses_a_transit_territory_under_a_transit_declaration() -> None:
+    # Without a TIR carnet the truck crosses the EAEU under an EAEU customs transit declaration
+    # lodged at its entry (DESIGN.md §2.2); the cargo is never imported into the EAEU, which it
+    # only crosses (v1 imported it into Kyrgyzstan at IRK and exported it again: issue 9, item 4)
+    # export SZD 2 h -> Mon 10:00; r1 120 h -> Sat 7 Jun 10:00 at IRK, its point of entry;
+    # transit declaration 12 h, no inspection -> 22:00 (500 CNY, IRK's declaration fee);
+    # r2 30 h -> Mon 9 Jun 04:00; import at TAS 4 h -> 08:00
+    # 20,000 + 500 + 8,000 = 28,500 CNY
+    net = road_network(tir=False)
+    search, routes = solve(net, make_request("SZD", "TAS"))
+    (route,) = routes
+    assert customs_ops(search, route) == [
+        ("SZD", "export_clearance", "free", "cleared_export"),
+        ("IRK", "transit_declaration", "in_transit", "in_bond"),
+        ("TAS", "import_clearance", "in_transit", "free"),
+    ]
+    assert arrival(search, route) == at("2025-06-09 08:00")
+    assert route.cost_fen == 2_850_000
+    alt = alternative(net, make_request("SZD", "TAS"))
+    transit = ("in_transit", "in_transit")
+    assert event_rows(alt) == [
+        ("SZD", "CN", "export_clearance", "free", "cleared_export", iso("2025-06-02 08:00")),
+        ("SZD", "CN", "exit", "cleared_export", "in_transit", iso("2025-06-02 10:00")),
+        ("IRK", "EAEU", "advance_info", *transit, iso("2025-06-07 08:00")),
+        ("IRK", "EAEU", "entry", *transit, iso("2025-06-07 10:00")),
+        ("IRK", "EAEU", "transit_declaration", "in_transit", "in_bond", iso("2025-06-07 10:00")),
+        ("IRK", "EAEU", "exit", "in_bond", "in_transit", iso("2025-06-07 22:00")),
+        ("TAS", "UZ", "entry", *transit, iso("2025-06-09 04:00")),
+        ("TAS", "UZ", "import_clearance", "in_transit", "free", iso("2025-06-09 04:00")),
+    ]
+    declaration = event(alt, "IRK", "transit_declaration")
+    assert declaration["procedure"] == (
+        "EAEU customs transit under a guarantee to the exit border IRK"
+    )
+    assert (declaration["expected_h"], declaration["cost"]) == (12.0, 500.0)
+
+
+def test_plain_road_through_a_transit_territory_needs_its_transit_declaration() -> None:
+    # IRK offers import and export clearance but no transit declaration: the cargo may not be
+    # imported into a territory it only crosses, and cargo still in transit may not board a
+    # plain road crossing: no route
+    net = road_network(tir=False, transit_declaration=False)
+    assert solve(net, make_request("SZD", "TAS"))[1] == []
+
+
+def test_tir_and_plain_road_transit_both_pareto() -> None:
+    # TIR: Mon 9 Jun 02:00, 30,000 CNY; plain road under an EAEU transit: 08:00, 28,500 CNY
+    b_tir, b_road = road_network(tir=True), road_network(tir=False)
+    both = NetworkBuilder(
+        nodes=dict(b_tir.nodes),
+        links={**b_tir.links, **b_road.links},
+        fees=list(b_tir.fees),
+        jurisdictions=dict(b_tir.jurisdictions),
+        advance_info=list(b_tir.advance_info),
+    ).build()
+    search, routes = solve(both, make_request("SZD", "TAS"))
+    assert [(link_ids(r), arrival(search, r), r.cost_fen) for r in routes] == [
+        (["tir"], at("2025-06-09 02:00"), 3_000_000),
+        (["r1", "r2"], at("2025-06-09 08:00"), 2_850_000),
     ]
 
 
-def test_plain_road_crossing_needs_clearance_at_each_border() -> None:
-    # Without a TIR carnet the cargo must be cleared at the intermediate border: import into KG
-    # and export from KG at IRK (DESIGN.md §2.2). Expected (the only legal route):
-    # export SZD 2 h -> Mon 10:00; r1 120 h -> Sat 7 Jun 10:00 at IRK; import 8 h -> 18:00;
-    # export 8 h -> Sun 02:00; r2 30 h -> Mon 9 Jun 08:00; import at TAS 4 h -> 12:00.
-    net = road_network(tir=False)
-    search, routes = solve(net, make_request("SZD", "TAS"))
-    assert routes, "a route clearing at IRK exists"
-    for route in routes:
-        assert customs_ops(search, route) == [
-            ("SZD", "export_clearance", "free", "cleared_export"),
-            ("IRK", "import_clearance", "in_transit", "free"),
-            ("IRK", "export_clearance", "free", "cleared_export"),
-            ("TAS", "import_clearance", "in_transit", "free"),
-        ]
-    assert [arrival(search, r) for r in routes] == [at("2025-06-09 12:00")]
-
-
-def test_checker_flags_a_plain_road_crossing_without_clearance() -> None:
-    # the independent checker accepts the engine's route, and rejects it with the clearances at
-    # the intermediate border (IRK) removed: r2 is then boarded by in_transit cargo
+def test_checker_flags_a_plain_road_crossing_without_its_transit_declaration() -> None:
+    # the independent checker accepts the engine's route, and rejects it with the transit
+    # declaration at the intermediate border (IRK) removed: r2 is then boarded by in_transit
+    # cargo
     net = road_network(tir=False)
     req = make_request("SZD", "TAS")
     doc = quote(net, req)
     assert check_quote(net, req, doc) == []
     (alt,) = doc["alternatives"]
-    alt["customs_events"] = [e for e in alt["customs_events"] if e["node"] != "IRK"]
+    alt["customs_events"] = [
+        e for e in alt["customs_events"] if e["operation"] != "transit_declaration"
+    ]
     problems = check_alternative(net, req, alt)
     assert any("plain road crossing boarded by in_transit cargo" in p for p in problems), problems
-
-
-# ----------------------------------------------------------------------------- Combined Port
-def combined_port_network() -> Network:
-    b = NetworkBuilder()
-    b.add_node(
-        "FS",
-        113.25,
-        22.84,
-        kind=NodeKind.RIVER_TERMINAL,
-        operations={EC, CustomsOp.COMBINED_PORT, SUP},
-        combined_port_hub="SHK",
-        export_clearance_h=2,
-        handling_h=1,
-    )
-    b.add_node(
-        "SHK",
-        113.91,
-        22.48,
-        kind=SEAPORT,
-        operations={EC, EXIT, SUP},
-        export_clearance_h=2,
-        handling_h=2,
-        dwell_export_h=72,
-        dwell_combined_h=12,
-        free_storage_h=48,
-    )
-    b.add_node(
-        "RTM",
-        4.05,
-        51.95,
-        kind=SEAPORT,
-        jurisdiction="EU",
-        operations={ENTRY, IC},
-        import_clearance_h=2,
-    )
-    b.add_link(
-        "barge",
-        "FS",
-        "SHK",
-        Mode.BARGE,
-        transit_h=8,
-        regime=SUPERVISED,
-        headway_h=12,
-        distance_km=120,
-        tariffs=cny(400),
-    )
-    b.add_link("truck", "FS", "SHK", Mode.TRUCK, transit_h=3, distance_km=130, tariffs=cny(1200))
-    b.add_link(
-        "ocean",
-        "SHK",
-        "RTM",
-        Mode.DEEPSEA,
-        transit_h=30 * 24,
-        regime=INTL,
-        weekly=((1, 1080), (4, 1080)),  # Tuesday and Friday 18:00
-        distance_km=18_000,
-        tariffs=cny(8000),
-    )
-    b.add_fee("FS", "declaration", "declaration", 100)
-    b.add_fee("SHK", "declaration", "declaration", 100)
-    b.add_fee("FS", "thc", "20", 200)
-    b.add_fee("SHK", "thc", "20", 300)
-    b.add_fee("RTM", "thc", "20", 400)
-    b.add_fee("SHK", "storage", "20", 100)
-    return b.build()
-
-
-def test_combined_port_clearance_at_feeder_uses_combined_dwell_at_hub() -> None:
-    # Combined Port: clear at FS 2 h -> Mon 10:00 (100 CNY), valid at hub SHK;
-    # barge (no export dwell for barges, headway 12 h from Mon 00:00) 12:00 -> 20:00 at SHK;
-    # ocean: handling 2 h + dwell_combined 12 h (not dwell_export 72 h) -> ready Tue 10:00
-    #   -> Tue 3 Jun 18:00 + 720 h -> Thu 3 Jul 18:00; import 2 h -> 20:00
-    # cost 100 + 400 + THC 200 + 300 + 8000 + THC 400 = 9,400 CNY (12 h < 48 h free; one THC
-    # per port call: the box discharged from the barge at SHK is not charged again on loading)
-    # The truck route (clear at SHK 11:00 -> 13:00, dwell 72 h -> Fri 6 Jun 18:00 sailing,
-    # 10,100 CNY incl. 1 day of storage beyond 48 h) is dominated.
-    net = combined_port_network()
-    search, routes = solve(net, make_request("FS", "RTM"))
-    (route,) = routes
-    assert link_ids(route) == ["barge", "ocean"]
-    assert arrival(search, route) == at("2025-07-03 20:00")
-    assert route.cost_fen == 940_000
-    assert customs_ops(search, route)[0] == ("FS", "combined_port", "free", "cleared_export")
-    ocean = legs(route)[1]
-    assert (ocean.dwell_min, ocean.dwell_basis) == (12 * 60, "combined_port")
-    assert clock(search, ocean.start_min) == at("2025-06-03 18:00")
-
-
-def test_combined_port_not_used_when_trader_not_allowed() -> None:
-    # The clearance at FS is a plain export clearance: at SHK the 72 h export dwell applies:
-    # barge arrives Mon 20:00, + 2 h handling + 72 h -> Thu 22:00 -> Fri 6 Jun 18:00 sailing
-    # -> Sun 6 Jul 18:00; import -> 20:00. Storage 72 - 48 = 24 h = 1 day x 100 CNY.
-    # 9,400 + 100 = 9,500 CNY; the truck route arrives at the same time for 10,100 CNY.
-    net = combined_port_network()
-    request = make_request("FS", "RTM", trader=TraderProfile(combined_port_allowed=False))
-    search, routes = solve(net, request)
-    (route,) = routes
-    assert link_ids(route) == ["barge", "ocean"]
-    assert arrival(search, route) == at("2025-07-06 20:00")
-    assert route.cost_fen == 950_000
-    assert customs_ops(search, route)[0] == ("FS", "export_clearance", "free", "cleared_export")
-    ocean = legs(route)[1]
-    assert (ocean.dwell_min, ocean.dwell_basis, ocean.storage_fen) == (72 * 60, "export", 10_000)
-
-
-# ------------------------------------------------------------- direct loading / pick-up
-def direct_network(*, loading: bool, pickup: bool) -> Network:
-    b = NetworkBuilder()
-    b.add_node(
-        "O",
-        113.91,
-        22.48,
-        kind=SEAPORT,
-        operations={EC, EXIT, SUP} | ({CustomsOp.DIRECT_LOADING} if loading else set()),
-        export_clearance_h=1,
-        dwell_export_h=72,
-        dwell_direct_h=2,
-    )
-    b.add_node(
-        "D",
-        114.12,
-        22.34,
-        kind=SEAPORT,
-        jurisdiction="HK",
-        operations={ENTRY, IC} | ({CustomsOp.DIRECT_PICKUP} if pickup else set()),
-        import_clearance_h=1,
-        dwell_import_h=48,
-        dwell_direct_h=2,
-    )
-    b.add_link("s", "O", "D", Mode.FEEDER, transit_h=10, regime=INTL, headway_h=6, distance_km=60)
-    return b.build()
-
-
-@pytest.mark.parametrize(
-    ("loading", "pickup", "eligible", "expected", "bases"),
-    [
-        # export 1 h -> 09:00; dwell 2 h -> 11:00 -> 12:00 sailing -> 22:00; import 2 + 1 h
-        (True, True, True, "2025-06-03 01:00", ("direct_loading", "direct_pickup")),
-        # dwell 72 h -> Thu 09:00 -> 12:00 sailing -> Thu 22:00; import 48 + 1 h -> Sat 23:00
-        (True, True, False, "2025-06-07 23:00", ("export", "import")),
-        (False, False, True, "2025-06-07 23:00", ("export", "import")),
-        # direct loading only: Mon 22:00 arrival, import 48 + 1 h -> Wed 23:00
-        (True, False, True, "2025-06-04 23:00", ("direct_loading", "import")),
-        # direct pick-up only: Thu 22:00 arrival, import 2 + 1 h -> Fri 01:00
-        (False, True, True, "2025-06-06 01:00", ("export", "direct_pickup")),
-    ],
-)
-def test_direct_loading_and_pickup_cut_dwell_for_eligible_traders(
-    loading: bool, pickup: bool, eligible: bool, expected: str, bases: tuple[str, str]
-) -> None:
-    net = direct_network(loading=loading, pickup=pickup)
-    request = make_request("O", "D", trader=TraderProfile(direct_eligible=eligible))
-    search, routes = solve(net, request)
-    (route,) = routes
-    assert arrival(search, route) == at(expected)
-    (leg,) = legs(route)
-    import_step = route.steps[-1]
-    assert (leg.dwell_basis, import_step.dwell_basis) == bases
-
-
-# ---------------------------------------------------------------------------------- AEO
-def aeo_network() -> Network:
-    b = NetworkBuilder()
-    b.add_node(
-        "F",
-        114.00,
-        22.70,
-        operations={EC, EXIT},
-        export_clearance_h=4,
-        inspection_h=24,
-    )
-    b.add_node(
-        "B", 114.10, 22.50, kind=NodeKind.BORDER_CROSSING, jurisdiction="HK", operations={ENTRY}
-    )
-    b.add_link("x", "F", "B", Mode.TRUCK, transit_h=2, regime=INTL, distance_km=40)
-    b.add_fee("F", "declaration", "declaration", 200)
-    b.add_fee("F", "inspection", "inspection", 1000)
-    return b.build()
-
-
-@pytest.mark.parametrize(
-    ("level", "customs_min", "customs_fen"),
-    [
-        (AeoLevel.NONE, 283, 23_000),  # 4 x 1.0 + 0.03 x 24 = 4.72 h; 200 + 0.03 x 1000
-        (AeoLevel.GENERAL, 238, 21_500),  # 4 x 0.9 + 0.015 x 24 = 3.96 h; 200 + 15
-        (AeoLevel.ADVANCED, 175, 20_500),  # 4 x 0.7 + 0.005 x 24 = 2.92 h; 200 + 5
-    ],
-)
-def test_aeo_level_sets_expected_clearance_time_and_cost(
-    level: AeoLevel, customs_min: int, customs_fen: int
-) -> None:
-    # export scope only: the route may end in transit at the HK border crossing
-    request = make_request(
-        "F", "B", trader=TraderProfile(aeo_level=level), scope=CustomsScope.EXPORT
-    )
-    search, routes = solve(aeo_network(), request)
-    (route,) = routes
-    step = route.steps[0]
-    assert (step.op, step.customs_min, step.customs_fen) == (
-        "export_clearance",
-        customs_min,
-        customs_fen,
-    )
-    # truck departs right after clearance: 08:00 + clearance + 2 h
-    assert route.arrival_min - search.ready_min == customs_min + 120
-    assert route.cost_fen == customs_fen + 100_000
-
-
-def test_aeo_advanced_is_faster_than_none() -> None:
-    def expected_minutes(level: AeoLevel) -> int:
-        request = make_request(
-            "F", "B", trader=TraderProfile(aeo_level=level), scope=CustomsScope.EXPORT
-        )
-        search, (route,) = solve(aeo_network(), request)
-        return route.arrival_min - search.ready_min
-
-    assert expected_minutes(AeoLevel.ADVANCED) == expected_minutes(AeoLevel.NONE) - 108
-
-
-# ------------------------------------------------------------------------ cargo classes
-def pharma_network(*, whitelist: bool) -> Network:
-    b = NetworkBuilder()
-    b.add_node("O", 113.91, 22.48, kind=SEAPORT, operations={EC, EXIT}, export_clearance_h=1)
-    b.add_node(
-        "A",
-        114.12,
-        22.34,
-        kind=SEAPORT,
-        jurisdiction="HK",
-        operations={ENTRY, IC},
-        import_clearance_h=2,
-    )
-    b.add_node(
-        "W",
-        114.20,
-        22.30,
-        kind=SEAPORT,
-        jurisdiction="HK",
-        operations={ENTRY, IC} | ({CustomsOp.DRUG_PORT} if whitelist else set()),
-        import_clearance_h=2,
-    )
-    b.add_node("C", 114.17, 22.32, jurisdiction="HK")
-    b.add_link("oa", "O", "A", Mode.FEEDER, transit_h=5, regime=INTL, tariffs=cny(500))
-    b.add_link("ow", "O", "W", Mode.FEEDER, transit_h=8, regime=INTL, tariffs=cny(900))
-    b.add_link("ac", "A", "C", Mode.TRUCK, transit_h=1, tariffs=cny(200))
-    b.add_link("wc", "W", "C", Mode.TRUCK, transit_h=2, tariffs=cny(300))
-    return b.build()
-
-
-PHARMA = Cargo(containers=(("22G1", 1),), cargo_class=CargoClass.PHARMA)
-
-
-def test_general_cargo_takes_the_cheapest_entry() -> None:
-    # export 1 h -> 09:00; oa 09:00 -> 14:00; import 2 h -> 16:00; ac -> 17:00; 700 CNY
-    search, routes = solve(pharma_network(whitelist=True), make_request("O", "C"))
-    assert [(link_ids(r), arrival(search, r), r.cost_fen) for r in routes] == [
-        (["oa", "ac"], at("2025-06-02 17:00"), 70_000)
-    ]
-
-
-def test_pharma_import_only_through_white_listed_node() -> None:
-    # export 1 h -> 09:00; ow 09:00 -> 17:00; import at W 2 h -> 19:00; wc -> 21:00; 1,200 CNY
-    request = make_request("O", "C", cargo=PHARMA)
-    search, routes = solve(pharma_network(whitelist=True), request)
-    assert [(link_ids(r), arrival(search, r), r.cost_fen) for r in routes] == [
-        (["ow", "wc"], at("2025-06-02 21:00"), 120_000)
-    ]
-    assert customs_ops(search, routes[0])[1] == ("W", "import_clearance", "in_transit", "free")
-
-
-def test_pharma_without_white_listed_node_is_no_route_with_reason() -> None:
-    doc = quote(pharma_network(whitelist=False), make_request("O", "C", cargo=PHARMA))
-    assert doc["status"] == "no_route"
-    assert len(doc["reasons"]) == 1
-    assert "white-listed" in doc["reasons"][0]
-
-
-def class_network() -> Network:
-    b = NetworkBuilder()
-    b.add_node(
-        "O",
-        113.91,
-        22.48,
-        kind=SEAPORT,
-        operations={EC, EXIT},
-        reefer=True,
-        dg_classes=frozenset({"3", "9"}),
-    )
-    hk = {"jurisdiction": "HK", "operations": {ENTRY, IC}}
-    b.add_node("P1", 114.12, 22.34, kind=SEAPORT, reefer=False, dg_classes=frozenset(), **hk)
-    b.add_node("P2", 114.20, 22.30, kind=SEAPORT, reefer=True, dg_classes=frozenset({"3"}), **hk)
-    b.add_node("P3", 114.15, 22.28, kind=SEAPORT, reefer=True, dg_classes=frozenset({"3"}), **hk)
-    b.add_node("C", 114.17, 22.32, jurisdiction="HK")
-    # same times and distances everywhere: only prices differ (o3 < o1 < o2)
-    sea = {"transit_h": 5, "regime": INTL, "distance_km": 60}
-    b.add_link("o1", "O", "P1", Mode.FEEDER, tariffs=cny(500), **sea)
-    b.add_link("o2", "O", "P2", Mode.FEEDER, tariffs=cny(900), **sea)
-    b.add_link(
-        "o3",
-        "O",
-        "P3",
-        Mode.FEEDER,
-        tariffs=cny(400),
-        cargo_classes=frozenset({CargoClass.GENERAL}),
-        **sea,
-    )
-    for port in ("P1", "P2", "P3"):
-        b.add_link(f"{port}c", port, "C", Mode.TRUCK, transit_h=1, tariffs=cny(200), distance_km=20)
-    return b.build()
-
-
-@pytest.mark.parametrize(
-    ("cargo", "via"),
-    [
-        (ONE_TEU, "o3"),  # cheapest: 400 CNY
-        (Cargo(containers=(("22R1", 1),), cargo_class=CargoClass.REEFER), "o2"),
-        (Cargo(containers=(("22G1", 1),), cargo_class=CargoClass.DANGEROUS, imdg_class="3"), "o2"),
-        # a reefer box of general cargo still needs reefer plugs and a reefer-capable service
-        (Cargo(containers=(("22R1", 1),)), "o2"),
-    ],
-)
-def test_reefer_and_dangerous_goods_only_where_allowed(cargo: Cargo, via: str) -> None:
-    _, routes = solve(class_network(), make_request("O", "C", cargo=cargo))
-    assert [link_ids(r)[0] for r in routes] == [via]
-
-
-def test_dangerous_class_nowhere_allowed_is_no_route_with_reason() -> None:
-    cargo = Cargo(containers=(("22G1", 1),), cargo_class=CargoClass.DANGEROUS, imdg_class="8")
-    doc = quote(class_network(), make_request("O", "C", cargo=cargo))
-    assert doc["status"] == "no_route"
-    assert doc["reasons"] == [
-        "no route accepts dangerous (IMDG class 8) cargo at every link and terminal; "
-        "routes exist for general cargo"
-    ]
-
-
-# --------------------------------------------------------------------------- closed node
-def closure_network() -> Network:
-    b = NetworkBuilder()
-    b.add_node("F", 114.00, 22.70)
-    b.add_node(
-        "HG",
-        114.075,
-        22.521,
-        kind=NodeKind.BORDER_CROSSING,
-        operations={EC, EXIT},
-        export_clearance_h=1,
-        closed_modes=frozenset({Mode.TRUCK}),
-        closed_since=date(2025, 12, 21),
-    )
-    b.add_node(
-        "LMC",
-        114.07,
-        22.51,
-        kind=NodeKind.BORDER_CROSSING,
-        jurisdiction="HK",
-        operations={ENTRY, IC},
-        import_clearance_h=1,
-    )
-    b.add_node(
-        "SZB",
-        113.95,
-        22.50,
-        kind=NodeKind.BORDER_CROSSING,
-        operations={EC, EXIT},
-        export_clearance_h=1,
-    )
-    b.add_node(
-        "SBH",
-        113.94,
-        22.49,
-        kind=NodeKind.BORDER_CROSSING,
-        jurisdiction="HK",
-        operations={ENTRY, IC},
-        import_clearance_h=1,
-    )
-    b.add_node("K", 114.17, 22.32, jurisdiction="HK")
-    for lid, o, d, h, price, regime in (
-        ("f-hg", "F", "HG", 1, 300, Regime.DOMESTIC),
-        ("hg-lmc", "HG", "LMC", 1, 400, INTL),
-        ("lmc-k", "LMC", "K", 1, 200, Regime.DOMESTIC),
-        ("f-szb", "F", "SZB", 2, 500, Regime.DOMESTIC),
-        ("szb-sbh", "SZB", "SBH", 1, 500, INTL),
-        ("sbh-k", "SBH", "K", 1.5, 300, Regime.DOMESTIC),
-    ):
-        b.add_link(
-            lid, o, d, Mode.TRUCK, transit_h=h, regime=regime, tariffs=cny(price), distance_km=20
-        )
-    return b.build()
-
-
-def test_closed_crossing_usable_before_its_closure_date() -> None:
-    # Fri 19 Dec: F 08:00 -> HG 09:00, export -> 10:00, LMC 11:00, import -> 12:00, K 13:00;
-    # 900 CNY. Via SZB: 10:00, 11:00, 12:00, 13:00, K 14:30; 1,300 CNY (dominated)
-    search, routes = solve(closure_network(), make_request("F", "K", ready=at("2025-12-19 08:00")))
-    assert [(link_ids(r), arrival(search, r), r.cost_fen) for r in routes] == [
-        (["f-hg", "hg-lmc", "lmc-k"], at("2025-12-19 13:00"), 90_000)
-    ]
-
-
-@pytest.mark.parametrize(
-    ("ready", "expected"),
-    [
-        # after the closure date: via SZB, 6.5 h
-        ("2025-12-22 08:00", "2025-12-22 14:30"),
-        # Sat 20 Dec 22:00: F -> HG would arrive 23:00 and clear at 24:00 = 21 Dec 00:00, when the
-        # crossing is closed to trucks; via SZB: 24:00, 01:00, 02:00, 03:00, K 04:30
-        ("2025-12-20 22:00", "2025-12-21 04:30"),
-    ],
-)
-def test_closed_crossing_never_used_after_its_closure_date(ready: str, expected: str) -> None:
-    search, routes = solve(closure_network(), make_request("F", "K", ready=at(ready)))
-    assert [(link_ids(r), arrival(search, r)) for r in routes] == [
-        (["f-szb", "szb-sbh", "sbh-k"], at(expected))
-    ]
-
-
-# ------------------------------------------------------------------------------ schedules
-def feeder_network(**schedule: object) -> Network:
-    """Two CN ports and one domestic feeder service (free cargo: no customs, no export dwell)."""
-    b = NetworkBuilder()
-    b.add_node("O", 113.91, 22.48, kind=SEAPORT)
-    b.add_node("D", 113.68, 22.64, kind=SEAPORT)
-    b.add_link("f", "O", "D", Mode.FEEDER, transit_h=30, distance_km=50, **schedule)
-    return b.build()
-
-
-@pytest.mark.parametrize(
-    ("schedule", "ready", "departure"),
-    [
-        # Wednesday 10:00 with a 24 h cut-off: ready exactly at the cut-off makes it ...
-        ({"weekly": ((2, 600),), "cutoff_h": 24}, "2025-06-03 10:00", "2025-06-04 10:00"),
-        # ... one minute late waits a week
-        ({"weekly": ((2, 600),), "cutoff_h": 24}, "2025-06-03 10:01", "2025-06-11 10:00"),
-        ({"weekly": ((2, 600),)}, "2025-06-04 11:00", "2025-06-11 10:00"),
-        # Sunday evening -> Monday 02:00 of the next week (week wrap)
-        ({"weekly": ((0, 120),)}, "2025-06-08 20:00", "2025-06-09 02:00"),
-        # Sunday 23:00 + 4 h cut-off = Monday 03:00, after Monday's 02:00 sailing -> a week later
-        ({"weekly": ((0, 120),), "cutoff_h": 4}, "2025-06-08 23:00", "2025-06-16 02:00"),
-        # two sailings a week: Sunday 22:00 and Monday 02:00
-        ({"weekly": ((6, 1320), (0, 120))}, "2025-06-08 21:00", "2025-06-08 22:00"),
-        ({"weekly": ((6, 1320), (0, 120))}, "2025-06-08 22:30", "2025-06-09 02:00"),
-        # every 6 h from Monday 01:30: 01:30, 07:30, 13:30, 19:30
-        ({"headway_h": 6, "offset_h": 1.5}, "2025-06-02 08:00", "2025-06-02 13:30"),
-        ({"headway_h": 6, "offset_h": 1.5}, "2025-06-02 07:30", "2025-06-02 07:30"),
-        ({"headway_h": 6, "offset_h": 1.5, "cutoff_h": 1}, "2025-06-02 07:00", "2025-06-02 13:30"),
-        ({"headway_h": 6, "offset_h": 1.5}, "2025-06-08 23:00", "2025-06-09 01:30"),
-        # trucks-style "any time" service leaves when the cargo is ready
-        ({}, "2025-06-04 11:17", "2025-06-04 11:17"),
-    ],
-)
-def test_departure_is_the_first_one_after_cutoff(
-    schedule: dict, ready: str, departure: str
-) -> None:
-    net = feeder_network(**schedule)
-    search, routes = solve(net, make_request("O", "D", ready=at(ready)))
-    (route,) = routes
-    (leg,) = legs(route)
-    assert clock(search, leg.start_min) == at(departure)
-    assert leg.waiting_min == (at(departure) - at(ready)).total_seconds() // 60
-    assert arrival(search, route) == at(departure) + (
-        at("2025-06-03 06:00") - at("2025-06-02 00:00")
-    )
-    (alt,) = quote(net, make_request("O", "D", ready=at(ready)))["alternatives"]
-    assert alt["legs"][0]["departure"] == at(departure).isoformat()
-
-
-def crossing_network() -> Network:
-    b = NetworkBuilder()
-    b.add_node("F", 114.00, 22.70)
-    b.add_node(
-        "HB",
-        114.15,
-        22.55,
-        kind=NodeKind.BORDER_CROSSING,
-        operations={EC, EXIT},
-        export_clearance_h=0.5,
-        opening_hours=(7 * 60, 22 * 60),
-    )
-    b.add_node(
-        "HK",
-        114.15,
-        22.54,
-        kind=NodeKind.BORDER_CROSSING,
-        jurisdiction="HK",
-        operations={ENTRY, IC},
-    )
-    b.add_link("f-hb", "F", "HB", Mode.TRUCK, transit_h=2, distance_km=30)
-    b.add_link("hb-hk", "HB", "HK", Mode.TRUCK, transit_h=1, regime=INTL, distance_km=2)
-    return b.build()
-
-
-@pytest.mark.parametrize(
-    ("ready", "crossing", "expected"),
-    [
-        # at HB 22:00, cleared 22:30: the crossing is closed until 07:00 -> HK 08:00 next day
-        ("2025-06-02 20:00", "2025-06-03 07:00", "2025-06-03 08:00"),
-        # at HB 05:00, cleared 05:30: waits for the 07:00 opening
-        ("2025-06-02 03:00", "2025-06-02 07:00", "2025-06-02 08:00"),
-        # open: crosses right after clearance
-        ("2025-06-02 10:00", "2025-06-02 12:30", "2025-06-02 13:30"),
-        # cleared at 22:00 sharp, the closing minute: next morning
-        ("2025-06-02 19:30", "2025-06-03 07:00", "2025-06-03 08:00"),
-        # Sunday night -> Monday morning
-        ("2025-06-08 21:00", "2025-06-09 07:00", "2025-06-09 08:00"),
-    ],
-)
-def test_opening_hours_on_a_truck_crossing(ready: str, crossing: str, expected: str) -> None:
-    search, routes = solve(crossing_network(), make_request("F", "HK", ready=at(ready)))
-    (route,) = routes
-    cross = legs(route)[1]
-    assert clock(search, cross.start_min) == at(crossing)
-    assert arrival(search, route) == at(expected)  # import clearance takes 0 h here
-
-
-def ocean_network() -> Network:
-    b = NetworkBuilder()
-    b.add_node("O", 113.91, 22.48, kind=SEAPORT, operations={EC, EXIT})
-    b.add_node("R", 4.05, 51.95, kind=SEAPORT, jurisdiction="EU", operations={ENTRY, IC})
-    sea = {"regime": INTL, "distance_km": 20_000}
-    b.add_link(
-        "slow",
-        "O",
-        "R",
-        Mode.DEEPSEA,
-        transit_h=40 * 24,
-        weekly=((0, 600),),
-        tariffs=cny(6000),
-        **sea,
-    )  # Monday 10:00
-    b.add_link(
-        "fast",
-        "O",
-        "R",
-        Mode.DEEPSEA,
-        transit_h=28 * 24,
-        weekly=((3, 360),),
-        tariffs=cny(9000),
-        **sea,
-    )  # Thursday 06:00
-    return b.build()
-
-
-def test_multi_week_journeys() -> None:
-    # clearances and dwells take 0 h here
-    # slow: Mon 2 Jun 10:00 + 40 days -> Sat 12 Jul 10:00, 6,000 CNY
-    # fast: Thu 5 Jun 06:00 + 28 days -> Thu 3 Jul 06:00, 9,000 CNY
-    search, routes = solve(ocean_network(), make_request("O", "R"))
-    assert [(link_ids(r), arrival(search, r), r.cost_fen) for r in routes] == [
-        (["fast"], at("2025-07-03 06:00"), 900_000),
-        (["slow"], at("2025-07-12 10:00"), 600_000),
-    ]
-
-
-@pytest.mark.parametrize(
-    ("deadline", "expected"),
-    [
-        ("2025-07-12 10:00", ["fast", "slow"]),  # arriving exactly at the deadline is on time
-        ("2025-07-12 09:59", ["fast"]),
-        ("2025-07-05 00:00", ["fast"]),
-        ("2025-07-03 06:00", ["fast"]),
-        ("2025-07-03 05:59", []),
-    ],
-)
-def test_deadline_prunes_late_routes(deadline: str, expected: list[str]) -> None:
-    request = make_request("O", "R", deadline=at(deadline))
-    _, routes = solve(ocean_network(), request)
-    assert [link_ids(r)[0] for r in routes] == expected
-
-
-def test_deadline_too_early_reason_names_fastest_arrival_date() -> None:
-    doc = quote(ocean_network(), make_request("O", "R", deadline=at("2025-07-01 00:00")))
-    assert doc["status"] == "no_route"
-    assert doc["reasons"] == ["deadline too early: fastest feasible arrival is 2025-07-03"]
-
-
-# ---------------------------------------------------------------------------- constraints
-def choice_network(*, direct: bool = True) -> Network:
-    """Three ways from O to D (a river terminal), each best in something:
-    direct truck (0 transfers), truck + barge via R (1), truck + rail + truck via A, B (2)."""
-    b = NetworkBuilder()
-    b.add_node("O", 114.00, 22.70)
-    b.add_node("A", 114.05, 22.72, kind=NodeKind.RAIL_TERMINAL, handling_h=1)
-    b.add_node("B", 113.30, 23.00, kind=NodeKind.RAIL_TERMINAL, handling_h=1)
-    b.add_node("R", 113.90, 22.75, kind=NodeKind.RIVER_TERMINAL, handling_h=1)
-    b.add_node("D", 113.25, 23.05, kind=NodeKind.RIVER_TERMINAL)
-    if direct:
-        b.add_link(
-            "od",
-            "O",
-            "D",
-            Mode.TRUCK,
-            transit_h=20,
-            distance_km=240,
-            tariffs=cny(5000),
-            operator="TruckCo",
-        )
-    b.add_link(
-        "oa", "O", "A", Mode.TRUCK, transit_h=1, distance_km=20, tariffs=cny(300), operator="RailCo"
-    )
-    b.add_link(
-        "ab",
-        "A",
-        "B",
-        Mode.RAIL,
-        transit_h=10,
-        distance_km=200,
-        tariffs=cny(1000),
-        operator="RailCo",
-    )
-    b.add_link(
-        "bd", "B", "D", Mode.TRUCK, transit_h=1, distance_km=20, tariffs=cny(300), operator="RailCo"
-    )
-    b.add_link(
-        "or",
-        "O",
-        "R",
-        Mode.TRUCK,
-        transit_h=2,
-        distance_km=30,
-        tariffs=cny(400),
-        operator="RiverCo",
-    )
-    b.add_link(
-        "rd",
-        "R",
-        "D",
-        Mode.BARGE,
-        transit_h=12,
-        distance_km=150,
-        tariffs=cny(500),
-        operator="RiverCo",
-    )
-    return b.build()
-
-
-# direct: 08:00 -> Tue 04:00, 5,000 CNY, 12.2 x 240 x 62 = 181,536 g, 0 transfers
-# barge: O->R 08:00-10:00, handling 1 h, R->D 11:00-23:00; 900 CNY;
-#        12.2 x 30 x 62 + 12.2 x 150 x 31 = 22,692 + 56,730 = 79,422 g; 1 transfer
-# rail: O->A 08:00-09:00, handling 1 h, A->B 10:00-20:00, handling 1 h, B->D 21:00-22:00;
-#       1,600 CNY; 12.2 x 40 x 62 + 12.2 x 200 x 22 = 30,256 + 53,680 = 83,936 g; 2 transfers
-DIRECT = (("od",), "2025-06-03 04:00", 500_000, 181_536, 0)
-BARGE = (("or", "rd"), "2025-06-02 23:00", 90_000, 79_422, 1)
-RAIL = (("oa", "ab", "bd"), "2025-06-02 22:00", 160_000, 83_936, 2)
-
-
-def route_table(search, routes) -> set[tuple]:
-    return {
-        (tuple(link_ids(r)), clock(search, r.arrival_min), r.cost_fen, r.co2_g, r.transfers)
-        for r in routes
-    }
-
-
-def expect(*rows: tuple) -> set[tuple]:
-    return {(links, at(when), cost, co2, transfers) for links, when, cost, co2, transfers in rows}
-
-
-@pytest.mark.parametrize(
-    ("constraints", "expected"),
-    [
-        ({}, (DIRECT, BARGE, RAIL)),
-        ({"allowed_modes": frozenset({Mode.TRUCK})}, (DIRECT,)),
-        ({"allowed_modes": frozenset({Mode.TRUCK, Mode.BARGE})}, (DIRECT, BARGE)),
-        ({"max_transfers": 0}, (DIRECT,)),
-        ({"max_transfers": 1}, (DIRECT, BARGE)),
-        ({"max_transfers": 2}, (DIRECT, BARGE, RAIL)),
-        ({"required_nodes": ("B",)}, (RAIL,)),
-        ({"required_nodes": ("R", "D")}, (BARGE,)),
-        ({"excluded_nodes": frozenset({"R"})}, (DIRECT, RAIL)),
-        ({"excluded_operators": frozenset({"TruckCo"})}, (BARGE, RAIL)),
-        ({"excluded_operators": frozenset({"TruckCo", "RiverCo"})}, (RAIL,)),
-    ],
-)
-def test_constraints(constraints: dict, expected: tuple) -> None:
-    search, routes = solve(choice_network(), make_request("O", "D", **constraints))
-    assert route_table(search, routes) == expect(*expected)
-
-
-@pytest.mark.parametrize(
-    ("network", "constraints", "reason"),
-    [
-        (
-            choice_network(),
-            {"allowed_modes": frozenset({Mode.RAIL})},
-            "no route with the allowed modes; a route exists using rail, truck",
-        ),
-        (
-            choice_network(direct=False),
-            {"max_transfers": 0},
-            "every route needs more transfers than allowed (0); the fewest is 1",
-        ),
-        (
-            choice_network(),
-            {"required_nodes": ("A", "R")},
-            "the required nodes cannot all be visited on one route",
-        ),
-        (
-            choice_network(),
-            {"excluded_nodes": frozenset({"R", "A"}), "excluded_operators": frozenset({"TruckCo"})},
-            "the excluded nodes/operators remove every route",
-        ),
-    ],
-)
-def test_constraint_no_route_reasons(network: Network, constraints: dict, reason: str) -> None:
-    doc = quote(network, make_request("O", "D", **constraints))
-    assert doc["status"] == "no_route"
-    assert doc["reasons"] == [reason]
-
-
-# ---------------------------------------------------------------- places: points and codes
-def equator_network(*, rail: bool = False) -> Network:
-    """Nodes on the equator, where the WGS84 geodesic is the equator itself: 0.5 degree of
-    longitude = 6,378,137 m x pi / 360 = 55.659745 km."""
-    b = NetworkBuilder()
-    kind = NodeKind.RAIL_TERMINAL if rail else NodeKind.CITY
-    b.add_node("O", 0.0, 0.0, kind=kind)
-    b.add_node("D", 5.0, 0.0, kind=kind)
-    # 5 CNY/km for a 20': every truck link prices 5 CNY/km, so the median rate is 5 CNY/km
-    b.add_link(
-        "od",
-        "O",
-        "D",
-        Mode.TRUCK,
-        transit_h=10,
-        distance_km=600,
-        tariffs=container_tariffs(0.0, 5.0),
-    )
-    if rail:
-        b.add_link(
-            "rail",
-            "O",
-            "D",
-            Mode.RAIL,
-            transit_h=6,
-            distance_km=600,
-            tariffs=container_tariffs(1000.0),
-        )
-    return b.build()
-
-
-# first/last mile of 0.5 degree: 55.659745 km x 1.3 detour = 72.35767 km;
-# 72.35767 / 50 km/h + 1 h = 2.44715 h = 147 min; 5 CNY x 72.35767 = 361.79 CNY;
-# 12.2 t x 72.35767 km x 62 g/tkm = 54,731 g
-ACCESS_MIN, ACCESS_FEN, ACCESS_G = 147, 36_179, 54_731
-
-
-def test_lonlat_origin_gets_first_mile_truck_leg() -> None:
-    request = make_request(PlaceRef(lon=0.5, lat=0.0), "D")
-    search, routes = solve(equator_network(), request)
-    (route,) = routes
-    access = route.steps[0]
-    assert access.kind == "access"
-    assert search.cn.nodes[access.access.node].id == "O"
-    assert access.access.distance_km == pytest.approx(72.35767, abs=1e-4)
-    assert (access.end_min - access.start_min, access.cost_fen, access.co2_g) == (
-        ACCESS_MIN,
-        ACCESS_FEN,
-        ACCESS_G,
-    )
-    # the truck continues (same haul, no transfer): 10:27 -> 20:27
-    assert arrival(search, route) == at("2025-06-02 20:27")
-    assert route.cost_fen == ACCESS_FEN + 300_000
-    assert route.co2_g == ACCESS_G + 453_840  # 12.2 x 600 x 62
-    assert route.transfers == 0
-    (alt,) = quote(equator_network(), request)["alternatives"]
-    first = alt["legs"][0]
-    assert (first["service"], first["from"], first["to"], first["distance_km"]) == (
-        "first-mile",
-        "origin",
-        "O",
-        72.4,
-    )
-
-
-def test_lonlat_destination_gets_last_mile_truck_leg() -> None:
-    request = make_request("O", PlaceRef(lon=4.5, lat=0.0))
-    search, routes = solve(equator_network(), request)
-    (route,) = routes
-    assert route.steps[-1].kind == "egress"
-    assert arrival(search, route) == at("2025-06-02 20:27")  # 18:00 + 147 min
-    assert route.cost_fen == 300_000 + ACCESS_FEN
-
-
-def test_lonlat_beyond_max_truck_km_is_an_error() -> None:
-    request = make_request(PlaceRef(lon=0.5, lat=0.0), "D", max_truck_km=50)
-    with pytest.raises(InvalidRequestError) as info:
-        build_search(compile_network(equator_network()), request)
-    assert info.value.field == "origin"
-    assert "no truck-served node within 50 km" in info.value.message
-
-
-def test_max_transfers_counts_the_last_mile_leg() -> None:
-    # to a point near D: truck + last mile (0 transfers, 20:27) or rail + last mile (train ->
-    # truck is 1 transfer: 08:00 -> 14:00, + 147 min -> 16:27). With max_transfers=0 only the
-    # truck route is allowed.
-    net = equator_network(rail=True)
-    search, routes = solve(net, make_request("O", PlaceRef(lon=4.5, lat=0.0)))
-    assert sorted((arrival(search, r), r.transfers) for r in routes) == [
-        (at("2025-06-02 16:27"), 1),
-        (at("2025-06-02 20:27"), 0),
-    ]
-    request = make_request("O", PlaceRef(lon=4.5, lat=0.0), max_transfers=0)
-    search, routes = solve(net, request)
-    assert [(arrival(search, r), r.transfers) for r in routes] == [(at("2025-06-02 20:27"), 0)]
-
-
-def test_unknown_node_raises_not_found_with_suggestions() -> None:
-    b = NetworkBuilder()
-    b.add_node("CNYTN", 114.27, 22.57, kind=SEAPORT, name="Yantian")
-    b.add_node("CNSHK", 113.91, 22.48, kind=SEAPORT, name="Shekou")
-    b.add_link("x", "CNYTN", "CNSHK", Mode.FEEDER, transit_h=5)
-    net = b.build()
-    with pytest.raises(NotFoundError) as info:
-        quote(net, make_request("CNYTX", "CNSHK"))
-    assert info.value.key == "CNYTX"
-    assert "CNYTN" in info.value.suggestions
-    with pytest.raises(NotFoundError) as info:
-        build_search(
-            compile_network(net), make_request("CNYTN", "CNSHK", required_nodes=("CNSHX",))
-        )
-    assert "CNSHK" in info.value.suggestions
-
-
-# ------------------------------------------------------------------------------- capacity
-def test_full_departure_is_skipped_to_the_next_one() -> None:
-    net = feeder_network(weekly=((2, 600),))
-    calls: list[tuple[str, datetime]] = []
-
-    def capacity(link_id: str, departure: datetime) -> float | None:
-        calls.append((link_id, departure))
-        if departure == at("2025-06-04 10:00"):
-            return 0.5  # less than the 1 TEU of the cargo
-        return 1.0  # exactly enough
-
-    search, routes = solve(net, make_request("O", "D"), capacity)
-    (route,) = routes
-    assert clock(search, legs(route)[0].start_min) == at("2025-06-11 10:00")
-    assert calls == [("f", at("2025-06-04 10:00")), ("f", at("2025-06-11 10:00"))]
-
-
-def test_every_departure_full_is_no_route_with_reason() -> None:
-    from router.quotes.document import no_route_reasons
-
-    net = feeder_network(weekly=((2, 600),))
-    request = make_request("O", "D")
-    assert solve(net, request, lambda link_id, departure: 0.0)[1] == []
-    assert no_route_reasons(compile_network(net), request, lambda link_id, departure: 0.0) == [
-        "every feasible departure is fully booked for this cargo in the search horizon"
-    ]
