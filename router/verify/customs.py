@@ -1,6 +1,8 @@
-"""Customs steps of a replayed route: each customs event (export and import clearance, Combined
-Port, the AEO profile's clearance time, import dwell, what the quote includes) and the customs
-state a link leaves the cargo in (domestic, supervised and international regimes)."""
+"""Customs steps of a replayed route (docs/customs-model.md): export clearance and the Combined
+Port declaration, import clearance at the point of entry or the office of destination, transit
+declarations; the trader's customs time (AEO only where it has effect, 一单两报, the drug permit)
+and import dwell; what the quote includes; and the customs state a link leaves the cargo in
+(domestic, supervised and international regimes, free ports, plain road and TIR)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,15 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from router.network.model import CargoClass, CustomsOp, CustomsState, Link, Mode, Node, Regime
+from router.network.model import (
+    CargoClass,
+    CustomsOp,
+    CustomsState,
+    Link,
+    Mode,
+    Node,
+    Regime,
+)
 from router.routing.request import CustomsScope
 from router.verify.document import (
     HOURS_TOL,
@@ -18,12 +28,32 @@ from router.verify.document import (
     num_field,
     time_field,
 )
-from router.verify.places import matches_place
-from router.verify.rules import BORDER_OP, EXPORT_OPS, IMPORT_OP, SUPERVISED_STATES
+from router.verify.rules import (
+    EXPORT_OPS,
+    IMPORT_OP,
+    OLD_BORDER_OP,
+    SUPERVISED_STATES,
+    TRANSIT_OP,
+    customs_profile,
+    drug_port_jurisdictions,
+    is_free_port,
+)
 from router.verify.state import RouteState
 
 
+def event_header(r: RouteState, ev: Mapping[str, Any], where: str, node: Node) -> None:
+    """The fields every customs event carries: its jurisdiction (that of its node) and the
+    procedure (the legal instrument) it happens under."""
+    jurisdiction = ev.get("jurisdiction")
+    if jurisdiction != node.jurisdiction:
+        r.bad(f"{where}: jurisdiction {jurisdiction!r} but {node.id} is in {node.jurisdiction}")
+    procedure = ev.get("procedure")
+    if not isinstance(procedure, str) or not procedure.strip():
+        r.bad(f"{where}: names no procedure (the legal instrument of the step)")
+
+
 def customs_event(r: RouteState, i: int, ev: Mapping[str, Any]) -> None:
+    """One customs step at the node the cargo is at."""
     op = get_field(ev, "operation", f"customs event {i}")
     where = f"customs event {i} ({op} at {ev.get('node')})"
     at = time_field(ev, "at", where)
@@ -41,6 +71,7 @@ def customs_event(r: RouteState, i: int, ev: Mapping[str, Any]) -> None:
     if node is None:
         return
     r.visited.add(node.id)
+    event_header(r, ev, where, node)
     if r.pos != node.id:
         here = r.pos if r.pos is not None else "off-network (first/last-mile truck)"
         r.bad(f"{where}: happens at {node.id} but the cargo is at {here}")
@@ -52,124 +83,242 @@ def customs_event(r: RouteState, i: int, ev: Mapping[str, Any]) -> None:
         r.bad(f"{where}: expected_h {expected_h} != clearance_h + dwell_h")
     if min(expected_h, clearance_h, dwell_h, cost) < 0:
         r.bad(f"{where}: negative time or cost")
-    trader = r.request.trader
-    profile = r.network.customs_profiles.get(trader.aeo_level)
-    req_scope = r.request.customs_scope
     included = ev.get("included_in_quote", True)
     if included is False and cost != 0:
         r.bad(f"{where}: not included in the quote but costs {cost}")
     if op in EXPORT_OPS:
-        if r.state is not CustomsState.FREE:
-            r.bad(f"{where}: export clearance of cargo that is {r.state.value}, not free")
-        elif r.free_in is not None and node.jurisdiction != r.free_in:
-            r.bad(
-                f"{where}: export clearance in {node.jurisdiction} of cargo in free "
-                f"circulation in {r.free_in}"
-            )
-        if not node.offers(CustomsOp.EXPORT_CLEARANCE):
-            r.bad(f"{where}: {node.id} offers no export_clearance")
-        if op == CustomsOp.COMBINED_PORT.value:
-            if not node.offers(CustomsOp.COMBINED_PORT) or not node.combined_port_hub:
-                r.bad(f"{where}: {node.id} is not a Combined Port terminal")
-            if not trader.combined_port_allowed:
-                r.bad(f"{where}: the trader may not use the Combined Port")
-        if r.cargo_class is CargoClass.ECOMMERCE and not node.offers(CustomsOp.ECOMMERCE):
-            r.bad(f"{where}: e-commerce export cleared at {node.id}, not an ecommerce node")
-        if dwell_h > HOURS_TOL:
-            r.bad(f"{where}: export clearance with an import dwell of {dwell_h} h")
-        want_included = req_scope in (CustomsScope.EXPORT, CustomsScope.BOTH)
-        if isinstance(included, bool) and included != want_included:
-            r.bad(f"{where}: included_in_quote is {included} for customs scope {req_scope.value}")
-        new_state = CustomsState.CLEARED_EXPORT
-        clearance_base = node.export_clearance_h
-        r.export_from = node.jurisdiction
-        combined = (
-            op == CustomsOp.COMBINED_PORT.value
-            and node.offers(CustomsOp.COMBINED_PORT)
-            and trader.combined_port_allowed
-        )
-        r.hub = node.combined_port_hub if combined else None
+        new_state, model_h = export_clearance(r, op, node, where, ev)
     elif op == IMPORT_OP:
-        if r.state not in (CustomsState.IN_TRANSIT, CustomsState.IN_BOND):
-            r.bad(f"{where}: import clearance of cargo that is {r.state.value}")
-        if not node.offers(CustomsOp.IMPORT_CLEARANCE):
-            r.bad(f"{where}: {node.id} offers no import_clearance")
-        if r.cargo_class is CargoClass.PHARMA and not node.offers(CustomsOp.DRUG_PORT):
-            r.bad(f"{where}: pharma import at {node.id}, which is not on the white list")
-        legal_dwell = node.dwell_import_h
-        if trader.direct_eligible and node.offers(CustomsOp.DIRECT_PICKUP):
-            legal_dwell = min(legal_dwell, node.dwell_direct_h)
-        if dwell_h < legal_dwell - HOURS_TOL:
-            r.bad(
-                f"{where}: import dwell {dwell_h} h is shorter than the {legal_dwell:g} h "
-                "this trader may have here"
-            )
-        # an import outside the destination's jurisdiction is always part of the quote;
-        # a lon/lat destination's jurisdiction is not known exactly, so it is not judged
-        dest_jurs = destination_jurisdictions(r)
-        want_included = req_scope in (CustomsScope.IMPORT, CustomsScope.BOTH) or (
-            node.jurisdiction not in dest_jurs
+        new_state, model_h = import_clearance(r, node, where, ev)
+    elif op == TRANSIT_OP:
+        new_state, model_h = transit_declaration(r, node, where, ev)
+    elif op == OLD_BORDER_OP:
+        r.bad(
+            f"{where}: transit_border is not an event of the customs model v2 (a border shows "
+            "exit, advance_info and entry events while the leg runs)"
         )
-        if (
-            isinstance(included, bool)
-            and included != want_included
-            and not r.request.destination.is_point
-        ):
-            r.bad(f"{where}: included_in_quote is {included} for customs scope {req_scope.value}")
-        new_state = CustomsState.FREE
-        clearance_base = node.import_clearance_h
-        r.free_in = node.jurisdiction
-        r.export_from = None
-        r.hub = None
-    elif op == BORDER_OP:
-        r.bad(f"{where}: transit_border event not on a via crossing of the leg before it")
         return
     else:
         r.bad(f"{where}: unknown customs operation {op!r}")
         return
-    if profile is not None:
-        model_h = (
-            round(
-                (
-                    clearance_base * profile.clearance_time_factor
-                    + profile.inspection_probability * node.inspection_h
-                )
-                * 60.0
-            )
-            / 60.0
-        )
-        if abs(clearance_h - model_h) > 2 * HOURS_TOL:
-            r.bad(
-                f"{where}: clearance_h {clearance_h} but the {trader.aeo_level.value} AEO "
-                f"profile at {node.id} gives {model_h:.2f} h"
-            )
-        p = ev.get("inspection_probability")
-        if isinstance(p, int | float) and abs(p - profile.inspection_probability) > 1e-9:
-            r.bad(f"{where}: inspection_probability {p} != AEO profile's")
+    if abs(clearance_h - model_h) > 2 * HOURS_TOL:
+        r.bad(f"{where}: clearance_h {clearance_h} but {model_h:.2f} h is the time here")
     if after != new_state.value:
         r.bad(f"{where}: state_after is {after!r}, expected {new_state.value}")
     r.state = new_state
+    r.landed = None
     r.check_state_at_node(where)
     r.t = at + timedelta(hours=expected_h)
 
 
-def destination_jurisdictions(r: RouteState) -> set[str]:
-    dest = r.request.destination
-    if dest.is_point or dest.code is None:
-        return set()
-    return {
-        n.jurisdiction
-        for n in r.network.nodes.values()
-        if matches_place(n.id, dest.code, r.network)
-    }
+def _clearance_base(r: RouteState, node: Node, normal_h: float) -> float:
+    """Clearance hours at ``node`` before the trader's profile: 一单两报 where offered to an
+    eligible trader."""
+    if (
+        r.request.trader.joint_declaration_eligible
+        and node.offers(CustomsOp.JOINT_DECLARATION)
+        and node.joint_clearance_h is not None
+    ):
+        return min(normal_h, node.joint_clearance_h)
+    return normal_h
+
+
+def _profile_h(
+    r: RouteState, node: Node, base_h: float, where: str, ev: Mapping[str, Any]
+) -> float:
+    """Clearance plus expected inspection hours under the AEO profile that applies at
+    ``node``: the trader's own in China and under an MRA with China, else the ``none`` one.
+    Reports an inspection probability that is not the applicable profile's."""
+    level = r.request.trader.aeo_level
+    profile, why = customs_profile(r.network, level, node.jurisdiction)
+    if profile is None:
+        return base_h + node.document_h
+    p = ev.get("inspection_probability")
+    if isinstance(p, int | float) and abs(p - profile.inspection_probability) > 1e-9:
+        r.bad(
+            f"{where}: inspection_probability {p}, but at {node.id} ({node.jurisdiction}: {why}) "
+            f"a trader of AEO level {level.value} has {profile.inspection_probability:g}"
+        )
+    hours = (
+        base_h + node.document_h
+    ) * profile.clearance_time_factor + profile.inspection_probability * node.inspection_h
+    model_h = round(hours * 60.0) / 60.0
+    clearance = ev.get("clearance_h")
+    if isinstance(clearance, int | float) and abs(clearance - model_h) > 2 * HOURS_TOL:
+        r.bad(
+            f"{where}: clearance_h {clearance} but at {node.id} ({node.jurisdiction}: {why}) the "
+            f"{profile.aeo_level.value} AEO profile gives {model_h:.2f} h"
+        )
+        return float(clearance)  # reported once
+    return model_h
+
+
+def _scope_included(r: RouteState, ev: Mapping[str, Any], want: bool, where: str) -> None:
+    included = ev.get("included_in_quote", True)
+    if isinstance(included, bool) and included != want:
+        r.bad(
+            f"{where}: included_in_quote is {included} for customs scope "
+            f"{r.request.customs_scope.value}"
+        )
+
+
+def export_clearance(
+    r: RouteState, op: str, node: Node, where: str, ev: Mapping[str, Any]
+) -> tuple[CustomsState, float]:
+    trader = r.request.trader
+    if r.state is not CustomsState.FREE:
+        r.bad(f"{where}: export clearance of cargo that is {r.state.value}, not free")
+    elif r.free_in is not None and node.jurisdiction != r.free_in:
+        r.bad(
+            f"{where}: export clearance in {node.jurisdiction} of cargo in free "
+            f"circulation in {r.free_in}"
+        )
+    if not node.offers(CustomsOp.EXPORT_CLEARANCE):
+        r.bad(f"{where}: {node.id} offers no export_clearance")
+    if node.jurisdiction in r.dest_jurisdictions:
+        r.bad(f"{where}: export clearance in {node.jurisdiction}, the destination's territory")
+    combined = op == CustomsOp.COMBINED_PORT.value
+    if combined:
+        hub = r.network.nodes.get(node.combined_port_hub or "")
+        if not node.offers(CustomsOp.COMBINED_PORT) or hub is None:
+            r.bad(f"{where}: {node.id} is not a Combined Port terminal")
+        elif hub.jurisdiction != node.jurisdiction or is_free_port(r.network, hub.jurisdiction):
+            r.bad(
+                f"{where}: Combined Port hub {hub.id} is in {hub.jurisdiction}; the Combined Port "
+                f"is a scheme between a feeder and its hub inside {node.jurisdiction} (never for "
+                "Hong Kong or another customs territory)"
+            )
+        if not trader.combined_port_allowed:
+            r.bad(f"{where}: the trader may not use the Combined Port")
+    if r.cargo_class is CargoClass.ECOMMERCE and not node.offers(CustomsOp.ECOMMERCE):
+        r.bad(f"{where}: e-commerce export cleared at {node.id}, not an ecommerce node")
+    if num_field(ev, "dwell_h", where) > HOURS_TOL:
+        r.bad(f"{where}: export clearance with an import dwell of {ev.get('dwell_h')} h")
+    scope = r.request.customs_scope
+    _scope_included(r, ev, scope in (CustomsScope.EXPORT, CustomsScope.BOTH), where)
+    model_h = _profile_h(r, node, _clearance_base(r, node, node.export_clearance_h), where, ev)
+    r.export_from = node.jurisdiction
+    legal_combined = combined and node.offers(CustomsOp.COMBINED_PORT)
+    r.hub = node.combined_port_hub if legal_combined and trader.combined_port_allowed else None
+    r.combined_at = node.id if legal_combined else None
+    return CustomsState.CLEARED_EXPORT, model_h
+
+
+def import_clearance(
+    r: RouteState, node: Node, where: str, ev: Mapping[str, Any]
+) -> tuple[CustomsState, float]:
+    trader = r.request.trader
+    state = r.state
+    if state is CustomsState.IN_BOND:
+        if not r.is_office_of_destination(node):
+            r.bad(
+                f"{where}: import clearance of in_bond cargo at {node.id}, which is not the office "
+                f"of destination (a destination node or one of its customs districts "
+                f"{sorted(r.dest_districts)}): clearance moved to another office"
+            )
+    elif state is CustomsState.IN_TRANSIT:
+        at_entry = r.anchor == node.id
+        if not at_entry and not (r.through_free_port and r.is_office_of_destination(node)):
+            entered = f"its point of entry {r.anchor}" if r.anchor else "where it landed"
+            r.bad(
+                f"{where}: import clearance of in_transit cargo at {node.id}, not at {entered} "
+                "(clearance shopping: import happens at the point of entry or, after a transit "
+                "declaration, at the office of destination)"
+            )
+    else:
+        r.bad(f"{where}: import clearance of cargo that is {state.value}")
+    if node.jurisdiction not in r.dest_jurisdictions and not is_free_port(
+        r.network, node.jurisdiction
+    ):
+        r.bad(
+            f"{where}: import clearance into {node.jurisdiction}, which is neither the "
+            "destination's territory nor a free port (a territory crossed is crossed in transit)"
+        )
+    if not node.offers(CustomsOp.IMPORT_CLEARANCE):
+        r.bad(f"{where}: {node.id} offers no import_clearance")
+    pharma = r.cargo_class is CargoClass.PHARMA
+    if (
+        pharma
+        and node.jurisdiction in drug_port_jurisdictions(r.network)
+        and not node.offers(CustomsOp.DRUG_PORT)
+    ):
+        r.bad(
+            f"{where}: pharma import at {node.id}, which is not a designated drug-import port of "
+            f"{node.jurisdiction}"
+        )
+    legal_dwell = node.dwell_import_h
+    if trader.direct_eligible and node.offers(CustomsOp.DIRECT_PICKUP):
+        legal_dwell = min(legal_dwell, node.dwell_direct_h)
+    dwell_h = num_field(ev, "dwell_h", where)
+    if dwell_h < legal_dwell - HOURS_TOL:
+        r.bad(
+            f"{where}: import dwell {dwell_h} h is shorter than the {legal_dwell:g} h "
+            "this trader may have here"
+        )
+    # an import outside the destination's jurisdiction is always part of the quote
+    scope = r.request.customs_scope
+    want = scope in (CustomsScope.IMPORT, CustomsScope.BOTH) or (
+        node.jurisdiction not in r.dest_jurisdictions
+    )
+    _scope_included(r, ev, want, where)
+    base_h = _clearance_base(r, node, node.import_clearance_h)
+    if pharma and not trader.drug_whitelisted:
+        base_h += node.drug_permit_h  # 进口药品通关单 and the port drug test
+    model_h = _profile_h(r, node, base_h, where, ev)
+    r.free_in = node.jurisdiction
+    r.export_from = None
+    r.hub = None
+    r.anchor = None
+    r.through_free_port = False
+    return CustomsState.FREE, model_h
+
+
+def transit_declaration(
+    r: RouteState, node: Node, where: str, ev: Mapping[str, Any]
+) -> tuple[CustomsState, float]:
+    if r.state is not CustomsState.IN_TRANSIT:
+        r.bad(f"{where}: transit declaration of cargo that is {r.state.value}, not in_transit")
+    elif r.anchor != node.id:
+        entered = f"its point of entry {r.anchor}" if r.anchor else "where it landed"
+        r.bad(f"{where}: transit declaration at {node.id}, not at {entered}")
+    if not node.offers(CustomsOp.TRANSIT_DECLARATION):
+        r.bad(f"{where}: {node.id} offers no transit_declaration")
+    if node.jurisdiction in r.dest_jurisdictions and r.is_office_of_destination(node):
+        r.bad(
+            f"{where}: transit declaration within the entry point's own office ({node.id} is an "
+            "office of destination): that is an import at the point of entry"
+        )
+    if ev.get("included_in_quote", True) is False:
+        r.bad(f"{where}: a transit declaration the route needs is not included in the quote")
+    if num_field(ev, "dwell_h", where) > HOURS_TOL:
+        r.bad(f"{where}: transit declaration with a dwell of {ev.get('dwell_h')} h")
+    p = ev.get("inspection_probability")
+    if isinstance(p, int | float) and p != 0:
+        r.bad(f"{where}: inspection_probability {p} on a transit declaration (not inspected)")
+    r.anchor = None
+    r.through_free_port = False
+    return CustomsState.IN_BOND, round((node.transit_declaration_h + node.document_h) * 60) / 60
+
+
+def free_port_link(r: RouteState, origin: Node, dest: Node, link: Link) -> bool:
+    """Both ends in one free-port jurisdiction, not an international link: through cargo in
+    transit may ride it under the carrier's control (Hong Kong)."""
+    return (
+        origin.jurisdiction == dest.jurisdiction
+        and link.regime is not Regime.INTERNATIONAL
+        and is_free_port(r.network, origin.jurisdiction)
+    )
 
 
 def regime_transition(
     r: RouteState, link: Link, origin: Node, dest: Node, where: str
 ) -> CustomsState:
-    """The state after the leg; reports boarding the link in a state it may not carry."""
+    """The state after a domestic or supervised leg, or ``in_transit`` after an international
+    one (the border events may turn it into ``in_bond``); reports boarding the link in a state it
+    may not carry."""
     state = r.state
     crosses = origin.jurisdiction != dest.jurisdiction
+    transit = CustomsState.IN_TRANSIT
     if crosses:
         if link.regime is not Regime.INTERNATIONAL:
             r.bad(
@@ -185,7 +334,10 @@ def regime_transition(
                 f"{where}: cargo leaves {origin.jurisdiction} on an export clearance made in "
                 f"{r.export_from}"
             )
+    free_port = free_port_link(r, origin, dest, link)
     if link.regime is Regime.DOMESTIC:
+        if state is transit and free_port:
+            return transit  # through cargo inside a free port
         if state is not CustomsState.FREE:
             r.bad(f"{where}: domestic link carries {state.value} cargo")
         elif r.free_in is not None and origin.jurisdiction != r.free_in:
@@ -202,16 +354,30 @@ def regime_transition(
     if link.regime is Regime.INTERNATIONAL:
         if not crosses:
             r.bad(f"{where}: international link inside {origin.jurisdiction}")
-        if link.mode is Mode.TRUCK and state is not CustomsState.CLEARED_EXPORT:
+        if link.mode is Mode.TRUCK and state is transit:
             r.bad(
-                f"{where}: plain road crossing boarded by {state.value} cargo; without a TIR "
-                f"carnet it must be export-cleared in {origin.jurisdiction} first"
+                f"{where}: plain road crossing boarded by in_transit cargo; without a TIR "
+                f"carnet it carries only cargo export-cleared in {origin.jurisdiction} or "
+                "under a transit declaration (in_bond)"
+            )
+        if state is CustomsState.CLEARED_EXPORT and r.hub is not None and origin.id != r.hub:
+            r.bad(
+                f"{where}: the Combined Port declaration made at {r.combined_at} is valid only "
+                f"onward from its hub {r.hub}, but the cargo leaves {origin.jurisdiction} at "
+                f"{origin.id}"
             )
         if not origin.offers(CustomsOp.EXIT):
             r.bad(f"{where}: international link starts at {origin.id}, which offers no exit")
         if not dest.offers(CustomsOp.ENTRY):
             r.bad(f"{where}: international link ends at {dest.id}, which offers no entry")
-        return CustomsState.IN_TRANSIT
-    if state is CustomsState.IN_TRANSIT:
-        return CustomsState.IN_BOND
-    return state
+        return transit
+    if state is transit:
+        if free_port:
+            return transit
+        r.bad(
+            f"{where}: supervised link boarded by in_transit cargo outside a free port: it must "
+            f"be declared first (import at its point of entry {r.anchor} or a transit "
+            "declaration to the office of destination)"
+        )
+        return transit  # judged on as what it is: in transit, away from its point of entry
+    return state if state in SUPERVISED_STATES else CustomsState.FREE

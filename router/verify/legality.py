@@ -4,34 +4,58 @@ The checker replays a route from the quote document (DESIGN.md §4.1, as produce
 :func:`router.quotes.document.make_quote`) against the :class:`~router.network.model.Network` and the
 :class:`~router.routing.request.QuoteRequest`, and lists every rule the route breaks. It shares no
 code with the search (:mod:`router.routing` beyond the request type, :mod:`router.quotes`,
-:mod:`router.optimise`): the rules are written down a second time, from DESIGN.md §2.2–2.3, so that
-a bug in the search shows up as a violation here instead of being repeated.
+:mod:`router.optimise`): the rules are written down a second time, from DESIGN.md §2.2–2.3 and
+docs/customs-model.md, so that a bug in the search shows up as a violation here instead of being
+repeated.
 
 This module is the entry point (:func:`check_quote`, :func:`check_alternative`); the work is done by
 :mod:`~router.verify.route` (one alternative from start to end) with :mod:`~router.verify.state`
-(the replayed route), :mod:`~router.verify.legs`, :mod:`~router.verify.customs`,
+(the replayed route), :mod:`~router.verify.legs`, :mod:`~router.verify.borders` (the border events
+of a leg), :mod:`~router.verify.customs` (customs steps and link regimes),
 :mod:`~router.verify.departures` (the departure rule), :mod:`~router.verify.totals` (the
 document's sums), :mod:`~router.verify.quote_set` (tags, Pareto optimality),
 :mod:`~router.verify.places`, :mod:`~router.verify.rules` and :mod:`~router.verify.document`.
 
-What is checked (an empty list means the route is legal and the document consistent):
+What is checked (an empty list means the route is legal and the document consistent), by the
+customs model v2 (docs/customs-model.md):
 
 * **customs states** — cargo starts ``free`` at the origin; ``domestic`` links carry only cargo free
-  in their own jurisdiction; ``supervised`` links carry only ``cleared_export``/``in_transit``/
-  ``in_bond`` cargo (``in_transit`` becomes ``in_bond``) and stay inside one jurisdiction;
-  ``international`` links cross jurisdictions, start at an ``exit`` node, end at an ``entry`` node,
-  need a supervised state on boarding (export clearance in the jurisdiction being left; a plain
-  international truck link, without TIR, only ``cleared_export`` cargo) and deliver
-  ``in_transit``; cargo that is not ``free`` is only ever at supervised nodes; export clearance
-  (``combined_port`` op included) and import clearance only where offered; each customs event's
-  ``state_before`` is the state the cargo is in; every ``via`` border crossing of a leg appears as a
-  ``transit_border`` event; at the destination the cargo is ``free`` when the request's customs
-  scope includes import or the shipment is domestic, and never ``cleared_export``.
+  in their own jurisdiction; ``supervised`` links carry ``cleared_export``/``in_bond`` cargo and stay
+  inside one jurisdiction; inside a free port (Hong Kong) cargo ``in_transit`` rides domestic and
+  supervised links as through cargo and stays ``in_transit``, nowhere else; ``international`` links
+  cross jurisdictions, start at an ``exit`` node, end at an ``entry`` node, need a supervised state
+  on boarding (export clearance in the jurisdiction being left; a plain international truck link,
+  without TIR, only ``cleared_export`` or ``in_bond`` cargo; a Combined Port declaration only from
+  its hub) and deliver ``in_transit`` at the point of entry, or ``in_bond`` when the leg enters the
+  destination's territory at a border before its end (the transit declaration is the entry
+  event); cargo that is not ``free`` is only ever at supervised nodes; each customs event's
+  ``state_before`` is the state the cargo is in; the state changes only through events.
+* **border events** — every change of customs territory along a leg (origin, ``via`` crossings,
+  destination) shows ``exit`` at the last stop in the territory left, the ``advance_info`` the
+  network's table requires for the territory entered and the leg's mode (due before loading or
+  before arrival at the border) and ``entry`` at the first stop in the territory entered, each
+  stamped where the vehicle is (running time x share of the distance along the leg's geometry, plus
+  the border waits before it; within an hour, or 0.5 % of a long leg); an entry that declares
+  transit costs the declaration fee; cargo that stays ``in_transit`` and changes vehicle outside
+  the destination's territory does so under a ``transhipment`` event; events are in time order and
+  none is stray (v1's ``transit_border`` events are not events of v2).
+* **customs steps** — export clearance (``combined_port`` included: a feeder terminal whose hub is in
+  its own, non-free-port territory) where offered, outside the destination's territory; import
+  clearance where offered, into the destination's territory or a free port, of cargo ``in_transit``
+  only at its point of entry (or, carried through a free port, at the office of destination) and
+  of cargo ``in_bond`` only at the office of destination (a destination node or a node of its
+  customs district): no clearance shopping; a transit declaration only at the point of entry, where
+  offered, never within the office of destination; clearance times by the trader's AEO profile in
+  China and under an AEO MRA with China, the ``none`` profile elsewhere, 一单两报 where offered to
+  eligible traders, the drug permit for importers not on the white list; at the destination the
+  cargo is ``free`` when the request's customs scope includes import or the shipment is domestic,
+  and never ``cleared_export``.
 * **cargo classes** — every link accepts the cargo class (and ``reefer`` for reefer containers);
-  handling nodes have reefer plugs / the IMDG main class; pharma imports only at white-listed nodes;
-  e-commerce exports only at e-commerce nodes.
+  handling nodes have reefer plugs and permit the dangerous goods' IMDG class or division, and no
+  link's ``dg_banned`` lists it; pharma enters a jurisdiction with designated drug-import ports only
+  through one; e-commerce exports only at e-commerce nodes.
 * **closures** — no leg of a mode closed at its origin, destination or via node departs on or after
-  the closure date (e.g. trucks through Huanggang since 2025-12-21).
+  the closure date (e.g. trucks through Huanggang since 2025-12-21; before it they may).
 * **request constraints** — allowed modes, excluded nodes and operators, required nodes,
   max transfers (a transfer is a change of vehicle at a node: consecutive road legs are one haul),
   deadline, origin and destination.
@@ -40,17 +64,20 @@ What is checked (an empty list means the route is legal and the document consist
   weekly departures on a scheduled weekday/time (CST), headway departures on the continuous
   headway grid (Monday 2024-01-01 00:00 CST + offset + k x headway, whatever week the cargo is
   ready in), ``any``-time departures within the node's opening hours; export yard dwell before
-  international vessel/train/aircraft departures of cleared or bonded cargo, shortened (direct loading /
-  pick-up, Combined Port) only where the trader and node qualify; customs times follow the AEO profile.
-* **document consistency** — duration, departure/arrival, time breakdown, cost breakdown, per-leg
-  and per-event sums, CO2e total, transfers, tags and Pareto optimality between alternatives.
+  international vessel/train/aircraft departures of cleared or bonded cargo, shortened (direct
+  loading / pick-up, Combined Port) only where the trader and node qualify.
+* **document consistency** — duration, departure/arrival, time breakdown (customs time = customs
+  steps + border waits of the legs), cost breakdown, per-leg and per-event sums (every cost once:
+  legs plus customs events make the total), CO2e total, transfers, tags and Pareto optimality
+  between alternatives.
 * **capacity** — the shipment fits one departure (TEU, or chargeable kg for air).
 
 Known limits: a lon/lat origin or destination has no jurisdiction in the model; it is taken to be
 that of the nearest node that is not a border crossing (:func:`point_jurisdiction`), and a first- or
 last-mile truck leg must stay inside it (besides carrying ``free`` cargo, within ``max_truck_km``,
-to a truck-served node not closed to trucks). Booked capacity of dated departures is not known
-here.
+to a truck-served node not closed to trucks); its office of destination is every truck-served node
+of that jurisdiction within ``max_truck_km`` and their customs districts (the engine tries the
+nearest few). Booked capacity of dated departures is not known here.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Legs of a replayed route: first/last-mile truck legs to a lon/lat point, and legs on a network
-link (link fields, request constraints, cargo class, tariff and capacity, handling, export yard
-dwell, cut-off, the departure rule, running time, border crossings in transit)."""
+link (link fields, request constraints, cargo class and dangerous-goods bans, tariff and capacity,
+handling, export yard dwell, cut-off, the departure rule, running time, the customs regime, and
+the border events of its changes of territory, :mod:`router.verify.borders`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from typing import Any
 from router.network.model import CargoClass, CustomsOp, CustomsState, Link, Mode, Regime, TariffUnit
 from router.routing.request import CONTAINER_TYPES
 from router.units import M3_PER_TEU
-from router.verify.customs import regime_transition
+from router.verify.borders import check_crossings, transhipment
+from router.verify.customs import free_port_link, regime_transition
 from router.verify.departures import closure_problems, schedule_problems
 from router.verify.document import (
     HOURS_TOL,
@@ -24,12 +26,12 @@ from router.verify.document import (
 )
 from router.verify.places import point_jurisdiction
 from router.verify.rules import (
-    BORDER_OP,
     EXPORT_DWELL_MODES,
     ROAD_MODE_NAMES,
     ROAD_MODES,
     TRANSIT_VIA_MODES,
     YARD_DWELL_STATES,
+    dg_listed,
     is_supervised,
 )
 from router.verify.state import RouteState
@@ -124,10 +126,8 @@ def check_tariff_and_capacity(r: RouteState, link: Link, where: str) -> None:
         )
 
 
-def network_leg(
-    r: RouteState, k: int, leg: Mapping[str, Any], events: list[Mapping[str, Any]], ei: int
-) -> int:
-    """Replay one leg on a network link; returns the index of the next customs event."""
+def network_leg(r: RouteState, k: int, leg: Mapping[str, Any]) -> None:
+    """Replay one leg on a network link, with the border events of its changes of territory."""
     req = r.request
     link_id = leg.get("link_id")
     where = f"leg {k} ({link_id})"
@@ -139,7 +139,8 @@ def network_leg(
         r.t = arr
         r.pos = leg.get("to") if isinstance(leg.get("to"), str) else None
         r.board(road=leg.get("mode") in ROAD_MODE_NAMES)
-        return ei
+        r.landed = None
+        return
     doc_via = leg.get("via", [])
     for fld, have, want in (
         ("from", leg.get("from"), link.origin),
@@ -175,7 +176,15 @@ def network_leg(
         r.bad(f"{where}: {link.id} does not accept {r.cargo_class.value} cargo")
     if r.reefer and CargoClass.REEFER not in link.cargo_classes:
         r.bad(f"{where}: reefer containers on {link.id}, which does not accept reefers")
+    imdg = req.cargo.imdg_class
+    if r.cargo_class is CargoClass.DANGEROUS and imdg and dg_listed(link.dg_banned, imdg):
+        r.bad(
+            f"{where}: {link.id} bars dangerous goods of IMDG class {imdg} "
+            f"(banned: {', '.join(sorted(link.dg_banned))})"
+        )
     check_tariff_and_capacity(r, link, where)
+    # cargo still in transit from the leg before changes vehicle here: a transhipment
+    transhipment(r, origin, where)
     # time: ready at the node, handling, export dwell, cut-off, schedule, running time
     transfer = r.board(road=link.mode in ROAD_MODES)
     handling_h = origin.handling_h if transfer else 0.0
@@ -224,7 +233,7 @@ def network_leg(
         )
     if abs(num_field(leg, "duration_h", where) - hours(arr - dep)) > HOURS_TOL:
         r.bad(f"{where}: duration_h {leg.get('duration_h')} != arrival - departure")
-    # customs regime
+    # customs regime and the border events of the leg's changes of territory
     if link.via and link.mode not in TRANSIT_VIA_MODES:
         r.bad(
             f"{where}: {link.mode.value} passes border crossings {list(link.via)} in transit; "
@@ -236,29 +245,14 @@ def network_leg(
             r.bad(f"{where}: passes {v.id} in transit, which offers no transit_border")
         if new_state is not CustomsState.FREE and not is_supervised(v):
             r.bad(f"{where}: {new_state.value} cargo passes {v.id}, not supervised")
-    # the via crossings must follow as transit_border events
-    for v in vias:
-        if ei >= len(events) or events[ei].get("operation") != BORDER_OP:
-            r.bad(f"{where}: no transit_border event for the crossing at {v.id}")
-            continue
-        ev = events[ei]
-        ew = f"customs event {ei} (transit_border at {ev.get('node')})"
-        ei += 1
-        at = time_field(ev, "at", ew)
-        r.items += 1
-        r.event_cost += num_field(ev, "cost", ew)
-        r.event_clearance_h += num_field(ev, "clearance_h", ew)
-        r.event_dwell_h += num_field(ev, "dwell_h", ew)
-        if ev.get("node") != v.id:
-            r.bad(f"{ew}: expected the crossing at {v.id} of {link.id}")
-        if not dep <= at <= arr:
-            r.bad(f"{ew}: at {fmt(at)}, outside its leg ({fmt(dep)}-{fmt(arr)})")
-        for fld in ("state_before", "state_after"):
-            if ev.get(fld) != new_state.value:
-                r.bad(f"{ew}: {fld} is {ev.get(fld)!r}, cargo is {new_state.value}")
-        exp = num_field(ev, "expected_h", ew)
-        if abs(exp - v.border_transit_h) > HOURS_TOL:
-            r.bad(f"{ew}: expected_h {exp} but {v.id} border time is {v.border_transit_h:g} h")
+    r.via_wait_h += sum(v.border_transit_h for v in vias)
+    if link.regime is Regime.INTERNATIONAL:
+        new_state, _ = check_crossings(r, link, dep, where)
+        r.anchor = dest.id if new_state is CustomsState.IN_TRANSIT else None
+        r.through_free_port = False
+    elif new_state is CustomsState.IN_TRANSIT and free_port_link(r, origin, dest, link):
+        r.anchor = None  # moved on as through cargo inside a free port
+        r.through_free_port = True
     # arrive
     r.state = new_state
     r.export_from = r.export_from if new_state is CustomsState.CLEARED_EXPORT else None
@@ -266,6 +260,6 @@ def network_leg(
     r.pos = dest.id
     r.t = arr
     r.visited.update((origin.id, dest.id, *link.via))
+    r.landed = (dest.id, arr) if new_state is CustomsState.IN_TRANSIT else None
     r.check_handling_node(dest, where)
     r.check_state_at_node(where)
-    return ei

@@ -10,6 +10,7 @@ from typing import Any
 
 from router.network.model import CustomsState
 from router.routing.request import CustomsScope
+from router.verify.borders import stray_events
 from router.verify.customs import customs_event
 from router.verify.document import (
     Malformed,
@@ -19,6 +20,7 @@ from router.verify.document import (
 )
 from router.verify.legs import access_leg, network_leg
 from router.verify.places import matches_place
+from router.verify.rules import BORDER_EVENT_OPS
 from router.verify.state import RouteState
 from router.verify.totals import check_totals
 
@@ -64,6 +66,7 @@ def run(r: RouteState, alt: Mapping[str, Any]) -> None:
         r.bad("alternative has no legs")
         return
     start(r, legs)
+    steps = split_events(r, events)
     ei = 0
     prev_dep: datetime | None = None
     for k, leg in enumerate(legs):
@@ -71,23 +74,43 @@ def run(r: RouteState, alt: Mapping[str, Any]) -> None:
         if prev_dep is not None and dep < prev_dep:
             r.bad(f"leg {k}: departs {fmt(dep)}, before leg {k - 1} departs")
         prev_dep = dep
-        while ei < len(events):
-            # customs steps at the node before this leg departs (a transit_border event
-            # here is a stray: crossings happen while a leg runs, after its departure)
-            ev = events[ei]
-            if time_field(ev, "at", f"customs event {ei}") > dep:
+        while ei < len(steps):
+            # customs steps at the node before this leg departs
+            i, ev = steps[ei]
+            if time_field(ev, "at", f"customs event {i}") > dep:
                 break
-            customs_event(r, ei, ev)
+            customs_event(r, i, ev)
             ei += 1
         if leg.get("link_id") is None:
             access_leg(r, k, len(legs), leg)
         else:
-            ei = network_leg(r, k, leg, events, ei)
-    while ei < len(events):
-        customs_event(r, ei, events[ei])
+            network_leg(r, k, leg)
+    while ei < len(steps):
+        customs_event(r, *steps[ei])
         ei += 1
+    stray_events(r)
     finish(r, alt, legs)
     check_totals(r, alt, legs)
+
+
+def split_events(
+    r: RouteState, events: list[Mapping[str, Any]]
+) -> list[tuple[int, Mapping[str, Any]]]:
+    """The customs steps of the route in order; border and transhipment events go to
+    ``r.border_events``, to be matched to the legs that cross or tranship. The document lists
+    every event in time order."""
+    steps: list[tuple[int, Mapping[str, Any]]] = []
+    previous: datetime | None = None
+    for i, ev in enumerate(events):
+        at = time_field(ev, "at", f"customs event {i}")
+        if previous is not None and at < previous:
+            r.bad(f"customs event {i}: at {fmt(at)}, before the event listed before it")
+        previous = at
+        if ev.get("operation") in BORDER_EVENT_OPS:
+            r.border_events.append((i, ev))
+        else:
+            steps.append((i, ev))
+    return steps
 
 
 def finish(r: RouteState, alt: Mapping[str, Any], legs: list[Mapping[str, Any]]) -> None:

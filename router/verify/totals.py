@@ -49,12 +49,12 @@ def check_totals(r: RouteState, alt: Mapping[str, Any], legs: list[Mapping[str, 
     for name, total in (
         ("waiting", r.leg_waiting_h),
         ("dwell", r.leg_dwell_h + r.event_dwell_h),
-        ("customs", r.event_clearance_h),
+        ("customs", r.event_clearance_h + r.via_wait_h),
     ):
         if name in parts and abs(parts[name] - total) > tol_items:
             r.bad(
-                f"time breakdown {name} is {parts[name]} h but legs and customs events "
-                f"add up to {total:.2f} h"
+                f"time breakdown {name} is {parts[name]} h but legs, border waits and customs "
+                f"steps add up to {total:.2f} h"
             )
     # money and CO2e
     cost = get_field(alt, "cost", "alternative")

@@ -415,7 +415,7 @@ def test_engine_quotes_pass(net: Network) -> None:
     traders = [
         TraderProfile(),
         TraderProfile(AeoLevel.ADVANCED, direct_eligible=True),
-        TraderProfile(AeoLevel.GENERAL, combined_port_allowed=False),
+        TraderProfile(AeoLevel.NONE, combined_port_allowed=False, joint_declaration_eligible=True),
     ]
     routed = 0
     pairs = list(itertools.permutations(sorted(net.nodes), 2))
@@ -619,32 +619,55 @@ def test_domestic_truck_into_another_jurisdiction(net: Network) -> None:
     )
 
 
-def test_transit_border_event_required(net: Network) -> None:
+def test_rail_crossing_shows_exit_and_entry_events(net: Network) -> None:
+    """v1 showed the Alashankou crossing as a ``transit_border`` event; in v2 the train exits
+    China at Alashankou (stamped where the train is, by distance) and enters the EU at Duisburg,
+    its point of entry. A missing exit is flagged, and so is a v1 ``transit_border`` event."""
     req = request("SZ", "DUI", allowed_modes=frozenset({Mode.TRUCK, Mode.RAIL}))
     q = quote_ok(net, req)
     alt = first_with(q, "R-PHS-DUI")
-    assert event_of(alt, "transit_border", "AKS")["state_before"] == "in_transit"
-    dropped = copy.deepcopy(alt)
-    dropped["customs_events"] = [
-        e for e in alt["customs_events"] if e["operation"] != "transit_border"
-    ]
-    assert_flags(
-        check_alternative(net, req, dropped), "no transit_border event for the crossing at AKS"
+    leg = leg_of(alt, "R-PHS-DUI")
+    exit_ = event_of(alt, "exit", "AKS")
+    assert (exit_["jurisdiction"], exit_["state_before"], exit_["state_after"]) == (
+        "CN",
+        "cleared_export",
+        "in_transit",
     )
+    dep, arr = (datetime.fromisoformat(leg[k]) for k in ("departure", "arrival"))
+    assert dep + timedelta(days=5) < datetime.fromisoformat(exit_["at"]) < arr
+    entry = event_of(alt, "entry", "DUI")
+    assert (entry["jurisdiction"], entry["at"], entry["state_after"]) == (
+        "EU",
+        leg["arrival"],
+        "in_transit",
+    )
+    dropped = copy.deepcopy(alt)
+    dropped["customs_events"] = [e for e in alt["customs_events"] if e["operation"] != "exit"]
+    assert_flags(check_alternative(net, req, dropped), "no exit event from CN at AKS")
     stray = copy.deepcopy(alt)
-    stray["customs_events"].insert(0, {**event_of(alt, "transit_border"), "at": READY.isoformat()})
-    assert_flags(check_alternative(net, req, stray), "not on a via crossing")
+    stray["customs_events"].insert(
+        0, {**exit_, "operation": "transit_border", "at": READY.isoformat()}
+    )
+    assert_flags(
+        check_alternative(net, req, stray), "transit_border is not an event of the customs model"
+    )
 
 
 # ---------------------------------------------------------------------------- cargo classes
-def test_pharma_import_needs_white_list(net: Network) -> None:
+def test_pharma_import_only_at_drug_ports(net: Network) -> None:
+    """v1 read drug ports as a white list of nodes; v2: a jurisdiction with designated
+    drug-import ports (the EU here: ANR, FRA) takes pharma only through one of them (RTM is not).
+    The white list is of importers (a shorter clearance, tests/verify/test_customs_rules.py)."""
     pharma = Cargo(containers=(("42G1", 1),), cargo_class=CargoClass.PHARMA)
     req = request("SZ", "RTM", pharma)
     q = make_quote(compile_network(net), req)
-    assert q["status"] == "no_route"  # RTM is not white-listed
+    assert q["status"] == "no_route"  # RTM is no drug-import port and nothing links ANR to it
     general = quote_ok(net, request("SZ", "RTM"))
     alt = first_with(general, "D-SHK-RTM")
-    assert_flags(check_alternative(net, req, alt), "pharma import at RTM")
+    assert_flags(
+        check_alternative(net, req, alt),
+        "pharma import at RTM, which is not a designated drug-import port of EU",
+    )
     ok = quote_ok(net, request("SZ", "ANR", pharma))
     assert event_of(ok["alternatives"][0], "import_clearance", "ANR")
 
@@ -903,7 +926,7 @@ def test_customs_time_follows_the_aeo_profile(
     req, q = sea
     alt = first_with(q, "D-SHK-RTM")
     advanced = dataclasses.replace(req, trader=TraderProfile(aeo_level=AeoLevel.ADVANCED))
-    assert_flags(check_alternative(net, advanced, alt), "advanced AEO profile at SHK")
+    assert_flags(check_alternative(net, advanced, alt), "the advanced AEO profile gives")
 
 
 # --------------------------------------------------------------------- document consistency
@@ -1006,11 +1029,32 @@ def test_engine_general_cargo_in_reefer_boxes_is_legal(tiny_network: Network) ->
     assert check_quote(tiny_network, req, q) == []
 
 
+#: engine modules the checker must not use: the search and everything it is made of
+ENGINE_MODULES = tuple(
+    f"router.routing.{m}"
+    for m in (
+        "search",
+        "query",
+        "itinerary",
+        "compiled",
+        "customs",
+        "events",
+        "transitions",
+        "labels",
+        "bounds",
+        "places",
+        "explain",
+    )
+)
+
+
 def test_checker_does_not_import_the_search() -> None:
     """The checker is independent: no module of router.verify (but stategraph, which is a second
-    formulation of the search's own state graph) uses the search, the compiled network, the quote
-    or optimisation code, or the engine's timetable; from router.routing it may only read the
-    request type."""
+    formulation of the search's own state graph) uses the search or the modules it is made of
+    (the compiled network, customs steps, customs events, state transitions, labels), the quote
+    or optimisation code, the engine's timetable or its geometry helpers (the checker places
+    border crossings along a leg itself); from router.routing it may only read the request
+    type."""
     import ast
     import pkgutil
     from pathlib import Path
@@ -1019,7 +1063,7 @@ def test_checker_does_not_import_the_search() -> None:
 
     package = Path(router.verify.__file__).parent
     modules = sorted(m.name for m in pkgutil.iter_modules([str(package)]))
-    assert {"legality", "route", "legs", "customs", "departures"} <= set(modules)
+    assert {"legality", "route", "legs", "customs", "borders", "departures"} <= set(modules)
     for name in modules:
         if name == "stategraph":
             continue
@@ -1029,12 +1073,19 @@ def test_checker_does_not_import_the_search() -> None:
             for node in ast.walk(tree)
             if isinstance(node, ast.ImportFrom) and node.module
         } | {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
+        imported |= {
+            f"{node.module}.{a.name}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module
+            for a in node.names
+        }
         forbidden = {
             m
             for m in imported
             if m.startswith(("router.quotes", "router.optimise", "router.verify.stategraph"))
-            or m == "router.network.timetable"  # the departure rule is replayed independently
-            or (m.startswith("router.routing") and m != "router.routing.request")
+            or m.startswith(ENGINE_MODULES)
+            or m in ("router.network.timetable", "router.network.geo")
+            or (m.startswith("router.routing") and not m.startswith("router.routing.request"))
         }
         assert not forbidden, f"router.verify.{name} imports {sorted(forbidden)}"
         assert all(
