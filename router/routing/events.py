@@ -41,7 +41,7 @@ _TRANSIT_DOCUMENT = {
     _Mode.FEEDER: "ocean manifest",
     _Mode.BARGE: "river manifest",
     _Mode.AIR: "air waybill and manifest",
-    _Mode.TRUCK: "road transit declaration",
+    _Mode.TRUCK: "road cargo manifest",
 }
 
 
@@ -149,10 +149,12 @@ def _border_events(search: Search, step: Step, cl: CLink, border: Border) -> lis
             transit,
         )
     ]
-    wait = minutes(search.cn.nodes[border.entry_node].border_transit_h)
-    # the vehicle reaches the entry border before it waits there (a via border's entry_min
-    # includes its own wait; the leg's destination has none in the leg's time)
-    reached = dep + border.entry_min - (0 if border.at_destination else wait)
+    # the vehicle reaches a via border, then waits there (its entry_min includes the wait); the
+    # leg's own destination adds no wait to the leg, so its entry takes no time of the route
+    wait = (
+        0 if border.at_destination else minutes(search.cn.nodes[border.entry_node].border_transit_h)
+    )
+    reached = dep + border.entry_min - wait
     info = _advance_info(search, entering.code, mode)
     if info is not None:
         due = dep if info.due is AdvanceDue.LOADING else reached
@@ -226,12 +228,16 @@ def customs_events(search: Search, steps: list[Step]) -> list[dict[str, Any]]:
         elif step.kind == "leg" and step.clink is not None:
             for border in step.clink.borders:
                 events.extend(_border_events(search, step, step.clink, border))
-    # transhipment: cargo in transit changes vehicle in a territory it only passes through
+    # transhipment: cargo in transit boards another international leg in a territory it only
+    # passes through (a sea hub; HKIA for mainland cargo under ITFS); not where it merely moves
+    # on inside a free port (the truck from the HK border to the airport)
     for a, b in pairwise(legs):
         arrive, leave = steps[a], steps[b]
         node = search.cn.nodes[leave.node]
         if (
             b == a + 1
+            and leave.clink is not None
+            and leave.clink.link.regime is Regime.INTERNATIONAL
             and arrive.state_after is CustomsState.IN_TRANSIT
             and leave.state_before is CustomsState.IN_TRANSIT
             and node.jurisdiction not in search.dest_jurisdictions
