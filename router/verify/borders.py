@@ -16,8 +16,8 @@ right nodes and times:
 
 The checker places every stop by itself: the running time times the stop's share of the leg's
 length along its geometry (great-circle lengths, the stop projected onto the line), plus the border
-waits of the crossings before it. Between legs, cargo that stays ``in_transit`` outside the
-destination's territory changes vehicle under a ``transhipment`` event. Border events the legs do
+waits of the crossings before it. Between legs, cargo that stays ``in_transit`` and boards another
+international leg outside the destination's territory does so under a ``transhipment`` event. Border events the legs do
 not account for are reported as stray.
 """
 
@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
-from router.network.model import AdvanceDue, AdvanceInfo, CustomsState, Link, Node
+from router.network.model import AdvanceDue, AdvanceInfo, CustomsState, Link, Node, Regime
 from router.verify.document import HOURS_TOL, TIME_TOL, fmt, hours, num_field, time_field
 from router.verify.places import km
 from router.verify.rules import ADVANCE_OP, ENTRY_OP, EXIT_OP, TRANSHIP_OP
@@ -229,11 +229,17 @@ def _entry_terms(
         r.bad(f"{where}: costs {cost} but {what} at {node.id} is {fee:.2f}")
 
 
-def transhipment(r: RouteState, node: Node, where: str) -> None:
-    """Cargo that landed ``in_transit`` and leaves again ``in_transit`` with no customs step in
-    between changes vehicle under a transhipment: required outside the destination's territory
-    (it stays under its international regime and leaves again), optional inside it."""
-    if r.landed is None or r.landed[0] != node.id or r.state is not CustomsState.IN_TRANSIT:
+def transhipment(r: RouteState, node: Node, link: Link, where: str) -> None:
+    """Cargo ``in_transit`` that boards another international leg at ``node`` with no customs
+    step since it arrived there does so under a transhipment: required outside the destination's
+    territory (it stays under its international regime and leaves again: a sea hub, HKIA under
+    ITFS), optional inside it. Moving on inside a free port is no transhipment."""
+    if (
+        r.landed is None
+        or r.landed[0] != node.id
+        or r.state is not CustomsState.IN_TRANSIT
+        or link.regime is not Regime.INTERNATIONAL
+    ):
         return
     arrived = r.landed[1]
     found = take(r, TRANSHIP_OP, node.id)
@@ -241,7 +247,8 @@ def transhipment(r: RouteState, node: Node, where: str) -> None:
         if node.jurisdiction not in r.dest_jurisdictions:
             r.bad(
                 f"{where}: cargo in_transit changes vehicle at {node.id} in {node.jurisdiction} "
-                "with no transhipment event (nor import or transit declaration)"
+                "onto an international leg with no transhipment event (nor import or transit "
+                "declaration)"
             )
         return
     transit = CustomsState.IN_TRANSIT.value

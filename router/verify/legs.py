@@ -183,8 +183,8 @@ def network_leg(r: RouteState, k: int, leg: Mapping[str, Any]) -> None:
             f"(banned: {', '.join(sorted(link.dg_banned))})"
         )
     check_tariff_and_capacity(r, link, where)
-    # cargo still in transit from the leg before changes vehicle here: a transhipment
-    transhipment(r, origin, where)
+    # cargo still in transit from the leg before boards an international leg: a transhipment
+    transhipment(r, origin, link, where)
     # time: ready at the node, handling, export dwell, cut-off, schedule, running time
     transfer = r.board(road=link.mode in ROAD_MODES)
     handling_h = origin.handling_h if transfer else 0.0

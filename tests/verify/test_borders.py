@@ -302,10 +302,11 @@ def test_hong_kong_transhipment_and_rocars(via_hkia: tuple[QuoteRequest, dict[st
     assert [op for op in operations(alt) if op[1] in ("HKB", "HKA")] == [
         ("advance_info", "HKB"),
         ("entry", "HKB"),
-        ("transhipment", "HKB"),
         ("transhipment", "HKA"),
         ("exit", "HKA"),
     ]
+    transhipment = event_of(alt, "transhipment", "HKA")
+    assert transhipment["at"] == leg_of(alt, "T-HKB-HKA")["arrival"]
     assert event_of(alt, "advance_info", "HKB")["procedure"] == "ROCARS"
 
 
@@ -313,8 +314,12 @@ def test_hong_kong_transhipment_and_rocars(via_hkia: tuple[QuoteRequest, dict[st
     ("operation", "node", "needle"),
     [
         ("advance_info", "HKB", "no advance_info event (ROCARS) for HK at HKB"),
-        ("transhipment", "HKA", "changes vehicle at HKA in HK with no transhipment event"),
-        ("transhipment", "HKB", "changes vehicle at HKB in HK with no transhipment event"),
+        (
+            "transhipment",
+            "HKA",
+            "changes vehicle at HKA in HK onto an international leg with no transhipment event",
+        ),
+        ("exit", "HKA", "no exit event from HK at HKA"),
     ],
 )
 def test_hong_kong_events_are_required(
@@ -336,6 +341,22 @@ def test_a_transhipment_is_stamped_on_arrival(
     event["at"] = shift(event["at"], hours=2)
     alt["customs_events"].sort(key=lambda e: datetime.fromisoformat(e["at"]))
     assert_flags(check_alternative(net, req, alt), "(transhipment at HKA): at")
+
+
+def test_moving_on_inside_a_free_port_is_no_transhipment(
+    net: Network, via_hkia: tuple[QuoteRequest, dict[str, Any]]
+) -> None:
+    """The truck from the HK border to HKIA carries through cargo under the carrier's control:
+    a transhipment event at the border, where the cargo boards no international leg, is stray."""
+    req, alt = via_hkia
+    extra = {**event_of(alt, "transhipment", "HKA"), "node": "HKB"}
+    extra["at"] = event_of(alt, "entry", "HKB")["at"]
+    alt["customs_events"].append(extra)
+    alt["customs_events"].sort(key=lambda e: datetime.fromisoformat(e["at"]))
+    assert_flags(
+        check_alternative(net, req, alt),
+        "(transhipment at HKB): no leg of the route crosses a border or tranships there",
+    )
 
 
 # ------------------------------------------------------------ waits at entry borders, fees

@@ -11,6 +11,7 @@ one)."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import pytest
 from verify_kit import (
@@ -32,8 +33,10 @@ from verify_kit import (
 
 from router.network import Network
 from router.network.model import AeoLevel, CargoClass, Mode
-from router.routing.request import Cargo, TraderProfile
-from router.verify.legality import check_alternative
+from router.quotes.document import make_quote
+from router.routing.compiled import compile_network
+from router.routing.request import Cargo, CustomsScope, TraderProfile
+from router.verify.legality import check_alternative, check_quote
 
 AIR = frozenset({Mode.TRUCK, Mode.AIR})
 ADVANCED = TraderProfile(aeo_level=AeoLevel.ADVANCED)
@@ -42,6 +45,44 @@ ADVANCED = TraderProfile(aeo_level=AeoLevel.ADVANCED)
 @pytest.fixture(scope="module")
 def net() -> Network:
     return v2_network()
+
+
+def test_every_engine_quote_on_the_v2_network_passes(net: Network) -> None:
+    """All node pairs, rotating cargo (general, pharma, class 9, e-commerce), trader (AEO,
+    direct loading, 一单两报, white-listed importer, no Combined Port) and customs scope."""
+    cargos = [
+        Cargo(containers=(("42G1", 1),)),
+        Cargo(containers=(("22G1", 1),), cargo_class=CargoClass.PHARMA),
+        Cargo(containers=(("22G1", 1),), cargo_class=CargoClass.DANGEROUS, imdg_class="9"),
+        Cargo(weight_kg=300.0, cargo_class=CargoClass.ECOMMERCE),
+    ]
+    traders = [
+        TraderProfile(),
+        TraderProfile(
+            AeoLevel.ADVANCED,
+            direct_eligible=True,
+            joint_declaration_eligible=True,
+            drug_whitelisted=True,
+        ),
+        TraderProfile(combined_port_allowed=False),
+    ]
+    cn = compile_network(net)
+    routed = 0
+    for i, (o, d) in enumerate(itertools.permutations(sorted(net.nodes), 2)):
+        for j in range(2):
+            k = 2 * i + j
+            req = request(
+                o,
+                d,
+                cargos[k % len(cargos)],
+                trader=traders[k % len(traders)],
+                scope=list(CustomsScope)[k % 3],
+                alternatives=5,
+            )
+            q = make_quote(cn, req)
+            routed += q["status"] == "ok"
+            assert check_quote(net, req, q) == [], (o, d, req.cargo, req.trader, req.customs_scope)
+    assert routed >= 250
 
 
 # ------------------------------------------------------------------ where import may happen
