@@ -106,8 +106,16 @@ def _procedure(search: Search, steps: list[Step], k: int) -> str:
             f"GBA Combined Port: one declaration, inspection and release at {node.id}, "
             f"valid at the hub {node.combined_port_hub}"
         )
+    trader = search.request.trader
+    joint = (
+        " (一单两报: one data entry for the mainland and Hong Kong declarations)"
+        if trader.joint_declaration_eligible
+        and node.offers(CustomsOp.JOINT_DECLARATION)
+        and node.joint_clearance_h is not None
+        else ""
+    )
     if step.op == CustomsOp.EXPORT_CLEARANCE.value:
-        return law.export_procedure
+        return law.export_procedure + joint
     if step.op == CustomsOp.TRANSIT_DECLARATION.value:
         # to the office of destination where the cargo is imported in this territory, or to the
         # border where it leaves the territory (one it only crosses) on an international leg
@@ -121,11 +129,7 @@ def _procedure(search: Search, steps: list[Step], k: int) -> str:
                     search.cn.nodes[later.node].id
                 )
         return f"{law.transit_procedure} to the exit border"
-    procedure = law.import_procedure
-    trader = search.request.trader
-    if trader.joint_declaration_eligible and node.offers(CustomsOp.JOINT_DECLARATION):
-        procedure += " (一单两报: one data entry for the mainland and Hong Kong declarations)"
-    return procedure
+    return law.import_procedure + joint
 
 
 def _border_events(search: Search, step: Step, cl: CLink, border: Border) -> list[dict[str, Any]]:
