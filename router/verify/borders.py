@@ -206,16 +206,21 @@ def check_crossings(
 def _entry_terms(
     r: RouteState, ev: Mapping[str, Any], where: str, c: Crossing, declared: bool
 ) -> None:
-    """The wait and the cost of an entry: a via crossing's border wait; the transit declaration
-    fee when the entry declares the cargo to the office of destination, else nothing."""
+    """The wait and the cost of an entry: a via crossing's border wait (none at the leg's own
+    destination: the leg spends no wait there); the transit declaration fee when the entry
+    declares the cargo to the office of destination, else nothing."""
     node = c.entry_node
-    if not c.at_destination:
-        expected = num_field(ev, "expected_h", where)
-        if abs(expected - node.border_transit_h) > HOURS_TOL:
-            r.bad(
-                f"{where}: expected_h {expected} but the border wait at {node.id} is "
-                f"{node.border_transit_h:g} h"
-            )
+    expected = num_field(ev, "expected_h", where)
+    if c.at_destination and abs(expected) > HOURS_TOL:
+        r.bad(
+            f"{where}: expected_h {expected} but the leg spends no border wait at {node.id}, its "
+            "destination"
+        )
+    elif not c.at_destination and abs(expected - node.border_transit_h) > HOURS_TOL:
+        r.bad(
+            f"{where}: expected_h {expected} but the border wait at {node.id} is "
+            f"{node.border_transit_h:g} h"
+        )
     cost = num_field(ev, "cost", where)
     fee = 0.0
     if declared:

@@ -333,6 +333,20 @@ def test_hong_kong_events_are_required(
     assert_flags(check_alternative(net, req, drop_events(alt, operation, node)), needle)
 
 
+def test_an_entry_at_the_legs_end_takes_no_border_wait(
+    net: Network, via_hkia: tuple[QuoteRequest, dict[str, Any]]
+) -> None:
+    """The truck's entry into Hong Kong at the end of its leg: the route spends no wait there,
+    even where the crossing lists one for trains and trucks passing through it."""
+    req, alt = via_hkia
+    assert check_alternative(with_node(net, "HKB", border_transit_h=3.0), req, alt) == []
+    event_of(alt, "entry", "HKB")["expected_h"] = 3.0
+    assert_flags(
+        check_alternative(net, req, alt),
+        "(entry at HKB): expected_h 3.0 but the leg spends no border wait at HKB, its destination",
+    )
+
+
 def test_a_transhipment_is_stamped_on_arrival(
     net: Network, via_hkia: tuple[QuoteRequest, dict[str, Any]]
 ) -> None:
