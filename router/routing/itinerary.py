@@ -83,7 +83,8 @@ def _leg_document(search: Search, step: Step) -> dict[str, Any]:
         "arrival": _iso(epoch, step.end_min),
         "distance_km": round(link.distance_km, 1),
         "duration_h": _hours(step.end_min - step.start_min),
-        "cost": _cny(step.cost_fen),
+        # the transit declaration lodged at the entry border is the entry event's cost
+        "cost": _cny(step.cost_fen - step.customs_fen),
         "cost_breakdown": {
             "freight": _cny(step.freight_fen),
             "handling": _cny(step.handling_fen),

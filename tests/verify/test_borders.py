@@ -391,13 +391,6 @@ def test_advance_information_is_due_before_arrival_at_a_border_with_a_wait(net: 
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug (reported to the lead): the fee of the transit declaration lodged at a "
-    "through train's entry border is in the leg's cost (not in its cost_breakdown) and again in "
-    "the entry event's cost (router/routing/search.py _leg_step customs_fen, "
-    "router/routing/itinerary.py _leg_document)",
-)
 def test_engine_counts_the_entry_declaration_fee_once(net: Network) -> None:
     priced = with_fee(net, "MAL", "declaration", "declaration", 80.0)
     req = request("SZ", "DUI", allowed_modes=RAIL)
