@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,19 @@ from pyproj import Geod
 
 from router.errors import Severity
 from router.network import Network, inspect_dataset
-from router.network.model import CustomsOp, Link, Mode, Node, NodeKind, ScheduleKind, TariffUnit
+from router.network.geo import fraction_along, geodesic_km
+from router.network.model import (
+    AdvanceDue,
+    CustomsOp,
+    Link,
+    Mode,
+    Node,
+    NodeKind,
+    Regime,
+    ScheduleKind,
+    TariffUnit,
+    dg_listed,
+)
 
 REFERENCE_FILE = Path(__file__).resolve().parents[1] / "data" / "unlocode_reference.csv"
 MAX_OFFSET_KM = 25.0
@@ -108,6 +122,46 @@ def test_bundled_loads_without_errors(bundled_dir: Path) -> None:
 def test_bundled_size(bundled: Network) -> None:
     assert len(bundled.nodes) >= 60
     assert len(bundled.links) >= 250
+
+
+def _readme_counts(readme: str, heading: str) -> dict[str, int]:
+    """The ``| name | count |`` rows of the table after ``heading`` in data/README.md."""
+    block = readme.split(heading, 1)[1].split("\n\n", 2)[1]
+    return {
+        m.group(1): int(m.group(2))
+        for m in re.finditer(r"^\| (\w+) \| (\d+) \|", block, flags=re.MULTILINE)
+    }
+
+
+def test_readme_counts_are_the_loaded_counts(bundled: Network, bundled_dir: Path) -> None:
+    """The sizes data/README.md states are the dataset's (92 nodes and 555 links after the
+    customs model v2 additions)."""
+    readme = (bundled_dir / "README.md").read_text(encoding="utf-8")
+    assert f"| `nodes.geojson` | {len(bundled.nodes)} nodes |" in readme
+    assert f"| `links.csv` | {len(bundled.links)} directed links" in readme
+    assert (len(bundled.nodes), len(bundled.links)) == (92, 555)
+    kinds: dict[str, int] = {}
+    for node in bundled.nodes.values():
+        kinds[node.kind.value] = kinds.get(node.kind.value, 0) + 1
+    modes: dict[str, int] = {}
+    regimes: dict[str, int] = {}
+    for link in bundled.links.values():
+        modes[link.mode.value] = modes.get(link.mode.value, 0) + 1
+        regimes[link.regime.value] = regimes.get(link.regime.value, 0) + 1
+    assert _readme_counts(readme, "Nodes by kind:") == kinds
+    assert _readme_counts(readme, "Links by mode:") == modes
+    assert _readme_counts(readme, "Links by regime:") == regimes
+    departures = sum(len(lk.schedule.weekly) for lk in bundled.links.values())
+    assert f"| `schedules.csv` | {departures} weekly departures" in readme
+    assert (
+        f"| `advance_info.csv` | advance cargo information each territory requires, per mode ({len(bundled.advance_info)} rows) |"
+        in readme
+    )
+
+
+def test_bundled_loads_without_warnings(bundled: Network) -> None:
+    """No "unreachable node" warning at start: Huanggang has its (dated) links again."""
+    assert bundled.warnings == ()
 
 
 def test_bundled_has_readme_with_sources(bundled_dir: Path) -> None:
@@ -223,6 +277,180 @@ def test_rail_links_are_weekly_international_services(bundled: Network) -> None:
         assert link.schedule.kind in {ScheduleKind.WEEKLY, ScheduleKind.HEADWAY}
 
 
+def _stops(link: Link) -> list[str]:
+    return [link.origin, *link.via, link.destination]
+
+
+def _territories(network: Network, link: Link) -> list[str]:
+    """The jurisdictions a link's stops pass through, consecutive repeats collapsed."""
+    seq: list[str] = []
+    for node_id in _stops(link):
+        code = network.get_node(node_id).jurisdiction
+        if not seq or seq[-1] != code:
+            seq.append(code)
+    return seq
+
+
+def _long_distance_rail(network: Network) -> list[Link]:
+    return [
+        lk
+        for lk in network.links.values()
+        if lk.mode is Mode.RAIL and lk.regime is Regime.INTERNATIONAL and lk.via
+    ]
+
+
+def test_every_rail_link_to_europe_crosses_cn_eaeu_eu_in_order(bundled: Network) -> None:
+    """Each China-Europe train shows each territory it crosses: CN, (Mongolia,) the EAEU, the EU
+    (or the reverse), changing territory only between the two sides of a border."""
+    europe = [
+        lk
+        for lk in _long_distance_rail(bundled)
+        if {bundled.get_node(lk.origin).jurisdiction, bundled.get_node(lk.destination).jurisdiction}
+        == {"CN", "EU"}
+    ]
+    assert len(europe) >= 8, [lk.id for lk in europe]
+    allowed = (["CN", "EAEU", "EU"], ["CN", "MN", "EAEU", "EU"])
+    for link in europe:
+        seq = _territories(bundled, link)
+        if bundled.get_node(link.origin).jurisdiction == "EU":
+            seq = seq[::-1]
+        assert seq in allowed, (link.id, seq)
+
+
+def test_rail_borders_as_operated(bundled: Network) -> None:
+    """Every territory a train or TIR truck crosses has its own entry and exit node in ``via``:
+    a change of territory happens only between two border crossings (or at the ends), the
+    leaving side offers ``exit`` and the entering side ``entry``."""
+    links = _long_distance_rail(bundled) + [
+        lk for lk in bundled.links.values() if lk.mode is Mode.TIR
+    ]
+    for link in links:
+        stops = [bundled.get_node(n) for n in _stops(link)]
+        for k, (a, b) in enumerate(pairwise(stops)):
+            if a.jurisdiction == b.jurisdiction:
+                continue
+            assert a.offers(CustomsOp.EXIT), (link.id, a.id)
+            assert b.offers(CustomsOp.ENTRY), (link.id, b.id)
+            if k > 0:
+                assert a.kind is NodeKind.BORDER_CROSSING, (link.id, a.id)
+            if k + 1 < len(stops) - 1:
+                assert b.kind is NodeKind.BORDER_CROSSING, (link.id, b.id)
+        # a territory only crossed has both an entry and an exit node on the way
+        codes = [n.jurisdiction for n in stops]
+        for code in set(codes) - {codes[0], codes[-1]}:
+            assert codes.count(code) >= 2, (link.id, code)
+
+
+@pytest.mark.parametrize(
+    ("service", "via"),
+    [
+        ("BAX-DUI", ["CN-ALASHANKOU", "KZ-DOSTYK", "BY-BREST", "PL-MALASZEWICZE"]),
+        ("BAX-BUD", ["CN-KHORGOS", "KZ-ALTYNKOL", "BY-BREST", "PL-MALASZEWICZE"]),
+        ("BAX-MOW-M", ["CN-MANZHOULI", "RU-ZABAIKALSK"]),
+        ("BAX-MOW-E", ["CN-ERENHOT", "MN-ZAMYNUUD", "MN-SUKHBAATAR", "RU-NAUSHKI"]),
+        ("BAX-TAS", ["CN-KHORGOS", "KZ-ALTYNKOL", "KZ-SARYAGASH", "UZ-KELES"]),
+        ("BAX-DUI-E", ["PL-MALASZEWICZE", "BY-BREST", "KZ-DOSTYK", "CN-ALASHANKOU"]),
+        ("BAX-TAS-E", ["UZ-KELES", "KZ-SARYAGASH", "KZ-ALTYNKOL", "CN-KHORGOS"]),
+    ],
+)
+def test_rail_border_sequence(bundled: Network, service: str, via: list[str]) -> None:
+    links = [lk for lk in bundled.links.values() if lk.service == service]
+    assert len(links) == 1, service
+    assert list(links[0].via) == via
+
+
+def test_china_border_nodes_are_exits_not_only_transit(bundled: Network) -> None:
+    for node_id in ("CN-ALASHANKOU", "CN-KHORGOS", "CN-MANZHOULI", "CN-ERENHOT"):
+        node = bundled.get_node(node_id)
+        assert node.jurisdiction == "CN"
+        assert {CustomsOp.EXIT, CustomsOp.ENTRY} <= node.operations, node_id
+    expected = {
+        "KZ-DOSTYK": "EAEU",
+        "KZ-ALTYNKOL": "EAEU",
+        "RU-ZABAIKALSK": "EAEU",
+        "RU-NAUSHKI": "EAEU",
+        "BY-BREST": "EAEU",
+        "MN-ZAMYNUUD": "MN",
+        "MN-SUKHBAATAR": "MN",
+        "UZ-KELES": "UZ",
+        "PL-MALASZEWICZE": "EU",
+    }
+    for node_id, code in expected.items():
+        assert bundled.get_node(node_id).jurisdiction == code, node_id
+
+
+def test_rail_geometry_passes_the_borders_in_order(bundled: Network) -> None:
+    """The drawn route of each train passes within 5 km of its border crossings, in order, so
+    border events are placed by distance along it."""
+    for link in _long_distance_rail(bundled):
+        assert len(link.geometry) > len(link.via) + 2, f"{link.id} has no route geometry"
+        last = 0.0
+        for node_id in link.via:
+            node = bundled.get_node(node_id)
+            nearest = min(geodesic_km(x, y, node.lon, node.lat) for x, y in link.geometry)
+            assert nearest < 5.0, (link.id, node_id, nearest)
+            fraction = fraction_along(link.geometry, node.lon, node.lat)
+            assert fraction > last, (link.id, node_id, fraction, last)
+            last = fraction
+        assert last < 1.0, link.id
+
+
+def test_sourced_border_waits(bundled: Network) -> None:
+    """Khorgos/Altynkol and Brest/Małaszewicze hold sourced typical waits: a regular
+    Małaszewicze-Brest wait of two days (railtech 2018), a day at Khorgos-Altynkol."""
+    hours = {n: bundled.get_node(n).border_transit_h for n in bundled.nodes}
+    assert hours["BY-BREST"] + hours["PL-MALASZEWICZE"] == 48.0
+    assert hours["CN-KHORGOS"] + hours["KZ-ALTYNKOL"] == 24.0
+    assert hours["CN-ALASHANKOU"] + hours["KZ-DOSTYK"] == 16.0
+
+
+def test_rail_station_to_station_within_published_bands(bundled: Network) -> None:
+    """Running time plus border stops: Duisburg about 16 days (rail-eyesz: 16 d), Moscow 11-16
+    days (Guangzhou/Dongguan-Moscow about 15 d door to door), Warsaw from Guangzhou 16 d."""
+
+    def days(service: str) -> float:
+        link = next(lk for lk in bundled.links.values() if lk.service == service)
+        border = sum(bundled.get_node(v).border_transit_h for v in link.via)
+        return (link.transit_h + border) / 24
+
+    assert 15.5 <= days("BAX-DUI") <= 17.0
+    for service in ("BAX-MOW-M", "GZ-MOW-M", "DG-MOW-M"):
+        assert 12.0 <= days(service) <= 16.0, service
+    assert days("GZ-WAW-E") == pytest.approx(16.0)
+
+
+def test_guangzhou_and_dongguan_rail_terminals(bundled: Network) -> None:
+    """Guangzhou International Port (successor of Dalang) and Dongguan Shilong run China-Europe
+    trains, and Guangzhou trucks reach them without going to Shenzhen."""
+    gz = [n for n in named(bundled.nodes.values(), "Guangzhou International Port")]
+    dg = [n for n in named(bundled.nodes.values(), "Shilong")]
+    assert gz and dg
+    for terminal in (gz[0], dg[0]):
+        assert terminal.kind is NodeKind.RAIL_TERMINAL and terminal.jurisdiction == "CN"
+        trains = [
+            lk
+            for lk in bundled.out_links(terminal.id)
+            if lk.mode is Mode.RAIL and lk.regime is Regime.INTERNATIONAL
+        ]
+        assert trains, terminal.id
+        assert all(lk.schedule.kind is ScheduleKind.WEEKLY for lk in trains)
+    gz_city = bundled.get_node("CN-GZ-CITY")
+    for terminal in (gz[0], dg[0]):
+        truck = [
+            lk
+            for lk in bundled.out_links(gz_city.id)
+            if lk.destination == terminal.id and lk.mode is Mode.TRUCK
+        ]
+        assert truck and all(lk.distance_km < 100 for lk in truck), terminal.id
+    destinations = {
+        lk.destination
+        for t in (gz[0], dg[0])
+        for lk in bundled.out_links(t.id)
+        if lk.mode is Mode.RAIL
+    }
+    assert destinations == {"RUMOW", "PLWAW", "DEDUI"}, destinations
+
+
 def _tir_to(network: Network, *aliases: str) -> list[Link]:
     return [
         lk
@@ -286,6 +514,190 @@ def test_huanggang_closed_to_trucks_since_2025_12_21(bundled: Network) -> None:
     for node in nodes:
         assert Mode.TRUCK in node.closed_modes, node.id
         assert node.closed_since == date(2025, 12, 21), node.id
+
+
+def test_huanggang_usable_before_2025_12_21(bundled: Network) -> None:
+    """The closure is dated: the crossing keeps its truck links (both directions and feeders),
+    which the node's ``closed_since`` shuts from 2025-12-21; before it, trucks may use it."""
+    pairs = {
+        (lk.origin, lk.destination)
+        for lk in bundled.links.values()
+        if lk.mode is Mode.TRUCK and lk.regime is Regime.INTERNATIONAL
+    }
+    assert {("CN-HUANGGANG", "HK-LMC"), ("HK-LMC", "CN-HUANGGANG")} <= pairs
+    for node_id in ("CN-HUANGGANG", "HK-LMC"):
+        node = bundled.get_node(node_id)
+        assert node.closed_since == date(2025, 12, 21)
+        assert any(
+            lk.destination == node_id
+            for lk in bundled.links.values()
+            if lk.origin not in {"CN-HUANGGANG", "HK-LMC"}
+        )
+        assert any(
+            lk.origin == node_id
+            for lk in bundled.links.values()
+            if lk.destination not in {"CN-HUANGGANG", "HK-LMC"}
+        )
+
+
+def _sz_hk_border_links(network: Network) -> list[Link]:
+    sides = {n.id for a in SZ_HK_CROSSINGS.values() for n in _crossings(network, a)}
+    return [
+        lk
+        for lk in network.links.values()
+        if lk.regime is Regime.INTERNATIONAL and lk.origin in sides and lk.destination in sides
+    ]
+
+
+def test_sz_hk_crossings_bar_only_the_listed_dangerous_classes(bundled: Network) -> None:
+    """The land ports bar listed hazardous chemicals (classes 1-8), not class 9 (lithium
+    batteries): the cross-border links carry dangerous goods with a class ban."""
+    links = _sz_hk_border_links(bundled)
+    assert len(links) == 10
+    for link in links:
+        assert "dangerous" in {c.value for c in link.cargo_classes}, link.id
+        assert link.dg_banned == frozenset("12345678"), link.id
+        assert not dg_listed(link.dg_banned, "9")
+        assert dg_listed(link.dg_banned, "3") and dg_listed(link.dg_banned, "1.4S")
+
+
+def test_sz_hk_crossings_offer_joint_declaration(bundled: Network) -> None:
+    for aliases in SZ_HK_CROSSINGS.values():
+        for node in _crossings(bundled, aliases):
+            assert node.offers(CustomsOp.JOINT_DECLARATION), node.id
+            assert node.joint_clearance_h is not None
+            assert node.joint_clearance_h <= node.export_clearance_h, node.id
+
+
+def test_hong_kong_has_no_bonded_truck_links(bundled: Network) -> None:
+    """Hong Kong is a free port without a bonded regime for general cargo: one domestic link per
+    pair inside HK, on which through cargo stays in transit."""
+    hk = bundled.jurisdictions["HK"]
+    assert hk.free_port
+    inside = [
+        lk
+        for lk in bundled.links.values()
+        if bundled.get_node(lk.origin).jurisdiction == "HK"
+        and bundled.get_node(lk.destination).jurisdiction == "HK"
+        and lk.mode is Mode.TRUCK
+    ]
+    assert inside
+    assert all(lk.regime is Regime.DOMESTIC for lk in inside)
+    pairs = [(lk.origin, lk.destination) for lk in inside]
+    assert len(pairs) == len(set(pairs))
+
+
+# ---------------------------------------------------------------- customs model data
+
+
+def test_every_node_has_a_specific_customs_district(bundled: Network) -> None:
+    """Every node names its customs office; a district never spans two countries, and the
+    German, Dutch, Belgian and Chinese destinations are separate offices."""
+    missing = [n.id for n in bundled.nodes.values() if not n.customs_district.strip()]
+    assert missing == []
+    countries: dict[str, set[str]] = {}
+    for node in bundled.nodes.values():
+        countries.setdefault(node.customs_district, set()).add(node.country)
+    assert {d: c for d, c in countries.items() if len(c) > 1} == {}
+    district = {n.id: n.customs_district for n in bundled.nodes.values()}
+    assert len({district[n] for n in ("DEDUI", "DEHAM", "DEFRA")}) == 3
+    assert len({district[n] for n in ("NLRTM", "NLAMS", "BEANR", "BELGG")}) == 4
+    assert district["DEDUI"] == district["DEDUI-BARGE"] == "Hauptzollamt Duisburg"
+    assert district["CN-SZ-CITY"] == district["CNYTN"] == "Shenzhen Customs"
+    assert district["CN-GZ-CITY"] == "Guangzhou Customs"
+    assert district["CNFOS"] == district["CN-FS-SDXG"]
+    assert len({district[n] for n in ("CN-SZ-CITY", "CN-GZ-CITY", "CNFOS", "CNDGG", "CNZSN")}) == 5
+
+
+def test_transit_declarations_where_they_are_lodged(bundled: Network) -> None:
+    lodged = {n.id for n in bundled.nodes.values() if n.offers(CustomsOp.TRANSIT_DECLARATION)}
+    expected = {
+        "NLRTM", "BEANR", "DEHAM", "NLAMS", "BELGG", "DEFRA", "PL-MALASZEWICZE",
+        "CNYTN", "CNSHK", "CNNSA", "CNSZX", "CNCAN", "CN-SZBAY", "CN-LIANTANG",
+        "CN-ALASHANKOU", "CN-MANZHOULI", "CN-ERENHOT", "CN-KHORGOS",
+        "KZ-DOSTYK", "KZ-ALTYNKOL", "RU-ZABAIKALSK", "RU-NAUSHKI", "BY-BREST", "KG-IRKESHTAM",
+        "USLAX",
+    }  # fmt: skip
+    assert expected <= lodged, sorted(expected - lodged)
+    assert not any(bundled.get_node(n).jurisdiction == "HK" for n in lodged)
+
+
+def test_jurisdictions_free_port_and_aeo_mutual_recognition(bundled: Network) -> None:
+    j = bundled.jurisdictions
+    assert {code for code, x in j.items() if x.free_port} == {"HK"}
+    mra = {code for code, x in j.items() if x.aeo_mra_cn}
+    assert mra == {"EU", "HK", "SG", "AE", "MN"}
+    assert "MN" in j and "UZ" in j
+    defaults = {f.name: f.default for f in dataclasses.fields(j["CN"])}
+    for code, x in j.items():
+        assert x.source, code
+        for step in ("export", "import", "transit", "transhipment", "exit"):
+            name = f"{step}_procedure"
+            assert getattr(x, name) != defaults[name], (code, step)
+    assert j["EU"].transit_procedure == "NCTS T1 transit declaration"
+    assert j["CN"].transit_procedure.startswith("转关")
+
+
+def test_advance_information_for_every_entry_that_requires_it(bundled: Network) -> None:
+    """One row per territory and mode; every way the data enters the EU, the US, the EAEU, China
+    and Great Britain, and Hong Kong by road, has its advance cargo information."""
+    info = {(a.jurisdiction, a.mode): a for a in bundled.advance_info}
+    assert len(info) == len(bundled.advance_info)
+    required = {"EU", "US", "EAEU", "CN", "GB"}
+    entries = set()
+    for link in bundled.links.values():
+        if link.regime is not Regime.INTERNATIONAL:
+            continue
+        stops = [bundled.get_node(n) for n in _stops(link)]
+        for a, b in pairwise(stops):
+            if a.jurisdiction != b.jurisdiction:
+                entries.add((b.jurisdiction, link.mode))
+    needed = {(code, mode) for code, mode in entries if code in required}
+    needed.add(("HK", Mode.TRUCK))
+    assert needed <= set(info), sorted(needed - set(info))
+    assert info[("EU", Mode.DEEPSEA)].due is AdvanceDue.LOADING
+    assert info[("EU", Mode.DEEPSEA)].lead_h == 24
+    assert info[("EU", Mode.RAIL)].due is AdvanceDue.ARRIVAL
+    assert info[("EU", Mode.RAIL)].lead_h == 2
+    assert info[("HK", Mode.TRUCK)].lead_h == 0.5
+    assert info[("US", Mode.DEEPSEA)].lead_h == 24
+
+
+def test_drug_ports_are_the_designated_ones(bundled: Network) -> None:
+    """Drugs enter China only through the designated ports of Guangzhou, Shenzhen, Zhuhai and
+    (since 2022) Zhongshan; no other territory has drug ports in the data."""
+    ports = [n for n in bundled.nodes.values() if n.offers(CustomsOp.DRUG_PORT)]
+    assert {n.jurisdiction for n in ports} == {"CN"}
+    ids = {n.id for n in ports}
+    assert {"CN-ZS-PORT", "CNYTN", "CNSHK", "CNSZX", "CNCAN", "CNNSA", "CN-ZH-GAOLAN"} <= ids
+    assert not ids & {"SZ-PINGHU-RAIL", "GZ-INTL-PORT-RAIL", "CN-FS-SDXG", "CN-ALASHANKOU"}
+    cities = {"CNSZX", "CN-GZ-CITY", "CNZUH", "CNZSN"}
+    for node in ports:
+        assert node.drug_permit_h > 0, node.id
+        nearest = min(
+            geodesic_km(node.lon, node.lat, bundled.get_node(c).lon, bundled.get_node(c).lat)
+            for c in cities
+        )
+        assert nearest < 60, (node.id, nearest)
+
+
+def test_seaports_accept_division_1_4_not_whole_class_1(bundled: Network) -> None:
+    for node in bundled.nodes.values():
+        if node.kind is NodeKind.SEAPORT and node.dg_classes:
+            assert dg_listed(node.dg_classes, "1.4S"), node.id
+            assert not dg_listed(node.dg_classes, "1.1"), node.id
+
+
+def test_export_dwell_is_a_cy_cut_off(bundled: Network) -> None:
+    """Mainland seaports close the yard 1-2 days before the vessel (not an 88 h minimum); direct
+    loading <= Combined Port <= trucked-in."""
+    for node in bundled.nodes.values():
+        if node.kind is NodeKind.SEAPORT and node.jurisdiction == "CN":
+            assert 12 <= node.dwell_export_h <= 48, node.id
+            total = node.dwell_export_h + node.handling_h
+            assert total <= 48, node.id
+        if node.offers(CustomsOp.DIRECT_LOADING):
+            assert node.dwell_direct_h <= node.dwell_combined_h <= node.dwell_export_h, node.id
 
 
 # ---------------------------------------------------------------- air and deep sea
