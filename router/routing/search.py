@@ -297,7 +297,7 @@ class Search(CustomsRules):
         bounds = self.cn.memo_get(key)
         if bounds is None:
             bounds = reverse_lower_bounds(
-                self.cn, self.usable, self.leg_constants, (i for i, _ in self.destinations)
+                self.cn, self.usable, self._bound_constants, (i for i, _ in self.destinations)
             )
             self.cn.memo_put(key, bounds)
         return bounds
@@ -445,6 +445,14 @@ class Search(CustomsRules):
         arrival = dep + cl.transit_min + cl.border_min
         freight, thc_origin, thc_destination, port_fees_fen, co2_g = self.leg_constants(cl)
         customs_fen = self.entry_declaration_fen(cl)
+        if (
+            label.state is CustomsState.CLEARED_EXPORT
+            and label.anchor == origin
+            and regime is Regime.INTERNATIONAL
+        ):
+            # Combined Port cargo loads at its hub under the feeder's declaration: the hub's
+            # manifest-entry (document) fee is waived (data/README.md, cp-txyhg)
+            port_fees_fen -= self._document_fen(origin)
         # one terminal handling charge per port call: a container discharged here from a vessel,
         # barge or train (already charged) is not charged again when it is loaded onward
         handling_fen = thc_destination + (0 if label.last == TERMINAL_LEG else thc_origin)
@@ -469,6 +477,7 @@ class Search(CustomsRules):
                 handling_min,
                 dwell_min,
                 dwell_basis,
+                port_fees_fen,
             ),
         )
         return Label(
@@ -508,10 +517,22 @@ class Search(CustomsRules):
                     + self._per_unit_fee(cl.destination, "port_dues")
                 )
             if link.regime is Regime.INTERNATIONAL:
-                port_fees_fen += fen(self.cn.fee(origin, "document", "shipment"))
+                port_fees_fen += self._document_fen(origin)
         result = (freight, thc_origin, thc_destination, port_fees_fen, int(round(co2)))
         self._constants[cl.index] = result
         return result
+
+    def _bound_constants(self, cl: CLink) -> tuple[int, int, int, int, int]:
+        """:meth:`leg_constants` less what a route may be spared on the link (the document fee
+        waived for Combined Port cargo at its hub): what the lower bounds may count on."""
+        freight, thc_origin, thc_destination, port_fees_fen, co2_g = self.leg_constants(cl)
+        if cl.link.regime is Regime.INTERNATIONAL and cl.link.mode in TERMINAL_MODES:
+            port_fees_fen -= self._document_fen(cl.origin)
+        return freight, thc_origin, thc_destination, port_fees_fen, co2_g
+
+    def _document_fen(self, node: int) -> int:
+        """The per-shipment document (manifest-entry) fee at ``node``, fen."""
+        return fen(self.cn.fee(node, "document", "shipment"))
 
     def _leg_step(
         self,
@@ -527,8 +548,9 @@ class Search(CustomsRules):
         handling_min: int,
         dwell_min: int,
         dwell_basis: str,
+        port_fees_fen: int,
     ) -> Step:
-        freight, _, _, port_fees_fen, co2_g = self.leg_constants(cl)
+        freight, _, _, _, co2_g = self.leg_constants(cl)
         return Step(
             "leg",
             origin,

@@ -74,20 +74,22 @@ def test_pinghu_south_rail_to_duisburg(network):
     assert rail_fast["legs"][0]["from"] == "SZ-PINGHU-RAIL"
 
 
-def test_tir_to_tashkent_beats_plain_road_clearing_at_every_border(network):
+def test_tir_to_tashkent_beats_plain_road_in_eaeu_transit(network):
     """Shenzhen -> Tashkent via Irkeshtam: about 7 days under a TIR carnet, about 20 by plain
-    road, which clears in and out of Kyrgyzstan (gba-facts: TIR Shenzhen-Tashkent)."""
+    road (gba-facts: TIR Shenzhen-Tashkent). Without a carnet Kyrgyzstan (EAEU) is crossed under
+    EAEU customs transit declared at the entry border, not imported and re-exported (issue 9,
+    item 4); with a carnet the TIR transit covers it and only the border crossings show."""
     tir, _ = fastest(network, "SZ-PINGHU-RAIL", "UZTAS", {Mode.TRUCK, Mode.TIR})
     road, _ = fastest(network, "SZ-PINGHU-RAIL", "UZTAS", {Mode.TRUCK})
     assert main_modes(tir) == {"tir"}
     assert 6 * 24 <= tir["duration_h"] <= 9 * 24, tir["summary"]
     assert 15 * 24 <= road["duration_h"] <= 25 * 24, road["summary"]
     kyrgyz = [(e["node"], e["operation"]) for e in road["customs_events"] if "KG-" in e["node"]]
-    assert ("KG-IRKESHTAM", "import_clearance") in kyrgyz, kyrgyz
-    assert ("KG-DOSTUK", "export_clearance") in kyrgyz, kyrgyz
-    assert {e["operation"] for e in tir["customs_events"] if "KG-" in e["node"]} == {
-        "transit_border"
-    }
+    assert ("KG-IRKESHTAM", "transit_declaration") in kyrgyz, kyrgyz
+    assert not {op for _, op in kyrgyz} & {"import_clearance", "export_clearance"}, kyrgyz
+    assert [op for _, op in kyrgyz if op in ("entry", "exit")] == ["entry", "exit"], kyrgyz
+    tir_kyrgyz = {e["operation"] for e in tir["customs_events"] if "KG-" in e["node"]}
+    assert tir_kyrgyz <= {"entry", "exit", "advance_info"} and {"entry", "exit"} <= tir_kyrgyz
 
 
 def _export_via_shekou(network, origin, ready, combined):
@@ -113,22 +115,32 @@ def _export_via_shekou(network, origin, ready, combined):
     return min(sailing, key=lambda a: a["arrival"])
 
 
-def test_combined_port_shunde_export_is_at_least_a_day_faster(network):
-    """Shunde Xingang feeder clearance vs trucking to Shekou and clearing there, over a week of
-    ready dates: the Combined Port route arrives at least one day earlier on average, never later."""
-    gains_h = []
+def test_combined_port_shunde_export_is_never_later_and_cheaper(network):
+    """Shunde Xingang feeder: the Combined Port (one declaration at the feeder, the hub's shorter
+    barge cut-off, the hub's manifest-entry fee waived) against trucking to Shekou and clearing
+    there, over a week of ready dates: never later, always cheaper per FEU.
+
+    Under customs model v2 the hub's yard time is a container-yard cut-off (24 h for trucked-in
+    boxes, 12 h for Combined Port barges), not the old 88 h minimum dwell, so the time gain is at
+    most the 12 h cut-off difference (the same sailing in this week's schedule): the published
+    "2-3 days" gain came from yard dwell that the v2 model no longer imposes (issue 9, item 12).
+    """
     for day in range(7):
         ready = READY + timedelta(days=day)
         combined = _export_via_shekou(network, "CN-FS-SDXG", ready, True)
-        assert any(e["operation"] == "combined_port" for e in combined["customs_events"])
+        declarations = [
+            (e["node"], e["operation"])
+            for e in combined["customs_events"]
+            if e["operation"] in ("combined_port", "export_clearance")
+        ]
+        assert declarations == [("CN-FS-SDXG", "combined_port")], declarations
         trucked = _export_via_shekou(network, "CN-FS-SDXG", ready, False)
         assert not any(e["operation"] == "combined_port" for e in trucked["customs_events"])
-        gain = datetime.fromisoformat(trucked["arrival"]) - datetime.fromisoformat(
-            combined["arrival"]
+        assert combined["arrival"] <= trucked["arrival"]
+        assert combined["cost"]["total"] <= trucked["cost"]["total"] - 1_000, (
+            combined["cost"]["total"],
+            trucked["cost"]["total"],
         )
-        gains_h.append(gain.total_seconds() / 3600)
-    assert min(gains_h) >= 0, gains_h
-    assert sum(gains_h) / len(gains_h) >= 24, gains_h
 
 
 def test_aeo_advanced_clears_faster_than_non_aeo(network):
@@ -143,7 +155,9 @@ def test_aeo_advanced_clears_faster_than_non_aeo(network):
         doc = make_quote(compile_network(network), request)
         best = min(doc["alternatives"], key=lambda a: a["arrival"])
         return sum(
-            e["clearance_h"] for e in best["customs_events"] if e["operation"] != "transit_border"
+            e["clearance_h"]
+            for e in best["customs_events"]
+            if e["operation"] not in ("exit", "entry", "advance_info", "transhipment")
         )
 
     assert clearance_hours(AeoLevel.ADVANCED) < clearance_hours(AeoLevel.NONE)
