@@ -29,7 +29,8 @@ class CustomsRules:
     apply_pharma_rule: bool
     dest_jurisdictions: set[str]
     dest_nodes: frozenset[int]
-    dest_districts: frozenset[str]
+    #: (jurisdiction, customs district) of the destination nodes
+    dest_districts: frozenset[tuple[str, str]]
     export_included: bool
     import_included: bool
     #: jurisdiction -> (inspection probability, clearance-time factor) for this trader
@@ -93,11 +94,14 @@ class CustomsRules:
 
     # ------------------------------------------------------------------------ where
     def is_office_of_destination(self, index: int) -> bool:
-        """A destination node, or a node of the destination's own customs district."""
+        """A destination node, or a node of the destination's own customs district (in the
+        destination's territory: a district code of another territory names another office)."""
         if index in self.dest_nodes:
             return True
-        district = self.cn.nodes[index].customs_district
-        return bool(district) and district in self.dest_districts
+        node = self.cn.nodes[index]
+        return bool(node.customs_district) and (
+            (node.jurisdiction, node.customs_district) in self.dest_districts
+        )
 
     def _may_import(self, label: Label, node: Node) -> bool:
         state = label.state

@@ -146,8 +146,11 @@ class Search(CustomsRules):
         self.full_mask = (1 << len(self.required)) - 1
         self.dest_access = {i: acc for i, acc in self.destinations}
         self.dest_nodes = frozenset(self.dest_access)
+        # (jurisdiction, district): a district code names an office of one customs territory
         self.dest_districts = frozenset(
-            d for i in self.dest_nodes if (d := self.cn.nodes[i].customs_district)
+            (node.jurisdiction, node.customs_district)
+            for i in self.dest_nodes
+            if (node := self.cn.nodes[i]).customs_district
         )
         cons = req.constraints
         self.max_transfers = cons.max_transfers if cons.max_transfers is not None else 1 << 30

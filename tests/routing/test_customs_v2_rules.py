@@ -143,6 +143,72 @@ def test_no_import_clearance_at_a_cheaper_dwell_node_off_the_way(
         assert imported == ("BAO" if link_ids(route)[1] == "yt-bao" else "YTN")
 
 
+def same_district_name_network(*, bonded_exit: bool) -> Network:
+    """A train lands cargo in the EAEU at ALT; a depot KZD and the destination DUI (EU) both
+    use the district code D1, and the EAEU exit border KZB is reached from KZD by a domestic
+    truck (and by a bonded one if ``bonded_exit``)."""
+    b = NetworkBuilder()
+    b.add_node("O", 0.0, 0.0, kind=NodeKind.RAIL_TERMINAL, operations={EC, EXIT})
+    b.add_node(
+        "ALT",
+        4.0,
+        0.0,
+        kind=NodeKind.RAIL_TERMINAL,
+        jurisdiction="EAEU",
+        customs_district="D1",
+        operations={ENTRY, TD, SUP},
+    )
+    b.add_node(
+        "KZD",
+        5.0,
+        0.0,
+        kind=NodeKind.INLAND_DEPOT,
+        jurisdiction="EAEU",
+        customs_district="D1",
+        operations={IC, EC, SUP},
+    )
+    b.add_node("KZB", 7.0, 0.0, kind=BORDER, jurisdiction="EAEU", operations={EC, EXIT, SUP})
+    b.add_node(
+        "DUI",
+        10.0,
+        0.0,
+        kind=NodeKind.INLAND_DEPOT,
+        jurisdiction="EU",
+        customs_district="D1",
+        operations={ENTRY, IC},
+    )
+    b.add_link("train", "O", "ALT", Mode.RAIL, transit_h=40, regime=INTL, distance_km=4_500)
+    b.add_link("bond", "ALT", "KZD", Mode.TRUCK, transit_h=5, regime=SUPERVISED, distance_km=110)
+    b.add_link("dom", "KZD", "KZB", Mode.TRUCK, transit_h=5, distance_km=220)
+    if bonded_exit:
+        b.add_link(
+            "bond2", "KZD", "KZB", Mode.TRUCK, transit_h=8, regime=SUPERVISED, distance_km=220
+        )
+    b.add_link("road", "KZB", "DUI", Mode.TRUCK, transit_h=60, regime=INTL, distance_km=3_300)
+    return b.build()
+
+
+def test_an_office_of_destination_lies_in_the_destinations_territory() -> None:
+    # Districts are codes of one customs territory: KZD's D1 in the EAEU is not the district
+    # D1 of the destination DUI in the EU. The cargo declared in transit at ALT may not be
+    # imported into the EAEU at KZD (a territory it only crosses), so without a bonded way to
+    # the exit border there is no route (before the fix: import at KZD, domestic truck,
+    # re-export at KZB).
+    assert solve(same_district_name_network(bonded_exit=False), make_request("O", "DUI"))[1] == []
+    # With a bonded truck to the exit border: 08:00 train 40 h -> Wed 00:00 at ALT; transit
+    # declaration 1 h -> 01:00; bond 5 h -> 06:00; bond2 8 h -> 14:00; road 60 h -> Sat 7 Jun
+    # 02:00; import at DUI (0 h)
+    search, routes = solve(same_district_name_network(bonded_exit=True), make_request("O", "DUI"))
+    assert [(link_ids(r), arrival(search, r)) for r in routes] == [
+        (["train", "bond", "bond2", "road"], at("2025-06-07 02:00"))
+    ]
+    assert [op for _, op, _, _ in customs_ops(search, routes[0])] == [
+        "export_clearance",
+        "transit_declaration",
+        "import_clearance",
+    ]
+
+
 # ------------------------------------------------------------- AEO only where it has effect
 def aeo_mra_network() -> Network:
     """A Chinese port ships to the EU (AEO mutual recognition with China in force) and to the
