@@ -452,6 +452,7 @@ class Search(CustomsRules):
             label.state is CustomsState.CLEARED_EXPORT
             and label.anchor == origin
             and regime is Regime.INTERNATIONAL
+            and cl.link.mode in TERMINAL_MODES  # the legs that pay it (leg_constants)
         ):
             # Combined Port cargo loads at its hub under the feeder's declaration: the hub's
             # manifest-entry (document) fee is waived (data/README.md, cp-txyhg)

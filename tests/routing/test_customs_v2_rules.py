@@ -479,6 +479,63 @@ def test_barge_from_a_combined_port_feeder_to_hong_kong_is_a_plain_export() -> N
     assert not [e for e in alt["customs_events"] if e["operation"] == "combined_port"]
 
 
+def test_combined_port_cargo_leaving_its_hub_by_road_pays_what_road_pays() -> None:
+    # The hub's manifest-entry (document) fee is charged on sea, rail and air departures and
+    # waived for Combined Port cargo loading there; a truck leaving the hub pays none, so there
+    # is nothing to waive (before the fix the waiver was subtracted anyway: 100 CNY too little).
+    # export 2 h -> 10:00 (100 CNY); barge (every 12 h) 12:00 -> 20:00 at SHK (400 + THC 200);
+    # barge -> truck handling 1 h -> 21:00; truck -> HKB 22:00 (500); import 1 h -> 23:00.
+    # 100 + 400 + 200 + 500 = 1,200 CNY, with either declaration at FS.
+    b = NetworkBuilder()
+    b.add_node(
+        "FS",
+        113.25,
+        22.84,
+        kind=NodeKind.RIVER_TERMINAL,
+        operations={EC, CustomsOp.COMBINED_PORT, SUP},
+        combined_port_hub="SHK",
+        export_clearance_h=2,
+    )
+    b.add_node("SHK", 113.91, 22.48, kind=SEAPORT, operations={EC, EXIT, SUP}, handling_h=1)
+    b.add_node(
+        "HKB",
+        114.05,
+        22.50,
+        kind=BORDER,
+        jurisdiction="HK",
+        operations={ENTRY, IC},
+        import_clearance_h=1,
+    )
+    b.add_link(
+        "barge",
+        "FS",
+        "SHK",
+        Mode.BARGE,
+        transit_h=8,
+        regime=SUPERVISED,
+        headway_h=12,
+        distance_km=120,
+        tariffs=cny(400),
+    )
+    b.add_link(
+        "truck",
+        "SHK",
+        "HKB",
+        Mode.TRUCK,
+        transit_h=1,
+        regime=INTL,
+        distance_km=30,
+        tariffs=cny(500),
+    )
+    b.add_fee("FS", "declaration", "declaration", 100)
+    b.add_fee("SHK", "thc", "20", 200)
+    b.add_fee("SHK", "document", "shipment", 100)
+    search, routes = solve(b.build(), make_request("FS", "HKB"))
+    assert [(link_ids(r), arrival(search, r), r.cost_fen) for r in routes] == [
+        (["barge", "truck"], at("2025-06-02 23:00"), 120_000)
+    ]
+
+
 # ------------------------------------------------------------- 一单两报
 def joint_declaration_network() -> Network:
     """Huanggang (HG) and Lok Ma Chau (LMC) offer 一单两报: one data entry for the mainland
