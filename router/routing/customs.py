@@ -197,7 +197,9 @@ class CustomsRules:
         direct = self.request.trader.direct_eligible and node.offers(CustomsOp.DIRECT_PICKUP)
         dwell_h = min(node.dwell_import_h, node.dwell_direct_h) if direct else node.dwell_import_h
         dwell = minutes(dwell_h)
-        storage = self._storage_fen(label.node, dwell)
+        # an import outside the quote's customs scope is the consignee's, with its dwell's
+        # storage: the time counts, the money is not in the quote
+        storage = self._storage_fen(label.node, dwell) if included else 0
         step = Step(
             "customs",
             label.node,

@@ -43,6 +43,7 @@ from router.network.model import (
     NodeKind,
     Regime,
 )
+from router.routing.request import CustomsScope
 from router.verify.legality import check_alternative, check_quote
 
 EC = CustomsOp.EXPORT_CLEARANCE
@@ -60,7 +61,8 @@ NO_LEGAL_ROUTE = (
 
 
 # --------------------------------------------------------------------------- export / import
-def export_network(*, export_clearance_at_port: bool) -> Network:
+def export_network(*, export_clearance_at_port: bool, onward: bool = False) -> Network:
+    """Factory F -> port P (CN) -> by sea to H (HK); with ``onward``, a HK truck from H to C."""
     b = NetworkBuilder()
     b.add_node("F", 114.00, 22.70)  # factory, CN, no customs
     b.add_node(
@@ -114,6 +116,9 @@ def export_network(*, export_clearance_at_port: bool) -> Network:
         ("storage", "20", 20),
     ):
         b.add_fee("H", fee, unit, amount)
+    if onward:
+        b.add_node("C", 114.17, 22.32, jurisdiction="HK")
+        b.add_link("t2", "H", "C", Mode.TRUCK, transit_h=1, distance_km=10, tariffs=cny(300))
     return b.build()
 
 
@@ -180,6 +185,25 @@ def test_export_then_import_known_answer() -> None:
     assert [(e["expected_h"], e["cost"]) for e in events[1:3]] == [(0.0, 0.0), (0.0, 0.0)]
     assert events[3]["expected_h"] == 15.0  # 12 h dwell + 3 h clearance
     assert events[3]["cost"] == 184.0  # 174 customs + 10 storage
+
+
+def test_import_outside_the_quotes_customs_scope_costs_nothing_in_the_quote() -> None:
+    # Customs scope 'export': the HK import at H is the consignee's. The cargo must still be
+    # imported there to go on by the domestic truck, and the time counts, but neither its
+    # declaration nor the storage of its import dwell is in the quote (before the fix the
+    # 10 CNY of storage stayed in, on an event marked not included).
+    # As above to H, Thu 06:00, 4,110 CNY (800 + 230 + 2000 + 900 + 180); import 12 h dwell +
+    # 3 h -> Thu 21:00; vessel -> truck handling 1 h -> 22:00; t2 -> C 23:00 (300 CNY)
+    net = export_network(export_clearance_at_port=True, onward=True)
+    request = make_request("F", "C", scope=CustomsScope.EXPORT)
+    search, (route,) = solve(net, request)
+    assert (arrival(search, route), route.cost_fen) == (at("2025-06-05 23:00"), 441_000)
+    imported = event(alternative(net, request), "H", "import_clearance")
+    assert (imported["included_in_quote"], imported["cost"], imported["expected_h"]) == (
+        False,
+        0.0,
+        15.0,
+    )
 
 
 def entry_network(*, import_clearance_at_entry: bool, transit_declaration: bool = True) -> Network:
