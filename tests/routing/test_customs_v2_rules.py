@@ -1,7 +1,8 @@
 """Known answers of customs model v2 rules (docs/customs-model.md, issue 9): no clearance
-shopping, AEO only in China and under an MRA, dangerous goods barred only where their class or
-division is listed, the Combined Port only onward to its hub, 一单两报, paper documents, dated
-closures, the yard cut-off (not a detour via another port).
+shopping (and an office of destination lies in the destination's territory), AEO only in China
+and under an MRA, dangerous goods barred only where their class or division is listed, the
+Combined Port only onward to its hub, 一单两报, paper documents. Dated closures and the yard
+cut-off are in test_known_answers_measures.py, drug ports and the drug permit too.
 
 Every expected value is computed by hand in the comments, as in test_known_answers.py: a leg
 departs at the first departure at or after ``ready = arrival + handling (on a transfer) + export
@@ -15,21 +16,16 @@ no inspection and costs the declaration fee. Cargo: one 20' dry box unless a tes
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from routing_testkit import (
     alternative,
     arrival,
     at,
-    clock,
     cny,
     customs_ops,
     event,
-    legs,
     link_ids,
     make_request,
-    quote,
     solve,
 )
 
@@ -653,137 +649,3 @@ def test_paper_documents_lengthen_clearance(
         event(alt, "O", "export_clearance")["clearance_h"],
         event(alt, "H", "import_clearance")["clearance_h"],
     ) == clearances
-
-
-# ------------------------------------------------------------- dated closures
-def closed_border_rail_network() -> Network:
-    """A weekly train (Monday 10:00) passing the border crossing MAL, closed to rail from
-    Tuesday 10 June 2025."""
-    b = NetworkBuilder()
-    b.add_node("PHS", 0.0, 0.0, kind=NodeKind.RAIL_TERMINAL, operations={EC, EXIT, SUP})
-    b.add_node(
-        "MAL",
-        8.0,
-        0.0,
-        kind=BORDER,
-        jurisdiction="EU",
-        operations={CustomsOp.TRANSIT_BORDER},
-        closed_modes=frozenset({Mode.RAIL}),
-        closed_since=date(2025, 6, 10),
-    )
-    b.add_node(
-        "DUI", 10.0, 0.0, kind=NodeKind.RAIL_TERMINAL, jurisdiction="EU", operations={ENTRY, IC}
-    )
-    b.add_link(
-        "train",
-        "PHS",
-        "DUI",
-        Mode.RAIL,
-        transit_h=100,
-        regime=INTL,
-        via=("MAL",),
-        weekly=((0, 600),),
-    )
-    return b.build()
-
-
-@pytest.mark.parametrize(
-    ("ready", "departure"),
-    [
-        ("2025-06-02 08:00", "2025-06-02 10:00"),  # before the closure date
-        ("2025-06-03 08:00", "2025-06-09 10:00"),  # the last train before it
-        ("2025-06-10 08:00", None),  # from the date on, no train passes MAL
-    ],
-)
-def test_dated_closure_of_a_border_usable_before_its_date(
-    ready: str, departure: str | None
-) -> None:
-    search, routes = solve(
-        closed_border_rail_network(), make_request("PHS", "DUI", ready=at(ready))
-    )
-    assert [clock(search, legs(r)[0].start_min) for r in routes] == (
-        [at(departure)] if departure else []
-    )
-
-
-# ------------------------------------------------------------- yard cut-off, not a detour
-def yard_network() -> Network:
-    """Factory F 1 h from the port P (yard cut-off 24 h before a sailing) or 3 h (107 km) from
-    the Combined Port feeder Z, whose barge cargo needs only 12 h at P; sailing Wednesday
-    10:00."""
-    b = NetworkBuilder()
-    b.add_node("F", 114.20, 22.62)
-    b.add_node(
-        "P",
-        114.27,
-        22.57,
-        kind=SEAPORT,
-        operations={EC, EXIT, SUP},
-        export_clearance_h=2,
-        dwell_export_h=24,
-        dwell_combined_h=12,
-        free_storage_h=72,
-    )
-    b.add_node(
-        "Z",
-        113.38,
-        22.52,
-        kind=NodeKind.RIVER_TERMINAL,
-        operations={EC, CustomsOp.COMBINED_PORT, SUP},
-        combined_port_hub="P",
-        export_clearance_h=2,
-    )
-    b.add_node("R", 4.05, 51.95, kind=SEAPORT, jurisdiction="EU", operations={ENTRY, IC})
-    b.add_link("f-p", "F", "P", Mode.TRUCK, transit_h=1, distance_km=10, tariffs=cny(300))
-    b.add_link("f-z", "F", "Z", Mode.TRUCK, transit_h=3, distance_km=107, tariffs=cny(400))
-    b.add_link(
-        "z-p",
-        "Z",
-        "P",
-        Mode.BARGE,
-        transit_h=8,
-        regime=SUPERVISED,
-        headway_h=12,
-        distance_km=110,
-        tariffs=cny(300),
-    )
-    b.add_link(
-        "ocean",
-        "P",
-        "R",
-        Mode.DEEPSEA,
-        transit_h=720,
-        regime=INTL,
-        weekly=((2, 600),),
-        distance_km=18_000,
-        tariffs=cny(8_000),
-    )
-    return b.build()
-
-
-@pytest.mark.parametrize(
-    ("ready", "sailing"),
-    [
-        # F -> P 09:00, export 2 h -> 11:00; at the yard 24 h before the Wednesday 10:00
-        # sailing (cut-off Tue 10:00 -> ready Tue 11:00 is in time for Wed 4 Jun 10:00)
-        ("2025-06-02 08:00", "2025-06-04 10:00"),
-        # ready Tue 08:00: at P 09:00, cleared 11:00, in the yard from then: Wed 11:00 is after
-        # Wednesday's cut-off -> next Wednesday. The detour via Z (barge Wed 00:00 -> 08:00 at
-        # P + 12 h -> 20:00) makes no earlier sailing either.
-        ("2025-06-03 08:00", "2025-06-11 10:00"),
-    ],
-)
-def test_yard_cut_off_before_the_sailing_not_a_detour_via_another_port(
-    ready: str, sailing: str
-) -> None:
-    # the detour F -> Z -> barge -> P reaches the same sailing for 400 + 300 CNY instead of
-    # 300: dominated (v1's 88 h minimum stay made such zig-zags the fastest: issue 9, item 12)
-    search, routes = solve(yard_network(), make_request("F", "R", ready=at(ready)))
-    (route,) = routes
-    assert link_ids(route) == ["f-p", "ocean"]
-    ocean = legs(route)[1]
-    assert clock(search, ocean.start_min) == at(sailing)
-    assert (ocean.dwell_min, ocean.dwell_basis) == (24 * 60, "export")
-    assert route.cost_fen == 830_000  # 300 + 8,000 CNY
-    doc = quote(yard_network(), make_request("F", "R", ready=at(ready)))
-    assert [a["legs"][1]["departure"] for a in doc["alternatives"]] == [at(sailing).isoformat()]

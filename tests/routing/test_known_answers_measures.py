@@ -1,5 +1,6 @@
 """Known answers of the quote search on tiny hand-built networks: the seed's customs measures
-(Combined Port, direct loading / pick-up, AEO), cargo classes and dated closures.
+(Combined Port, direct loading / pick-up, AEO), cargo classes, dated closures (of a crossing, of
+a border a train passes) and the yard cut-off before a sailing (not a detour via another port).
 
 Expected values are computed by hand in the comments as in test_known_answers.py: a leg departs
 at the first departure at or after ``ready = arrival + handling (not before the first leg) + export
@@ -118,12 +119,13 @@ def combined_port_network() -> Network:
 
 def test_combined_port_clearance_at_feeder_uses_combined_dwell_at_hub() -> None:
     # Combined Port: clear at FS 2 h -> Mon 10:00 (100 CNY), valid at hub SHK;
-    # barge (no export dwell for barges, headway 12 h from Mon 00:00) 12:00 -> 20:00 at SHK;
-    # ocean: handling 2 h + dwell_combined 12 h (not dwell_export 72 h) -> ready Tue 10:00
+    # barge (no yard cut-off for barges, headway 12 h from Mon 00:00) 12:00 -> 20:00 at SHK;
+    # ocean: handling 2 h + the Combined Port cut-off 12 h (not the 72 h yard cut-off) -> ready
+    # Tue 10:00
     #   -> Tue 3 Jun 18:00 + 720 h -> Thu 3 Jul 18:00; import 2 h -> 20:00
     # cost 100 + 400 + THC 200 + 300 + 8000 + THC 400 = 9,400 CNY (12 h < 48 h free; one THC
     # per port call: the box discharged from the barge at SHK is not charged again on loading)
-    # The truck route (clear at SHK 11:00 -> 13:00, dwell 72 h -> Fri 6 Jun 18:00 sailing,
+    # The truck route (clear at SHK 11:00 -> 13:00, cut-off 72 h -> Fri 6 Jun 18:00 sailing,
     # 10,100 CNY incl. 1 day of storage beyond 48 h) is dominated.
     net = combined_port_network()
     search, routes = solve(net, make_request("FS", "RTM"))
@@ -138,7 +140,7 @@ def test_combined_port_clearance_at_feeder_uses_combined_dwell_at_hub() -> None:
 
 
 def test_combined_port_not_used_when_trader_not_allowed() -> None:
-    # The clearance at FS is a plain export clearance: at SHK the 72 h export dwell applies:
+    # The clearance at FS is a plain export clearance: at SHK the 72 h yard cut-off applies:
     # barge arrives Mon 20:00, + 2 h handling + 72 h -> Thu 22:00 -> Fri 6 Jun 18:00 sailing
     # -> Sun 6 Jul 18:00; import -> 20:00. Storage 72 - 48 = 24 h = 1 day x 100 CNY.
     # 9,400 + 100 = 9,500 CNY; the truck route arrives at the same time for 10,100 CNY.
@@ -187,7 +189,7 @@ def direct_network(*, loading: bool, pickup: bool) -> Network:
     [
         # export 1 h -> 09:00; dwell 2 h -> 11:00 -> 12:00 sailing -> 22:00; import 2 + 1 h
         (True, True, True, "2025-06-03 01:00", ("direct_loading", "direct_pickup")),
-        # dwell 72 h -> Thu 09:00 -> 12:00 sailing -> Thu 22:00; import 48 + 1 h -> Sat 23:00
+        # cut-off 72 h -> Thu 09:00 -> 12:00 sailing -> Thu 22:00; import 48 + 1 h -> Sat 23:00
         (True, True, False, "2025-06-07 23:00", ("export", "import")),
         (False, False, True, "2025-06-07 23:00", ("export", "import")),
         # direct loading only: Mon 22:00 arrival, import 48 + 1 h -> Wed 23:00
@@ -500,3 +502,137 @@ def test_closed_crossing_never_used_after_its_closure_date(ready: str, expected:
     assert [(link_ids(r), arrival(search, r)) for r in routes] == [
         (["f-szb", "szb-sbh", "sbh-k"], at(expected))
     ]
+
+
+# ------------------------------------------------------------- dated closures
+def closed_border_rail_network() -> Network:
+    """A weekly train (Monday 10:00) passing the border crossing MAL, closed to rail from
+    Tuesday 10 June 2025."""
+    b = NetworkBuilder()
+    b.add_node("PHS", 0.0, 0.0, kind=NodeKind.RAIL_TERMINAL, operations={EC, EXIT, SUP})
+    b.add_node(
+        "MAL",
+        8.0,
+        0.0,
+        kind=NodeKind.BORDER_CROSSING,
+        jurisdiction="EU",
+        operations={CustomsOp.TRANSIT_BORDER},
+        closed_modes=frozenset({Mode.RAIL}),
+        closed_since=date(2025, 6, 10),
+    )
+    b.add_node(
+        "DUI", 10.0, 0.0, kind=NodeKind.RAIL_TERMINAL, jurisdiction="EU", operations={ENTRY, IC}
+    )
+    b.add_link(
+        "train",
+        "PHS",
+        "DUI",
+        Mode.RAIL,
+        transit_h=100,
+        regime=INTL,
+        via=("MAL",),
+        weekly=((0, 600),),
+    )
+    return b.build()
+
+
+@pytest.mark.parametrize(
+    ("ready", "departure"),
+    [
+        ("2025-06-02 08:00", "2025-06-02 10:00"),  # before the closure date
+        ("2025-06-03 08:00", "2025-06-09 10:00"),  # the last train before it
+        ("2025-06-10 08:00", None),  # from the date on, no train passes MAL
+    ],
+)
+def test_dated_closure_of_a_border_usable_before_its_date(
+    ready: str, departure: str | None
+) -> None:
+    search, routes = solve(
+        closed_border_rail_network(), make_request("PHS", "DUI", ready=at(ready))
+    )
+    assert [clock(search, legs(r)[0].start_min) for r in routes] == (
+        [at(departure)] if departure else []
+    )
+
+
+# ------------------------------------------------------------- yard cut-off, not a detour
+def yard_network() -> Network:
+    """Factory F 1 h from the port P (yard cut-off 24 h before a sailing) or 3 h (107 km) from
+    the Combined Port feeder Z, whose barge cargo needs only 12 h at P; sailing Wednesday
+    10:00."""
+    b = NetworkBuilder()
+    b.add_node("F", 114.20, 22.62)
+    b.add_node(
+        "P",
+        114.27,
+        22.57,
+        kind=SEAPORT,
+        operations={EC, EXIT, SUP},
+        export_clearance_h=2,
+        dwell_export_h=24,
+        dwell_combined_h=12,
+        free_storage_h=72,
+    )
+    b.add_node(
+        "Z",
+        113.38,
+        22.52,
+        kind=NodeKind.RIVER_TERMINAL,
+        operations={EC, CustomsOp.COMBINED_PORT, SUP},
+        combined_port_hub="P",
+        export_clearance_h=2,
+    )
+    b.add_node("R", 4.05, 51.95, kind=SEAPORT, jurisdiction="EU", operations={ENTRY, IC})
+    b.add_link("f-p", "F", "P", Mode.TRUCK, transit_h=1, distance_km=10, tariffs=cny(300))
+    b.add_link("f-z", "F", "Z", Mode.TRUCK, transit_h=3, distance_km=107, tariffs=cny(400))
+    b.add_link(
+        "z-p",
+        "Z",
+        "P",
+        Mode.BARGE,
+        transit_h=8,
+        regime=SUPERVISED,
+        headway_h=12,
+        distance_km=110,
+        tariffs=cny(300),
+    )
+    b.add_link(
+        "ocean",
+        "P",
+        "R",
+        Mode.DEEPSEA,
+        transit_h=720,
+        regime=INTL,
+        weekly=((2, 600),),
+        distance_km=18_000,
+        tariffs=cny(8_000),
+    )
+    return b.build()
+
+
+@pytest.mark.parametrize(
+    ("ready", "sailing"),
+    [
+        # F -> P 09:00, export 2 h -> 11:00; at the yard 24 h before the Wednesday 10:00
+        # sailing (cut-off Tue 10:00 -> ready Tue 11:00 is in time for Wed 4 Jun 10:00)
+        ("2025-06-02 08:00", "2025-06-04 10:00"),
+        # ready Tue 08:00: at P 09:00, cleared 11:00, in the yard from then: Wed 11:00 is after
+        # Wednesday's cut-off -> next Wednesday. The detour via Z (barge Wed 00:00 -> 08:00 at
+        # P + 12 h -> 20:00) makes no earlier sailing either.
+        ("2025-06-03 08:00", "2025-06-11 10:00"),
+    ],
+)
+def test_yard_cut_off_before_the_sailing_not_a_detour_via_another_port(
+    ready: str, sailing: str
+) -> None:
+    # the detour F -> Z -> barge -> P reaches the same sailing for 400 + 300 CNY instead of
+    # 300: dominated (v1's 88 h minimum stay made such zig-zags the fastest: issue 9, item 12)
+    search, routes = solve(yard_network(), make_request("F", "R", ready=at(ready)))
+    (route,) = routes
+    assert link_ids(route) == ["f-p", "ocean"]
+    ocean = legs(route)[1]
+    assert clock(search, ocean.start_min) == at(sailing)
+    assert (ocean.dwell_min, ocean.dwell_basis) == (24 * 60, "export")
+    assert route.cost_fen == 830_000  # 300 + 8,000 CNY
+    doc = quote(yard_network(), make_request("F", "R", ready=at(ready)))
+    assert [a["legs"][1]["departure"] for a in doc["alternatives"]] == [at(sailing).isoformat()]
