@@ -132,7 +132,22 @@ def _procedure(search: Search, steps: list[Step], k: int) -> str:
     return law.import_procedure + joint
 
 
-def _border_events(search: Search, step: Step, cl: CLink, border: Border) -> list[dict[str, Any]]:
+def _office_after(search: Search, steps: list[Step], k: int) -> str:
+    """The office of destination a leg ``k`` arriving in bond is declared to: where the route
+    next imports the cargo ('' if it ends in bond)."""
+    return next(
+        (
+            " " + search.cn.nodes[s.node].id
+            for s in steps[k + 1 :]
+            if s.kind == "customs" and s.op == CustomsOp.IMPORT_CLEARANCE.value
+        ),
+        "",
+    )
+
+
+def _border_events(
+    search: Search, step: Step, cl: CLink, border: Border, office: str = ""
+) -> list[dict[str, Any]]:
     mode = cl.link.mode
     dep = step.start_min
     leaving = _jurisdiction(search, border.from_jurisdiction)
@@ -179,7 +194,7 @@ def _border_events(search: Search, step: Step, cl: CLink, border: Border) -> lis
     if border.at_destination:
         procedure = f"arrival under the {document}: point of entry"
     elif last and step.state_after is CustomsState.IN_BOND:
-        procedure = f"{entering.transit_procedure} to the office of destination"
+        procedure = f"{entering.transit_procedure} to the office of destination{office}"
         after = CustomsState.IN_BOND
         cost_fen = step.customs_fen
     else:
@@ -230,8 +245,11 @@ def customs_events(search: Search, steps: list[Step]) -> list[dict[str, Any]]:
                 )
             )
         elif step.kind == "leg" and step.clink is not None:
+            office = (
+                _office_after(search, steps, k) if step.state_after is CustomsState.IN_BOND else ""
+            )
             for border in step.clink.borders:
-                events.extend(_border_events(search, step, step.clink, border))
+                events.extend(_border_events(search, step, step.clink, border, office))
     # transhipment: cargo in transit boards another international leg in a territory it only
     # passes through (a sea hub; HKIA for mainland cargo under ITFS); not where it merely moves
     # on inside a free port (the truck from the HK border to the airport)

@@ -287,7 +287,8 @@ def test_eaeu_rail_transit_entry_and_exit_events_stamped_by_distance() -> None:
     assert procedures[("ALT", "entry")] == "transit under the rail consignment note (SMGS/CIM)"
     assert procedures[("BRE", "exit")] == "EAEU exit (rail consignment note (SMGS/CIM))"
     assert (
-        procedures[("MAL", "entry")] == "NCTS T1 transit declaration to the office of destination"
+        procedures[("MAL", "entry")]
+        == "NCTS T1 transit declaration to the office of destination DUI"
     )
     waits_and_fees = {
         e["node"]: (e["expected_h"], e["cost"])

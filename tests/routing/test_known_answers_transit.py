@@ -147,7 +147,7 @@ def test_international_rail_crosses_via_borders_with_border_time_only() -> None:
         ("DUI", "EU", "import_clearance", "in_bond", "free", iso("2025-06-23 20:00")),
     ]
     entry = event(alt, "MAL", "entry")
-    assert entry["procedure"] == "NCTS T1 transit declaration to the office of destination"
+    assert entry["procedure"] == "NCTS T1 transit declaration to the office of destination DUI"
     assert (entry["expected_h"], entry["cost"]) == (14.0, 300.0)
     assert event(alt, "MAL", "advance_info")["procedure"] == "ICS2 ENS (rail)"
     assert event(alt, "DUI", "import_clearance")["expected_h"] == 8.0
