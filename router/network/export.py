@@ -59,6 +59,8 @@ def node_properties(node: Node) -> dict[str, Any]:
         "joint_clearance_h": node.joint_clearance_h,
         "drug_permit_h": node.drug_permit_h,
         "document_h": node.document_h,
+        "ecommerce_regimes": sorted(node.ecommerce_regimes),
+        "inspect_first_h": node.inspect_first_h,
         "combined_port_hub": node.combined_port_hub,
         "opening_hours": f"{_hhmm(hours[0])}-{_hhmm(hours[1])}" if hours else None,
         "closed_modes": sorted(m.value for m in node.closed_modes),
@@ -135,6 +137,8 @@ def dataset_tables(network: Network) -> dict[str, list[dict[str, str]]]:
                 "co2e_g_per_tkm": _num(m.co2e_g_per_tkm),
                 "reefer_surcharge_pct": _num(m.reefer_surcharge_pct),
                 "transfer_co2e_kg_per_teu": _num(m.transfer_co2e_kg_per_teu),
+                "dg_surcharge_per_teu": _num(m.dg_surcharge_per_teu),
+                "dg_currency": m.dg_currency,
                 "source": m.source,
             }
             for m in network.modes.values()

@@ -279,7 +279,7 @@ def _dg_entries(row: Row, fld: str) -> frozenset[str]:
     return entries
 
 
-def _modes(ctx: _Context) -> dict[Mode, ModeParams]:
+def _modes(ctx: _Context, fx: dict[str, float]) -> dict[Mode, ModeParams]:
     result: dict[Mode, ModeParams] = {}
     for row in ctx.rows(MODES_FILE):
         mode = row.enum("mode", Mode)
@@ -292,6 +292,9 @@ def _modes(ctx: _Context) -> dict[Mode, ModeParams]:
         if mode in result:
             row.error("mode", f"duplicate id {mode.value!r}")
             continue
+        dg_currency = row.text("dg_currency", required=False) or "CNY"
+        if dg_currency not in fx:
+            row.error("dg_currency", f"unknown currency {dg_currency!r} (not in {FX_FILE})")
         result[mode] = ModeParams(
             mode,
             detour,
@@ -299,6 +302,9 @@ def _modes(ctx: _Context) -> dict[Mode, ModeParams]:
             reefer or 0.0,
             transfer or 0.0,
             row.text("source", required=False) or "",
+            dg_surcharge_per_teu=row.number("dg_surcharge_per_teu", required=False, default=0.0)
+            or 0.0,
+            dg_currency=dg_currency,
         )
     for mode in Mode:
         if mode not in result and not any(
@@ -431,6 +437,8 @@ def _nodes(
                 joint_clearance_h=row.number("joint_clearance_h", required=False),
                 drug_permit_h=row.number("drug_permit_h", required=False, default=0.0) or 0.0,
                 document_h=row.number("document_h", required=False, default=0.0) or 0.0,
+                ecommerce_regimes=frozenset(row.items("ecommerce_regimes")),
+                inspect_first_h=row.number("inspect_first_h", required=False),
                 source=row.text("source", required=False) or "",
                 **{k: v or 0.0 for k, v in hours.items()},
             )
@@ -691,8 +699,8 @@ def inspect_dataset(path: str | Path) -> tuple[Network | None, list[Problem]]:
             ctx.file_problem(str(root), "dataset folder (or exported .geojson file) does not exist")
             return None, ctx.problems
     jurisdictions = _jurisdictions(ctx)
-    modes = _modes(ctx)
     fx = _fx(ctx)
+    modes = _modes(ctx, fx)
     profiles = _profiles(ctx)
     nodes, node_rows = _nodes(ctx, jurisdictions)
     schedules = _schedules(ctx)

@@ -74,6 +74,23 @@ class CargoClass(StrEnum):
     ECOMMERCE = "ecommerce"
 
 
+#: China's cross-border e-commerce customs supervision codes (海关监管方式, GAC announcements 2014
+#: No. 12 and 57, 2020 No. 75) and what each covers; they apply in the Chinese mainland
+#: customs territory (:data:`ECOMMERCE_JURISDICTION`)
+ECOMMERCE_REGIMES: dict[str, str] = {
+    "9610": "B2C parcels",
+    "9710": "B2B direct export",
+    "9810": "export to an overseas warehouse",
+    "1210": "bonded e-commerce import",
+}
+#: regimes declared on export (9610 covers both directions of B2C parcels)
+ECOMMERCE_EXPORT_REGIMES = frozenset({"9610", "9710", "9810"})
+#: regimes declared on import; 1210 only into a bonded zone (保税区/综合保税区)
+ECOMMERCE_IMPORT_REGIMES = frozenset({"9610", "1210"})
+#: the customs territory whose e-commerce supervision codes these are
+ECOMMERCE_JURISDICTION = "CN"
+
+
 class CustomsState(StrEnum):
     """Customs state of cargo as it moves (DESIGN.md §2.2)."""
 
@@ -209,6 +226,9 @@ class ModeParams:
     reefer_surcharge_pct: float
     transfer_co2e_kg_per_teu: float
     source: str = ""
+    #: carrier's dangerous-goods surcharge per TEU of space (IMDG cargo), in ``dg_currency``
+    dg_surcharge_per_teu: float = 0.0
+    dg_currency: str = "CNY"
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +280,11 @@ class Node:
     drug_permit_h: float = 0.0
     #: extra hours for paper documents at the terminal (0: paperless)
     document_h: float = 0.0
+    #: e-commerce regimes (:data:`ECOMMERCE_REGIMES`) the node's supervised site handles
+    ecommerce_regimes: frozenset[str] = frozenset()
+    #: hours of the 先查验后装运 (inspect first, then load) export procedure for pilot traders
+    #: where offered (None: not offered)
+    inspect_first_h: float | None = None
     combined_port_hub: str | None = None
     opening_hours: tuple[int, int] | None = None  # (open minute, close minute) of the day
     closed_modes: frozenset[Mode] = frozenset()

@@ -95,6 +95,8 @@ class CLink:
     co2e_g_per_tkm: float
     reefer_factor: float
     transfer_co2e_kg_per_teu: float
+    #: the carrier's dangerous-goods surcharge per TEU of space, CNY
+    dg_surcharge_cny_per_teu: float = 0.0
     borders: tuple[Border, ...] = ()
     #: both ends lie in one free-port jurisdiction: cargo in transit may ride it and stay so
     free_port: bool = False
@@ -200,6 +202,9 @@ def _compile_link(network: Network, index: dict[str, int], i: int, link: Link) -
         ),
         reefer_factor=1.0 + (params.reefer_surcharge_pct / 100.0 if params else 0.0),
         transfer_co2e_kg_per_teu=params.transfer_co2e_kg_per_teu if params else 0.0,
+        dg_surcharge_cny_per_teu=(
+            network.to_cny(params.dg_surcharge_per_teu, params.dg_currency) if params else 0.0
+        ),
         borders=_borders(network, index, link, max(1, minutes(link.transit_h))),
         free_port=_free_port(network, link),
     )

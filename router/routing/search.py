@@ -212,7 +212,14 @@ class Search(CustomsRules):
 
     # ----------------------------------------------------------------- per-link/node rules
     def _freight_fen(self, cl: CLink) -> int | None:
-        """Freight of this cargo on the link in fen, or None if the link has no price for it."""
+        """Freight of this cargo on the link in fen (with the carrier's dangerous-goods surcharge
+        per TEU of space for IMDG cargo), or None if the link has no price for it."""
+        base = self._base_freight_fen(cl)
+        if base is None or self.cargo.cargo_class is not CargoClass.DANGEROUS:
+            return base
+        return base + fen(cl.dg_surcharge_cny_per_teu * self.need_teu)
+
+    def _base_freight_fen(self, cl: CLink) -> int | None:
         price = cl.price_cny
         cargo = self.cargo
         if cl.link.mode is Mode.AIR:
