@@ -93,6 +93,7 @@ def link_row(link: Link) -> dict[str, str]:
         "co2e_g_per_tkm": _num(link.co2e_g_per_tkm),
         "via": ";".join(link.via),
         "dg_banned": ";".join(sorted(link.dg_banned)),
+        "mixed_trade": "yes" if link.mixed_trade else "",
         "source": link.source,
     }
 

@@ -271,6 +271,15 @@ def _advance_info(ctx: _Context, jurisdictions: dict[str, Jurisdiction]) -> list
     return result
 
 
+def _mixed_trade(row: Row, regime: Regime) -> bool:
+    """The ``mixed_trade`` flag (内外贸同船): only a domestic service can also carry sealed cargo."""
+    mixed = row.flag("mixed_trade")
+    if mixed and regime is not Regime.DOMESTIC:
+        row.error("mixed_trade", f"only a domestic link can be mixed-trade, not {regime.value}")
+        return False
+    return mixed
+
+
 def _dg_entries(row: Row, fld: str) -> frozenset[str]:
     """IMDG classes ("3") or divisions ("1.4") listed in ``fld``; unknown ones are errors."""
     entries = frozenset(row.items(fld))
@@ -625,6 +634,7 @@ def _links(
             co2e_g_per_tkm=co2,
             distance_given=given is not None,
             dg_banned=dg_banned,
+            mixed_trade=_mixed_trade(row, regime),
             source=row.text("source", required=False) or "",
         )
         if _unique(row, link_id, seen):

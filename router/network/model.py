@@ -367,6 +367,9 @@ class Link:
     distance_given: bool = True
     #: IMDG classes or divisions barred on this link (e.g. "1", "1.4", "3")
     dg_banned: frozenset[str] = frozenset()
+    #: 内外贸同船 (seed §12): a domestic service whose departures also carry export-cleared or
+    #: bonded cargo under seal, sharing one capacity with the domestic cargo
+    mixed_trade: bool = False
     source: str = ""
 
     @property

@@ -419,7 +419,9 @@ class Search(CustomsRules):
         if not self.boardable[i]:
             return None
         regime = cl.link.regime
-        after = STATE_AFTER[label.state, regime, self.cn.plain_road[i], cl.free_port]
+        after = STATE_AFTER[
+            label.state, regime, self.cn.plain_road[i], cl.free_port, cl.link.mixed_trade
+        ]
         if after is None or (
             after is not CustomsState.FREE and not self.cn.supervised[cl.destination]
         ):

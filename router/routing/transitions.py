@@ -18,12 +18,14 @@ ROAD_MODES = frozenset({Mode.TRUCK, Mode.TIR})
 
 
 def _after(
-    state: CustomsState, regime: Regime, plain_road: bool, free_port: bool
+    state: CustomsState, regime: Regime, plain_road: bool, free_port: bool, mixed: bool = False
 ) -> CustomsState | None:
     """The customs state after a link of ``regime``, or None if the cargo may not board it.
 
-    - domestic links carry cargo in free circulation; in a free port (``free_port``: both ends in
-      one free-port jurisdiction) also cargo in transit, which stays in transit (through cargo);
+    - domestic links carry cargo in free circulation; a mixed-trade service (``mixed``,
+      内外贸同船) also carries export-cleared and bonded cargo under seal; in a free port
+      (``free_port``: both ends in one free-port jurisdiction) also cargo in transit, which
+      stays in transit (through cargo);
     - supervised links carry export-cleared cargo and cargo under a transit declaration
       (``in_bond``) under seal; cargo still ``in_transit`` must be declared first (import or
       transit declaration), except in a free port, where it is carried as through cargo;
@@ -36,6 +38,8 @@ def _after(
     if regime is Regime.DOMESTIC:
         if state is free:
             return free
+        if mixed and state in (CustomsState.CLEARED_EXPORT, CustomsState.IN_BOND):
+            return state  # 内外贸同船: supervised cargo under seal on the same departure
         return transit if state is transit and free_port else None
     if state not in SUPERVISED_STATES:
         return None
@@ -48,19 +52,21 @@ def _after(
     return state
 
 
-#: (state, regime, plain road, free port) -> state after the link, None if it may not board
-STATE_AFTER: dict[tuple[CustomsState, Regime, bool, bool], CustomsState | None] = {
-    (s, r, p, f): _after(s, r, p, f)
+#: (state, regime, plain road, free port, mixed trade) -> state after the link, None if it may
+#: not board
+STATE_AFTER: dict[tuple[CustomsState, Regime, bool, bool, bool], CustomsState | None] = {
+    (s, r, p, f, m): _after(s, r, p, f, m)
     for s in CustomsState
     for r in Regime
     for p in (False, True)
     for f in (False, True)
+    for m in (False, True)
 }
 
 
 def boarding_state(state: CustomsState, link: Link, free_port: bool = False) -> CustomsState | None:
     """The customs state of cargo in ``state`` after riding ``link``; None if it may not board."""
-    return STATE_AFTER[state, link.regime, link.is_plain_road_crossing, free_port]
+    return STATE_AFTER[state, link.regime, link.is_plain_road_crossing, free_port, link.mixed_trade]
 
 
 def is_transfer(previous: int, current: int) -> int:

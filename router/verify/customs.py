@@ -338,6 +338,8 @@ def regime_transition(
     if link.regime is Regime.DOMESTIC:
         if state is transit and free_port:
             return transit  # through cargo inside a free port
+        if link.mixed_trade and state in (CustomsState.CLEARED_EXPORT, CustomsState.IN_BOND):
+            return state  # 内外贸同船: sealed supervised cargo on a domestic departure
         if state is not CustomsState.FREE:
             r.bad(f"{where}: domestic link carries {state.value} cargo")
         elif r.free_in is not None and origin.jurisdiction != r.free_in:

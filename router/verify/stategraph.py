@@ -65,7 +65,8 @@ def network_state_graph(cn: CompiledNetwork) -> csr_matrix:
                 state_vertex(cl.destination, CustomsState.FREE),
                 w,
             )
-            continue
+            if not cl.link.mixed_trade:
+                continue
         if not dest_supervised:
             continue
         for s in STATES[1:]:
