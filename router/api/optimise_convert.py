@@ -124,6 +124,7 @@ def shipment(row: ShipmentIn) -> Shipment:
             cargo_class=row.cargo_class,
             imdg_class=row.imdg_class,
             value_cny=row.value_cny,
+            ecommerce_regime=row.ecommerce_regime,
         ),
         ready=row.ready,
         deadline=row.deadline,
@@ -133,6 +134,7 @@ def shipment(row: ShipmentIn) -> Shipment:
             combined_port_allowed=row.combined_port_allowed,
             joint_declaration_eligible=row.joint_declaration_eligible,
             drug_whitelisted=row.drug_whitelisted,
+            inspect_first_pilot=row.inspect_first_pilot,
         ),
     )
     return Shipment(

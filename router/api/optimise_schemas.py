@@ -17,6 +17,7 @@ from router.api.schemas import (
     ID_PATTERN,
     TEXT_PATTERN,
     ContainerIn,
+    EcommerceRegime,
     IsoDateTime,
     Open,
     Strict,
@@ -63,6 +64,12 @@ class ShipmentIn(Strict):
     combined_port_allowed: bool = True
     joint_declaration_eligible: bool = False
     drug_whitelisted: bool = False
+    inspect_first_pilot: bool = Field(
+        False, description="先查验后装运 pilot trader (inspect first, then load; seed §8)"
+    )
+    ecommerce_regime: EcommerceRegime | None = Field(
+        None, description="For ecommerce cargo: 9610, 9710, 9810 or 1210 (see the quote request)"
+    )
     weight_kg: float | None = Field(None, gt=0, le=10_000_000, description="Gross cargo weight")
     value_cny: float | None = Field(None, ge=0, le=1e13, description="Declared cargo value")
     booked: list[DepartureRefIn] = Field(

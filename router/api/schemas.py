@@ -111,6 +111,10 @@ Place = Annotated[
 ]
 
 
+#: China's cross-border e-commerce regimes (customs supervision codes)
+EcommerceRegime = Literal["9610", "9710", "9810", "1210"]
+
+
 class ContainerIn(Strict):
     type: ContainerCode = Field(description="ISO 6346 size-type code")
     count: int = Field(ge=1, le=500)
@@ -123,6 +127,13 @@ class CargoIn(Strict):
     cargo_class: CargoClass = CargoClass.GENERAL
     imdg_class: str | None = Field(None, pattern=r"^[1-9](\.[1-9])?$", description="e.g. 3")
     value_cny: float | None = Field(None, ge=0, le=1e13)
+    ecommerce_regime: EcommerceRegime | None = Field(
+        None,
+        description="For ecommerce cargo: China's cross-border e-commerce regime, cleared only at "
+        "e-commerce supervised sites listing it: 9610 B2C parcels (export or import), 9710 B2B "
+        "direct export, 9810 export to an overseas warehouse, 1210 bonded e-commerce import "
+        "(only into a bonded zone)",
+    )
 
 
 class TraderIn(Strict):
@@ -142,6 +153,11 @@ class TraderIn(Strict):
     )
     drug_whitelisted: bool = Field(
         False, description="Listed importer of a listed drug: no 进口药品通关单 needed"
+    )
+    inspect_first_pilot: bool = Field(
+        False,
+        description="In the 先查验后装运 (inspect first, then load) pilot: where a node offers it, "
+        "the export declaration and its inspection take the procedure's hours (seed §8)",
     )
 
     @field_validator("aeo_level", mode="before")
@@ -240,6 +256,7 @@ def to_quote_request(body: QuoteRequestIn, max_alternatives: int) -> QuoteReques
             cargo_class=cargo.cargo_class,
             imdg_class=cargo.imdg_class,
             value_cny=cargo.value_cny,
+            ecommerce_regime=cargo.ecommerce_regime,
         ),
         ready=body.ready,
         deadline=body.deadline,
@@ -249,6 +266,7 @@ def to_quote_request(body: QuoteRequestIn, max_alternatives: int) -> QuoteReques
             combined_port_allowed=body.trader.combined_port_allowed,
             joint_declaration_eligible=body.trader.joint_declaration_eligible,
             drug_whitelisted=body.trader.drug_whitelisted,
+            inspect_first_pilot=body.trader.inspect_first_pilot,
         ),
         customs_scope=body.customs_scope,
         constraints=Constraints(

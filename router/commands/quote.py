@@ -82,6 +82,17 @@ def quote_command(
     drug_whitelisted: Annotated[
         bool, typer.Option(help="White-listed importer of a listed drug (seed §9).")
     ] = False,
+    inspect_first: Annotated[
+        bool,
+        typer.Option(help="In the 先查验后装运 (inspect first, then load) pilot (seed §8)."),
+    ] = False,
+    ecommerce_regime: Annotated[
+        str | None,
+        typer.Option(
+            help="E-commerce regime for ecommerce cargo: 9610 (B2C parcels) | 9710 (B2B direct "
+            "export) | 9810 (overseas warehouse) | 1210 (bonded import, bonded zones only)."
+        ),
+    ] = None,
     no_combined_port: Annotated[
         bool, typer.Option(help="Do not use Combined Port clearance.")
     ] = False,
@@ -132,6 +143,7 @@ def quote_command(
                 cargo_class=CargoClass(cargo_class),
                 imdg_class=imdg_class,
                 value_cny=value_cny,
+                ecommerce_regime=ecommerce_regime,
             ),
             ready=ready,
             deadline=deadline,
@@ -141,6 +153,7 @@ def quote_command(
                 combined_port_allowed=not no_combined_port,
                 joint_declaration_eligible=joint_declaration,
                 drug_whitelisted=drug_whitelisted,
+                inspect_first_pilot=inspect_first,
             ),
             customs_scope=CustomsScope(scope),
             constraints=Constraints(

@@ -12,6 +12,7 @@ from router.errors import Problem
 from router.network.fields import Row
 from router.network.model import (
     CONTAINER_UNITS,
+    ECOMMERCE_REGIMES,
     CustomsOp,
     Link,
     Mode,
@@ -61,6 +62,18 @@ def _check_node(node: Node, row: Row, nodes: Mapping[str, Node]) -> None:
             row.error("combined_port_hub", "a combined_port terminal needs its hub")
         if not node.offers(CustomsOp.EXPORT_CLEARANCE):
             row.error("operations", "a combined_port terminal must offer export_clearance")
+    unknown = sorted(node.ecommerce_regimes - set(ECOMMERCE_REGIMES))
+    if unknown:
+        allowed = ", ".join(ECOMMERCE_REGIMES)
+        row.error(
+            "ecommerce_regimes", f"unknown e-commerce regime(s) {unknown} (allowed: {allowed})"
+        )
+    if node.ecommerce_regimes and not node.offers(CustomsOp.ECOMMERCE):
+        row.error("ecommerce_regimes", "e-commerce regimes at a node that does not offer ecommerce")
+    if "1210" in node.ecommerce_regimes and node.kind is not NodeKind.BONDED_ZONE:
+        row.error("ecommerce_regimes", "1210 (bonded e-commerce import) only at a bonded_zone")
+    if node.inspect_first_h is not None and not node.offers(CustomsOp.EXPORT_CLEARANCE):
+        row.error("inspect_first_h", "inspect-first-then-load at a node without export_clearance")
     if node.closed_since is not None and not node.closed_modes:
         row.error("closed_modes", "closed_since is set but no closed mode is named")
 

@@ -20,6 +20,7 @@ from itertools import pairwise
 from typing import Any
 
 from router.network.model import (
+    ECOMMERCE_REGIMES,
     AdvanceDue,
     AdvanceInfo,
     CustomsOp,
@@ -29,6 +30,7 @@ from router.network.model import (
 )
 from router.network.model import Mode as _Mode
 from router.routing.compiled import Border, CLink
+from router.routing.customs import inspect_first_h, regime_at
 from router.routing.labels import Step
 from router.routing.search import Search
 from router.units import minutes
@@ -114,8 +116,20 @@ def _procedure(search: Search, steps: list[Step], k: int) -> str:
         and node.joint_clearance_h is not None
         else ""
     )
+    regime = regime_at(search.request.cargo, node)
     if step.op == CustomsOp.EXPORT_CLEARANCE.value:
-        return law.export_procedure + joint
+        first_h = inspect_first_h(trader, node)
+        first = (
+            " (先查验后装运: inspected before loading)"
+            if first_h is not None and step.customs_min == minutes(first_h)
+            else ""
+        )
+        ecommerce = (
+            f": cross-border e-commerce export {regime} ({ECOMMERCE_REGIMES[regime]})"
+            if regime
+            else ""
+        )
+        return law.export_procedure + ecommerce + joint + first
     if step.op == CustomsOp.TRANSIT_DECLARATION.value:
         # to the office of destination where the cargo is imported in this territory, or to the
         # border where it leaves the territory (one it only crosses) on an international leg
@@ -129,7 +143,10 @@ def _procedure(search: Search, steps: list[Step], k: int) -> str:
                     search.cn.nodes[later.node].id
                 )
         return f"{law.transit_procedure} to the exit border"
-    return law.import_procedure + joint
+    ecommerce = (
+        f": cross-border e-commerce import {regime} ({ECOMMERCE_REGIMES[regime]})" if regime else ""
+    )
+    return law.import_procedure + ecommerce + joint
 
 
 def _office_after(search: Search, steps: list[Step], k: int) -> str:

@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from router.errors import InvalidRequestError
-from router.network.model import AeoLevel, CargoClass, Mode, TariffUnit
+from router.network.model import ECOMMERCE_REGIMES, AeoLevel, CargoClass, Mode, TariffUnit
 from router.units import M3_PER_TEU, as_cst
 
 
@@ -92,6 +92,10 @@ class Cargo:
     """Containers (``containers``: ISO size-type → count) or loose cargo (LCL/air) by weight.
 
     ``weight_kg`` is the cargo's gross weight without container tare; ``volume_m3`` its volume.
+    ``ecommerce_regime``: for ``ecommerce`` cargo, China's cross-border e-commerce customs
+    regime (seed §7–8): "9610" B2C parcels (export or import), "9710" B2B direct export, "9810"
+    export to an overseas warehouse, "1210" bonded e-commerce import (None: not declared under
+    an e-commerce regime).
     """
 
     containers: tuple[tuple[str, int], ...] = ()
@@ -100,8 +104,22 @@ class Cargo:
     cargo_class: CargoClass = CargoClass.GENERAL
     imdg_class: str | None = None
     value_cny: float | None = None
+    ecommerce_regime: str | None = None
 
     def __post_init__(self) -> None:
+        if self.ecommerce_regime is not None:
+            if self.ecommerce_regime not in ECOMMERCE_REGIMES:
+                raise InvalidRequestError(
+                    "cargo.ecommerce_regime",
+                    f"unknown e-commerce regime {self.ecommerce_regime!r} "
+                    f"(one of {', '.join(ECOMMERCE_REGIMES)})",
+                )
+            if self.cargo_class is not CargoClass.ECOMMERCE:
+                raise InvalidRequestError(
+                    "cargo.ecommerce_regime",
+                    f"an e-commerce regime needs cargo_class ecommerce, not "
+                    f"{self.cargo_class.value}",
+                )
         for code, count in self.containers:
             if code not in CONTAINER_TYPES:
                 raise InvalidRequestError(
@@ -186,7 +204,9 @@ class TraderProfile:
     ``direct_eligible``: ship-side direct loading / pick-up (直提直装) at eligible terminals;
     ``combined_port_allowed``: may declare under the GBA Combined Port at feeder terminals;
     ``joint_declaration_eligible``: 一单两报 at SZ–HK land crossings (one data entry for both);
-    ``drug_whitelisted``: listed importer of a listed drug (no 进口药品通关单 needed).
+    ``drug_whitelisted``: listed importer of a listed drug (no 进口药品通关单 needed);
+    ``inspect_first_pilot``: in the 先查验后装运 (inspect first, then load) pilot (seed §8): at a
+    node offering it, the export inspection is done before loading.
     """
 
     aeo_level: AeoLevel = AeoLevel.NONE
@@ -194,6 +214,7 @@ class TraderProfile:
     combined_port_allowed: bool = True
     joint_declaration_eligible: bool = False
     drug_whitelisted: bool = False
+    inspect_first_pilot: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from router.network.model import (
     Link,
     Mode,
     Node,
+    NodeKind,
     Regime,
 )
 from router.routing.request import CustomsScope
@@ -39,6 +40,34 @@ from router.verify.rules import (
     is_free_port,
 )
 from router.verify.state import RouteState
+
+#: China's cross-border e-commerce supervision codes by direction (GAC announcements 2014 No. 12
+#: and 57, 2020 No. 75): 9610 B2C parcels both ways, 9710 B2B direct export, 9810 export to an
+#: overseas warehouse, 1210 bonded import (only into a bonded zone); they are declared only in
+#: the Chinese mainland customs territory
+_EC_EXPORT = frozenset({"9610", "9710", "9810"})
+_EC_IMPORT = frozenset({"9610", "1210"})
+_EC_TERRITORY = "CN"
+
+
+def _ecommerce_regime(r: RouteState, node: Node, export: bool, where: str) -> None:
+    """A declared e-commerce regime clears only at an e-commerce site listing it, in its
+    direction, and a 1210 import only into a bonded zone."""
+    cargo = r.request.cargo
+    regime = cargo.ecommerce_regime
+    if cargo.cargo_class is not CargoClass.ECOMMERCE or not regime:
+        return
+    if node.jurisdiction != _EC_TERRITORY:
+        return
+    direction = "export" if export else "import"
+    if regime not in (_EC_EXPORT if export else _EC_IMPORT):
+        r.bad(f"{where}: e-commerce regime {regime} is not an {direction} regime")
+    elif not node.offers(CustomsOp.ECOMMERCE) or regime not in node.ecommerce_regimes:
+        r.bad(
+            f"{where}: e-commerce {direction} {regime} cleared at {node.id}, which does not list it"
+        )
+    elif regime == "1210" and node.kind is not NodeKind.BONDED_ZONE:
+        r.bad(f"{where}: 1210 bonded e-commerce import at {node.id}, not a bonded zone")
 
 
 def event_header(r: RouteState, ev: Mapping[str, Any], where: str, node: Node) -> None:
@@ -124,7 +153,12 @@ def _clearance_base(r: RouteState, node: Node, normal_h: float) -> float:
 
 
 def _profile_h(
-    r: RouteState, node: Node, base_h: float, where: str, ev: Mapping[str, Any]
+    r: RouteState,
+    node: Node,
+    base_h: float,
+    where: str,
+    ev: Mapping[str, Any],
+    cap_h: float | None = None,
 ) -> float:
     """Clearance plus expected inspection hours under the AEO profile that applies at
     ``node``: the trader's own in China and under an MRA with China, else the ``none`` one.
@@ -132,7 +166,8 @@ def _profile_h(
     level = r.request.trader.aeo_level
     profile, why = customs_profile(r.network, level, node.jurisdiction)
     if profile is None:
-        return base_h + node.document_h
+        hours_h = base_h + node.document_h
+        return hours_h if cap_h is None else min(hours_h, cap_h)
     p = ev.get("inspection_probability")
     if isinstance(p, int | float) and abs(p - profile.inspection_probability) > 1e-9:
         r.bad(
@@ -143,6 +178,8 @@ def _profile_h(
         base_h + node.document_h
     ) * profile.clearance_time_factor + profile.inspection_probability * node.inspection_h
     model_h = round(hours * 60.0) / 60.0
+    if cap_h is not None:  # 先查验后装运: the procedure's hours when shorter
+        model_h = min(model_h, round(cap_h * 60.0) / 60.0)
     clearance = ev.get("clearance_h")
     if isinstance(clearance, int | float) and abs(clearance - model_h) > 2 * HOURS_TOL:
         r.bad(
@@ -196,7 +233,12 @@ def export_clearance(
         r.bad(f"{where}: export clearance with an import dwell of {ev.get('dwell_h')} h")
     scope = r.request.customs_scope
     _scope_included(r, ev, scope in (CustomsScope.EXPORT, CustomsScope.BOTH), where)
-    model_h = _profile_h(r, node, _clearance_base(r, node, node.export_clearance_h), where, ev)
+    _ecommerce_regime(r, node, True, where)
+    # a 先查验后装运 pilot trader at a node offering it: inspected before loading, in the
+    # procedure's hours (seed §8)
+    cap_h = node.inspect_first_h if trader.inspect_first_pilot else None
+    base_h = _clearance_base(r, node, node.export_clearance_h)
+    model_h = _profile_h(r, node, base_h, where, ev, cap_h)
     r.export_from = node.jurisdiction
     legal_combined = combined and node.offers(CustomsOp.COMBINED_PORT)
     r.hub = node.combined_port_hub if legal_combined and trader.combined_port_allowed else None
@@ -246,6 +288,7 @@ def import_clearance(
             f"{where}: pharma import at {node.id}, which is not a designated drug-import port of "
             f"{node.jurisdiction}"
         )
+    _ecommerce_regime(r, node, False, where)
     legal_dwell = node.dwell_import_h
     if trader.direct_eligible and node.offers(CustomsOp.DIRECT_PICKUP):
         legal_dwell = min(legal_dwell, node.dwell_direct_h)

@@ -152,6 +152,16 @@ def test_unknown_node_is_404_with_close_matches(svc: Service) -> None:
         ({"trader": {"aeo_level": "general"}}, "trader.aeo_level", "GAC Decree 251"),
         ({"trader": {"aeo_level": "gold"}}, "trader.aeo_level", "allowed: none, advanced"),
         ({"cargo": {"weight_kg": float("nan")}}, "cargo.weight_kg", "finite"),
+        (
+            {"cargo": {"containers": [{"type": "42G1", "count": 1}], "ecommerce_regime": "9610"}},
+            "cargo.ecommerce_regime",
+            "needs cargo_class ecommerce",
+        ),
+        (
+            {"cargo": {"cargo_class": "ecommerce", "weight_kg": 50, "ecommerce_regime": "1111"}},
+            "cargo.ecommerce_regime",
+            "9610",
+        ),
     ],
 )
 def test_invalid_requests_are_422_with_field_and_message(
