@@ -15,7 +15,8 @@ Formats (one header row, ``;`` separates lists inside a cell):
     wagons, slot_pattern, payload_t, tare_t, wagon_length_m, max_container_t
 ``shipments.csv`` (batch assignment)
     id, origin, destination, containers, ready, deadline, cargo_class, imdg_class, aeo_level,
-    direct_eligible, combined_port_allowed, weight_kg, value_cny, booked, penalty_cny
+    direct_eligible, combined_port_allowed, weight_kg, value_cny, booked, penalty_cny; optional
+    joint_declaration_eligible, drug_whitelisted, inspect_first_pilot, ecommerce_regime
 ``min_loads.csv``
     link_id, departure, min_teu, min_t, fixed_cost_cny
 ``capacities.csv``
@@ -431,6 +432,7 @@ def shipment_from_record(rec: Record) -> Shipment:
                 weight_kg=_get(_float, rec, "weight_kg", False),
                 cargo_class=cargo_class,
                 imdg_class=_get(_text, rec, "imdg_class", False),
+                ecommerce_regime=_get(_text, rec, "ecommerce_regime", False),
                 value_cny=_get(_float, rec, "value_cny", False),
             ),
             ready=_get(_datetime, rec, "ready") or datetime.min,
@@ -441,6 +443,7 @@ def shipment_from_record(rec: Record) -> Shipment:
                 combined_port_allowed=_get(_bool, rec, "combined_port_allowed", True),
                 joint_declaration_eligible=_get(_bool, rec, "joint_declaration_eligible", False),
                 drug_whitelisted=_get(_bool, rec, "drug_whitelisted", False),
+                inspect_first_pilot=_get(_bool, rec, "inspect_first_pilot", False),
             ),
         ),
         booked=booked,

@@ -119,3 +119,37 @@ def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(InvalidRequestError) as err:
         read_csv(tmp_path / "nope.csv")
     assert "file not found" in str(err.value)
+
+
+def test_shipment_rows_carry_the_customs_measures(tmp_path) -> None:
+    """The optional trader and e-commerce columns reach the shipment's request (issue 9)."""
+    from router.optimise.io import read_shipments
+
+    path = tmp_path / "shipments.csv"
+    path.write_text(
+        "id,origin,destination,containers,ready,cargo_class,aeo_level,joint_declaration_eligible,"
+        "drug_whitelisted,inspect_first_pilot,ecommerce_regime\n"
+        "S1,CN-SZ-CITY,NLRTM,1x42G1,2026-12-01T08:00,ecommerce,advanced,yes,no,yes,9810\n"
+    )
+    (shipment,) = read_shipments(path)
+    trader = shipment.request.trader
+    assert trader.joint_declaration_eligible and trader.inspect_first_pilot
+    assert not trader.drug_whitelisted
+    assert shipment.request.cargo.ecommerce_regime == "9810"
+
+
+def test_shipment_rows_refuse_the_abolished_general_aeo_level(tmp_path) -> None:
+    from router.errors import InvalidRecordsError
+    from router.optimise.io import read_shipments
+
+    path = tmp_path / "shipments.csv"
+    path.write_text(
+        "id,origin,destination,containers,ready,aeo_level\n"
+        "S1,CN-SZ-CITY,NLRTM,1x42G1,2026-12-01T08:00,general\n"
+    )
+    try:
+        read_shipments(path)
+    except InvalidRecordsError as exc:
+        assert "GAC Decree 251" in str(exc) and "aeo_level" in str(exc)
+    else:
+        raise AssertionError("the general AEO level must be refused")
