@@ -83,7 +83,7 @@ def _reason(kind: str, search: Search, routes: list[Route], req: QuoteRequest) -
         return f"deadline too early: fastest feasible arrival is {when}"
     if kind == "pharma":
         modes = ", ".join(sorted(m.value for m in req.constraints.allowed_modes))
-        return f"pharma import needs a white-listed port of entry; none reachable with the allowed modes ({modes})"
+        return f"pharma is imported only through a designated drug-import port; none reachable with the allowed modes ({modes})"
     if kind == "class":
         what = req.cargo.cargo_class.value + (
             f" (IMDG class {req.cargo.imdg_class})" if req.cargo.imdg_class else ""

@@ -72,10 +72,8 @@ def point_jurisdiction(cn: CompiledNetwork, point: PlaceRef) -> str:
     crossing (crossings sit on the line between two territories)."""
     assert point.lon is not None and point.lat is not None
     lon, lat = point.lon, point.lat
-    nearest = min(
-        (n for n in cn.nodes if n.kind is not NodeKind.BORDER_CROSSING),
-        key=lambda n: geodesic_km(lon, lat, n.lon, n.lat),
-    )
+    inland = [n for n in cn.nodes if n.kind is not NodeKind.BORDER_CROSSING] or list(cn.nodes)
+    nearest = min(inland, key=lambda n: geodesic_km(lon, lat, n.lon, n.lat))
     return nearest.jurisdiction
 
 

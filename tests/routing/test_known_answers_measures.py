@@ -360,8 +360,9 @@ def test_pharma_with_its_drug_port_out_of_reach_is_no_route_with_reason() -> Non
     )
     assert doc["status"] == "no_route"
     assert len(doc["reasons"]) == 1
-    assert doc["reasons"][0].startswith("pharma import needs"), doc["reasons"]
-    assert "port of entry" in doc["reasons"][0]
+    assert doc["reasons"][0].startswith(
+        "pharma is imported only through a designated drug-import port; none reachable"
+    ), doc["reasons"]
 
 
 def class_network() -> Network:
