@@ -109,6 +109,12 @@ def _check_link(link: Link, row: Row, nodes: Mapping[str, Node]) -> None:
             )
     if link.via and link.regime is not Regime.INTERNATIONAL:
         row.error("via", "only international links pass border crossings in transit")
+    elif link.via and link.mode not in (Mode.RAIL, Mode.TIR):
+        row.error(
+            "via",
+            f"only international rail and TIR pass border crossings in transit, not "
+            f"{link.mode.value} (a plain truck or vessel stops at each border: split the link)",
+        )
     allowed = MODE_ENDPOINTS[link.mode]
     for fld, node in (("from", origin), ("to", destination)):
         if node.kind not in allowed:

@@ -312,3 +312,29 @@ def test_empty_folder_reports_every_missing_file(tmp_path: Path) -> None:
         "customs_profiles.csv",
         "fx.csv",
     }
+
+
+def test_only_rail_and_tir_pass_border_crossings_in_transit() -> None:
+    """A plain truck (or a vessel) stops at each border; a `via` crossing is for through trains
+    and TIR only (the checker rejects such a leg too, so validation refuses the data)."""
+    from router.errors import DatasetError
+    from router.network.builder import NetworkBuilder
+    from router.network.model import CustomsOp, Mode, NodeKind, Regime
+
+    def build(mode: Mode) -> Network:
+        ops = {CustomsOp.EXIT, CustomsOp.ENTRY, CustomsOp.SUPERVISED_SITE}
+        b = NetworkBuilder()
+        b.add_node("A", 114.00, 22.60, kind=NodeKind.INLAND_DEPOT, operations=ops)
+        b.add_node("X", 114.10, 22.54, kind=NodeKind.BORDER_CROSSING,
+                   operations=ops | {CustomsOp.TRANSIT_BORDER})  # fmt: skip
+        b.add_node("B", 114.15, 22.40, kind=NodeKind.INLAND_DEPOT, jurisdiction="HK",
+                   operations=ops)  # fmt: skip
+        b.add_link("A-B", "A", "B", mode, transit_h=3.0, regime=Regime.INTERNATIONAL,
+                   via=("X",))  # fmt: skip
+        return b.build()
+
+    assert "A-B" in build(Mode.TIR).links
+    with pytest.raises(DatasetError) as info:
+        build(Mode.TRUCK)
+    assert "only international rail and TIR pass border crossings" in str(info.value)
+    assert "'via'" in str(info.value)
