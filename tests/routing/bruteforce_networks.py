@@ -17,6 +17,7 @@ measure.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import zlib
 from collections.abc import Callable
@@ -237,6 +238,11 @@ def networks(draw: st.DrawFn, dense: bool = False, corridor: bool = False) -> Ne
     many parallel services of different modes and handling charges everywhere, where the kind
     of the previous leg (same truck or a transfer, one THC per port call) decides dominance."""
     b = NetworkBuilder(name="random")
+    if draw(st.booleans()):  # the carriers' dangerous-goods surcharge on some modes
+        for mode in draw(st.lists(st.sampled_from(list(Mode)), max_size=3, unique=True)):
+            b.modes[mode] = dataclasses.replace(
+                b.modes[mode], dg_surcharge_per_teu=float(draw(st.integers(1, 20)) * 25)
+            )
     n_juris = 1 if corridor else draw(st.integers(2, 4))
     jurisdictions(draw, b, JURISDICTIONS[:n_juris])
     n_nodes = draw(st.integers(4, 7))
@@ -365,6 +371,8 @@ def networks(draw: st.DrawFn, dense: bool = False, corridor: bool = False) -> Ne
             regime=regime,
             distance_km=distances[o, d],
             via=via,
+            # 内外贸同船: a domestic service that also carries sealed cargo
+            mixed_trade=regime is Regime.DOMESTIC and draw(st.integers(0, 3)) == 0,
             **terms,
         )
 
