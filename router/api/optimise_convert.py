@@ -24,6 +24,7 @@ from router.api.optimise_schemas import (
     ShipmentIn,
     WagonGroupIn,
 )
+from router.api.schemas import trader_profile
 from router.errors import InvalidRecordsError, InvalidRequestError, RouterError
 from router.network.timetable import DepartureKey, departure_key
 from router.optimise.assign import AssignmentOptions, MinLoad, Shipment
@@ -35,7 +36,7 @@ from router.optimise.consolidation import (
     WagonType,
     parse_patterns,
 )
-from router.routing.request import Cargo, PlaceRef, QuoteRequest, TraderProfile
+from router.routing.request import Cargo, PlaceRef, QuoteRequest
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -128,14 +129,7 @@ def shipment(row: ShipmentIn) -> Shipment:
         ),
         ready=row.ready,
         deadline=row.deadline,
-        trader=TraderProfile(
-            aeo_level=row.aeo_level,
-            direct_eligible=row.direct_eligible,
-            combined_port_allowed=row.combined_port_allowed,
-            joint_declaration_eligible=row.joint_declaration_eligible,
-            drug_whitelisted=row.drug_whitelisted,
-            inspect_first_pilot=row.inspect_first_pilot,
-        ),
+        trader=trader_profile(row),
     )
     return Shipment(
         id=shipment_id,

@@ -8,6 +8,7 @@ API reports as 422 like any schema violation.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
@@ -136,6 +137,14 @@ class CargoIn(Strict):
     )
 
 
+def trader_profile(source: Any) -> TraderProfile:
+    """The core trader profile from an API model carrying its fields by the same names (a
+    quote's ``trader`` object, or a batch shipment row)."""
+    return TraderProfile(
+        **{f.name: getattr(source, f.name) for f in dataclasses.fields(TraderProfile)}
+    )
+
+
 class TraderIn(Strict):
     aeo_level: AeoLevel = Field(
         AeoLevel.NONE,
@@ -260,14 +269,7 @@ def to_quote_request(body: QuoteRequestIn, max_alternatives: int) -> QuoteReques
         ),
         ready=body.ready,
         deadline=body.deadline,
-        trader=TraderProfile(
-            aeo_level=body.trader.aeo_level,
-            direct_eligible=body.trader.direct_eligible,
-            combined_port_allowed=body.trader.combined_port_allowed,
-            joint_declaration_eligible=body.trader.joint_declaration_eligible,
-            drug_whitelisted=body.trader.drug_whitelisted,
-            inspect_first_pilot=body.trader.inspect_first_pilot,
-        ),
+        trader=trader_profile(body.trader),
         customs_scope=body.customs_scope,
         constraints=Constraints(
             allowed_modes=(
