@@ -426,6 +426,8 @@ class Search(CustomsRules):
             after is not CustomsState.FREE and not self.cn.supervised[cl.destination]
         ):
             return None
+        if label.state is CustomsState.IN_BOND and not self._bond_may_continue(label, regime):
+            return None
         anchor = -1
         if regime is Regime.INTERNATIONAL:
             if label.state is CustomsState.CLEARED_EXPORT and 0 <= label.anchor != label.node:
@@ -534,6 +536,20 @@ class Search(CustomsRules):
         result = (freight, thc_origin, thc_destination, port_fees_fen, int(round(co2)))
         self._constants[cl.index] = result
         return result
+
+    def _bond_may_continue(self, label: Label, regime: Regime) -> bool:
+        """Whether cargo under a transit declaration (``in_bond``) may board a link of ``regime``.
+
+        In the destination's territory the declaration names the office of destination and is
+        discharged there: the cargo may not leave the territory again under it, and its
+        movement under seal ends at the first office of destination it reaches (no moving on
+        to clear where the dwell is shorter). In a territory it only crosses (EAEU road
+        transit) it leaves by the exit border.
+        """
+        node = label.node
+        if self.cn.nodes[node].jurisdiction not in self.dest_jurisdictions:
+            return True
+        return regime is not Regime.INTERNATIONAL and not self.is_office_of_destination(node)
 
     def _bound_constants(self, cl: CLink) -> tuple[int, int, int, int, int]:
         """:meth:`leg_constants` less what a route may be spared on the link (the document fee

@@ -377,6 +377,18 @@ def regime_transition(
                 f"{where}: cargo leaves {origin.jurisdiction} on an export clearance made in "
                 f"{r.export_from}"
             )
+    if state is CustomsState.IN_BOND and origin.jurisdiction in r.dest_jurisdictions:
+        # the transit declaration names the office of destination: it is discharged there
+        if crosses:
+            r.bad(
+                f"{where}: in_bond cargo leaves {origin.jurisdiction}, the destination's "
+                "territory, under a transit declaration that names its office of destination"
+            )
+        elif r.is_office_of_destination(origin):
+            r.bad(
+                f"{where}: in_bond cargo moves on from {origin.id}, an office of destination it "
+                "has reached (its bonded movement ends there: clear it there)"
+            )
     free_port = free_port_link(r, origin, dest, link)
     if link.regime is Regime.DOMESTIC:
         if state is transit and free_port:

@@ -206,3 +206,33 @@ def test_every_customs_event_names_jurisdiction_procedure_and_time(
             for event in alt["customs_events"]:
                 assert event["jurisdiction"] in network.jurisdictions
                 assert event["procedure"] and event["at"]
+
+
+@pytest.mark.parametrize(
+    ("origin", "destination"),
+    [("PLWAW", "CN-SZ-CITY"), ("NLRTM", "CNHUI"), ("DEDUI", "CN-GZ-CITY"), ("RUMOW", "CN-GZ-CITY")],
+)
+def test_bonded_cargo_clears_at_the_first_office_of_destination_and_never_leaves(
+    network: Network, cn: CompiledNetwork, origin: str, destination: str
+) -> None:
+    """Cargo under a transit declaration in the destination's territory is cleared at the first
+    office of destination it reaches: it neither moves on under bond to clear where the dwell is
+    shorter, nor leaves the territory and comes back (review findings on customs v2)."""
+    doc = quote(network, cn, origin, destination, frozenset(Mode))
+    dest_jurisdiction = network.nodes[destination].jurisdiction
+    for alt in doc["alternatives"]:
+        bonded_at: str | None = None
+        for event in alt["customs_events"]:
+            if event["jurisdiction"] != dest_jurisdiction:
+                continue
+            if event["state_after"] == "in_bond":
+                bonded_at = event["node"]
+            elif bonded_at is not None:
+                assert event["operation"] == "import_clearance", (alt["summary"], event)
+                bonded_at = None
+        rail_in = any(
+            leg["mode"] == "rail" and leg["to"] == "SZ-PINGHU-RAIL" for leg in alt["legs"]
+        )
+        if destination == "CN-SZ-CITY" and rail_in:  # in bond at Pinghu: an office of destination
+            clear = [e for e in alt["customs_events"] if e["operation"] == "import_clearance"]
+            assert clear[-1]["node"] == "SZ-PINGHU-RAIL", alt["summary"]
