@@ -343,3 +343,29 @@ def test_sz_customs_is_the_destination_district(net: Network) -> None:
     """The fixture's premise for the Yantian test: the port, the airport and the destination
     city are one customs office."""
     assert {net.nodes[n].customs_district for n in ("SZ", "YTN", "SZX")} == {SZ_CUSTOMS}
+
+
+def test_bonded_cargo_moving_on_from_an_office_of_destination_is_flagged(net: Network) -> None:
+    """Bonded cargo is cleared at the first office of destination it reaches (review of customs
+    v2): a train arriving in bond at Duisburg, when Duisburg belongs to Rotterdam's office of
+    destination, may not move on under bond to Rotterdam to clear there. The engine routes that
+    only where Duisburg is another office."""
+    req = request("SZ", "RTM")
+    widened = with_node(net, "DUI", customs_district="Douane Rotterdam")
+    legal = quote_ok(widened, req)
+    assert all(
+        ("import_clearance", "RTM") not in operations(a)
+        for a in legal["alternatives"]
+        if ("import_clearance", "DUI") in operations(a)
+    )
+    moving_on = [
+        a
+        for a in quote(net, req)["alternatives"]
+        if any(leg["from"] == "DUI" for leg in a["legs"])
+        and ("import_clearance", "RTM") in operations(a)
+    ]
+    assert moving_on, "the engine on the narrower district moves the bond on to Rotterdam"
+    assert_flags(
+        check_alternative(widened, req, moving_on[0]),
+        "in_bond cargo moves on from DUI, an office of destination it has reached",
+    )
