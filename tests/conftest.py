@@ -37,3 +37,11 @@ def bundled_dir() -> Path:
 @pytest.fixture(scope="session")
 def tiny_network(tiny_dir: Path) -> Network:
     return load_network(tiny_dir)
+
+
+def pytest_report_header() -> str:
+    """Say at the top of every run whether the PostgreSQL tests run, and against what."""
+    from dbkit import SKIP_NO_POSTGRES, postgres_url
+
+    url = postgres_url()
+    return f"postgres: {url}" if url else f"postgres: skipped ({SKIP_NO_POSTGRES})"

@@ -7,13 +7,57 @@ in the URL and dropped afterwards.
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+#: the PostgreSQL server DEVELOPERS.md promises on every machine (trust auth, database "test")
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@cache
+def postgres_url() -> str | None:
+    """The PostgreSQL the tests run against: ``ROUTER_TEST_POSTGRES_URL`` if set, else the
+    default server when it answers within 2 s; None when there is none."""
+    given = os.environ.get("ROUTER_TEST_POSTGRES_URL")
+    if given:
+        return given
+    engine = create_engine(DEFAULT_POSTGRES_URL, connect_args={"connect_timeout": 2})
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception:  # no server, no database, or no driver: the tests say so and skip
+        return None
+    finally:
+        engine.dispose()
+    return DEFAULT_POSTGRES_URL
+
+
+SKIP_NO_POSTGRES = (
+    "no PostgreSQL: set ROUTER_TEST_POSTGRES_URL, or start a server at 127.0.0.1:5432 "
+    "(trust auth, database 'test')"
+)
+
+
+def backends() -> list:
+    """Test parameters: SQLite always, PostgreSQL when :func:`postgres_url` finds one."""
+    return [
+        "sqlite",
+        pytest.param(
+            "postgres",
+            marks=[
+                pytest.mark.postgres,
+                pytest.mark.skipif(postgres_url() is None, reason=SKIP_NO_POSTGRES),
+            ],
+        ),
+    ]
 
 
 def with_search_path(url: str, schema: str) -> str:

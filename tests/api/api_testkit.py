@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
+from dbkit import backends, postgres_url
 from fastapi.testclient import TestClient
 from sqlalchemy import delete
 
@@ -17,19 +16,10 @@ from router.services.context import ServiceContext
 from router.store import repositories as repo
 from router.store.models import Booking, BookingLeg, Departure, OptimisationRun, Quote
 
-POSTGRES_URL = os.environ.get("ROUTER_TEST_POSTGRES_URL")
+POSTGRES_URL = postgres_url()
 TINY = Path(__file__).resolve().parent.parent / "data" / "tiny"
 
-BACKENDS = [
-    "sqlite",
-    pytest.param(
-        "postgres",
-        marks=[
-            pytest.mark.postgres,
-            pytest.mark.skipif(not POSTGRES_URL, reason="ROUTER_TEST_POSTGRES_URL is not set"),
-        ],
-    ),
-]
+BACKENDS = backends()
 
 
 def next_monday(weeks_ahead: int = 5) -> datetime:

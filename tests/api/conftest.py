@@ -1,5 +1,5 @@
-"""API tests: one service per database backend (SQLite; PostgreSQL when ROUTER_TEST_POSTGRES_URL
-is set), on the tiny fixture network, with one API key per role."""
+"""API tests: one service per database backend (SQLite; PostgreSQL whenever one is reachable,
+see dbkit.postgres_url), on the tiny fixture network, with one API key per role."""
 
 from __future__ import annotations
 

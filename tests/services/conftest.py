@@ -1,31 +1,21 @@
 """Use-case tests: a service context on the tiny network with a fresh database per test (SQLite;
-PostgreSQL too when ROUTER_TEST_POSTGRES_URL is set)."""
+PostgreSQL too whenever one is reachable: see dbkit.postgres_url)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from dbkit import database_url
+from dbkit import backends, database_url, postgres_url
 
 from router.config import Settings
 from router.services.context import ServiceContext
 
-POSTGRES_URL = os.environ.get("ROUTER_TEST_POSTGRES_URL")
+POSTGRES_URL = postgres_url()
 TINY = Path(__file__).resolve().parent.parent / "data" / "tiny"
 
-BACKENDS = [
-    "sqlite",
-    pytest.param(
-        "postgres",
-        marks=[
-            pytest.mark.postgres,
-            pytest.mark.skipif(not POSTGRES_URL, reason="ROUTER_TEST_POSTGRES_URL is not set"),
-        ],
-    ),
-]
+BACKENDS = backends()
 
 
 @pytest.fixture(params=BACKENDS)

@@ -1,28 +1,18 @@
-"""Storage tests run on SQLite and, when ROUTER_TEST_POSTGRES_URL is set, on PostgreSQL."""
+"""Storage tests run on SQLite and, whenever one is reachable (dbkit.postgres_url), on PostgreSQL."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from dbkit import database_url
+from dbkit import backends, database_url, postgres_url
 
 from router.store.db import Database
 
-POSTGRES_URL = os.environ.get("ROUTER_TEST_POSTGRES_URL")
+POSTGRES_URL = postgres_url()
 
-BACKENDS = [
-    "sqlite",
-    pytest.param(
-        "postgres",
-        marks=[
-            pytest.mark.postgres,
-            pytest.mark.skipif(not POSTGRES_URL, reason="ROUTER_TEST_POSTGRES_URL is not set"),
-        ],
-    ),
-]
+BACKENDS = backends()
 
 
 @pytest.fixture(params=BACKENDS)
