@@ -10,7 +10,7 @@ Text is stripped as those readers strip cells.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
@@ -36,6 +36,7 @@ from router.optimise.consolidation import (
     WagonType,
     parse_patterns,
 )
+from router.optimise.io import require_unique
 from router.routing.request import Cargo, PlaceRef, QuoteRequest
 
 T = TypeVar("T")
@@ -88,18 +89,6 @@ def _convert(source: str, rows: Sequence[R], build: Callable[[R], T]) -> list[T]
             problems.add_error(index, exc)
     problems.raise_if_any()
     return out
-
-
-def _unique(items: Iterable[T], key: Callable[[T], str], source: str, name: str) -> None:
-    counts: dict[str, int] = {}
-    duplicates = []
-    for item in items:
-        k = key(item)
-        counts[k] = counts.get(k, 0) + 1
-        if counts[k] == 2:
-            duplicates.append(k)
-    if duplicates:
-        raise InvalidRequestError(source, f"duplicate {name}: {', '.join(duplicates[:10])}")
 
 
 def _required(text: str, name: str) -> str:
@@ -166,7 +155,7 @@ class AssignmentInputs:
 def assignment_inputs(body: AssignmentIn, time_limit_s: float) -> AssignmentInputs:
     """The core inputs of ``body`` (InvalidRequestError names each bad field by path)."""
     shipments = _convert("shipments", body.shipments, shipment)
-    _unique(shipments, lambda s: s.id, "shipments", "id")
+    require_unique(shipments, lambda s: s.id, "shipments", "id")
     rules = _convert("min_loads", body.min_loads, min_load)
     overrides = dict(_convert("capacities", body.capacities, capacity)) if body.capacities else None
     options = AssignmentOptions(
@@ -292,7 +281,7 @@ class ConsolidationInputs:
 def consolidation_inputs(body: ConsolidationIn, time_limit_s: float) -> ConsolidationInputs:
     """The core inputs of ``body`` (InvalidRequestError names each bad field by path)."""
     containers = _convert("containers", body.containers, booked_container)
-    _unique(containers, lambda c: c.id, "containers", "container_id")
+    require_unique(containers, lambda c: c.id, "containers", "container_id")
     trains = train_departures(body.trains)
     options = ConsolidationOptions(
         time_limit_s=time_limit_s, seed=body.seed, method=body.method, require_all=body.require_all

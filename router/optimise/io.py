@@ -262,7 +262,7 @@ def containers_from_records(
     records: Sequence[Record], source: str = "bookings", first_row: int = 2
 ) -> list[BookedContainer]:
     items = _rows(records, source, first_row, container_from_record)
-    _unique(items, lambda c: c.id, source, "container_id")
+    require_unique(items, lambda c: c.id, source, "container_id")
     return items
 
 
@@ -455,7 +455,7 @@ def shipments_from_records(
     records: Sequence[Record], source: str = "shipments", first_row: int = 2
 ) -> list[Shipment]:
     items = _rows(records, source, first_row, shipment_from_record)
-    _unique(items, lambda s: s.id, source, "id")
+    require_unique(items, lambda s: s.id, source, "id")
     return items
 
 
@@ -493,7 +493,8 @@ def capacities_from_records(
     return dict(_rows(records, source, first_row, build))
 
 
-def _unique(items: Iterable[T], key: Callable[[T], str], source: str, name: str) -> None:
+def require_unique(items: Iterable[T], key: Callable[[T], str], source: str, name: str) -> None:
+    """Raise one error naming the first duplicate keys of ``items`` (``name`` in ``source``)."""
     seen: dict[str, int] = {}
     dup = []
     for item in items:

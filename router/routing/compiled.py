@@ -117,6 +117,8 @@ class CompiledNetwork:
     plain_road: tuple[bool, ...]  # per link: international truck haul without a TIR carnet
     #: jurisdictions with designated drug-import ports: pharma is imported only through those
     drug_port_jurisdictions: frozenset[str] = frozenset()
+    #: free-port jurisdictions: cargo in transit moves on as through cargo and may be imported
+    free_port_jurisdictions: frozenset[str] = frozenset()
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def memo_get(self, key: Any) -> Any:
@@ -210,13 +212,16 @@ def _compile_link(network: Network, index: dict[str, int], i: int, link: Link) -
     )
 
 
+def free_port_jurisdictions(network: Network) -> frozenset[str]:
+    """Codes of the free-port jurisdictions (Hong Kong): no bonded regime for general cargo."""
+    return frozenset(code for code, j in network.jurisdictions.items() if j.free_port)
+
+
 def _free_port(network: Network, link: Link) -> bool:
     a, b = network.nodes[link.origin], network.nodes[link.destination]
-    jurisdiction = network.jurisdictions.get(a.jurisdiction)
     return (
         a.jurisdiction == b.jurisdiction
-        and jurisdiction is not None
-        and jurisdiction.free_port
+        and a.jurisdiction in free_port_jurisdictions(network)
         and link.regime is not Regime.INTERNATIONAL
     )
 
@@ -255,6 +260,7 @@ def compile_network(network: Network) -> CompiledNetwork:
         drug_port_jurisdictions=frozenset(
             n.jurisdiction for n in nodes if n.offers(CustomsOp.DRUG_PORT)
         ),
+        free_port_jurisdictions=free_port_jurisdictions(network),
     )
 
 

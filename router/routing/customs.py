@@ -79,6 +79,8 @@ class CustomsRules:
     import_included: bool
     #: jurisdiction -> (inspection probability, clearance-time factor) for this trader
     customs_profile: dict[str, tuple[float, float]]
+    #: the same for a trader with no AEO status (jurisdictions without a profile entry)
+    no_aeo_profile: tuple[float, float]
     cargo: Cargo
     units: dict[TariffUnit, int]
     _storage: dict[tuple[int, int], int]
@@ -86,7 +88,7 @@ class CustomsRules:
     # ------------------------------------------------------------------------ pricing
     def profile_at(self, node: Node) -> tuple[float, float]:
         """(inspection probability, clearance-time factor) of this trader at ``node``."""
-        return self.customs_profile.get(node.jurisdiction, self.customs_profile[""])
+        return self.customs_profile.get(node.jurisdiction, self.no_aeo_profile)
 
     def declaration(
         self, node: Node, clearance_h: float, included: bool, inspected: bool = True
@@ -155,8 +157,7 @@ class CustomsRules:
             # at its point of entry (landed there on an international leg), or moved on inside
             # a free port to a destination office
             where_ok = label.anchor == label.node or self.is_office_of_destination(label.node)
-            jurisdiction = self.cn.network.jurisdictions.get(node.jurisdiction)
-            free_port = jurisdiction is not None and jurisdiction.free_port
+            free_port = node.jurisdiction in self.cn.free_port_jurisdictions
             # import only into the destination's territory (or a free port, where an import and
             # re-export carries no duty); a territory merely crossed is crossed in transit
             where_ok = where_ok and (node.jurisdiction in self.dest_jurisdictions or free_port)

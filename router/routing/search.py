@@ -112,15 +112,12 @@ class Search(CustomsRules):
         own = profiles[req.trader.aeo_level]
         plain = profiles.get(AeoLevel.NONE, own)
         # a Chinese AEO status has effect in China and where an MRA with China is in force
+        with_aeo = (own.inspection_probability, own.clearance_time_factor)
+        self.no_aeo_profile = (plain.inspection_probability, plain.clearance_time_factor)
         self.customs_profile = {
-            code: (
-                (own.inspection_probability, own.clearance_time_factor)
-                if code == "CN" or jurisdiction.aeo_mra_cn
-                else (plain.inspection_probability, plain.clearance_time_factor)
-            )
+            code: with_aeo if code == "CN" or jurisdiction.aeo_mra_cn else self.no_aeo_profile
             for code, jurisdiction in network.jurisdictions.items()
         }
-        self.customs_profile[""] = (plain.inspection_probability, plain.clearance_time_factor)
         cargo = req.cargo
         self.cargo = cargo
         self.units: dict[TariffUnit, int] = {}

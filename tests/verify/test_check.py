@@ -14,6 +14,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
+from verify_kit import BOX, READY, assert_flags, quote_ok
+from verify_kit import request as kit_request
 
 from router.network import Network
 from router.network.builder import NetworkBuilder
@@ -32,7 +34,6 @@ from router.routing.request import (
     Constraints,
     CustomsScope,
     PlaceRef,
-    Preferences,
     QuoteRequest,
     TraderProfile,
 )
@@ -47,8 +48,6 @@ PORT_OPS = {
     Op.ENTRY,
     Op.SUPERVISED_SITE,
 }
-READY = datetime(2026, 12, 3, 9, 0, tzinfo=CST)  # a Thursday
-BOX = Cargo(containers=(("42G1", 1),))
 #: first/last mile short enough that a point in Futian only reaches the SZ city node
 NEAR = Constraints(max_truck_km=10.0)
 
@@ -340,30 +339,11 @@ def request(
     destination: str = "RTM",
     cargo: Cargo = BOX,
     *,
-    ready: datetime = READY,
-    scope: CustomsScope = CustomsScope.BOTH,
-    trader: TraderProfile | None = None,
     alternatives: int = 5,
-    **constraints: Any,
+    **options: Any,
 ) -> QuoteRequest:
-    return QuoteRequest(
-        origin=PlaceRef(origin),
-        destination=PlaceRef(destination),
-        cargo=cargo,
-        ready=ready,
-        customs_scope=scope,
-        trader=trader or TraderProfile(),
-        constraints=Constraints(**constraints),
-        preferences=Preferences(alternatives=alternatives),
-    )
-
-
-def quote_ok(network: Network, req: QuoteRequest) -> dict[str, Any]:
-    """An engine quote that must exist and pass the checker."""
-    q = make_quote(compile_network(network), req)
-    assert q["status"] == "ok", q["reasons"]
-    assert check_quote(network, req, q) == []
-    return q
+    """The kit's request with this file's defaults (SZ -> RTM, five alternatives)."""
+    return kit_request(origin, destination, cargo, alternatives=alternatives, **options)
 
 
 def first_with(q: dict[str, Any], link_id: str) -> dict[str, Any]:
@@ -388,12 +368,6 @@ def event_of(alt: dict[str, Any], operation: str, node: str | None = None) -> di
 
 def shift(moment: str, **delta: float) -> str:
     return (datetime.fromisoformat(moment) + timedelta(**delta)).isoformat()
-
-
-def assert_flags(problems: list[str], *needles: str) -> None:
-    assert problems, "the checker accepted a broken document"
-    for needle in needles:
-        assert any(needle in p for p in problems), f"{needle!r} not in {problems}"
 
 
 # ------------------------------------------------------------------------------ legal quotes
