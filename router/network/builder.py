@@ -38,6 +38,7 @@ from router.network.model import (
     TariffUnit,
     WeeklyDeparture,
 )
+from router.network.pricing import PricingTables
 from router.network.validate import cross_check
 
 DEFAULT_MODES: dict[Mode, ModeParams] = {
@@ -82,6 +83,8 @@ class NetworkBuilder:
     )
     jurisdictions: dict[str, Jurisdiction] = field(default_factory=dict)
     advance_info: list[AdvanceInfo] = field(default_factory=list)
+    #: surcharges, transfer costs, ad-valorem charges, demurrage, road limits (None: none)
+    pricing: PricingTables | None = None
 
     def set_jurisdiction(self, code: str, **attrs: Any) -> Jurisdiction:
         """Add or replace the customs territory ``code``; ``attrs`` are :class:`Jurisdiction`
@@ -248,6 +251,7 @@ class NetworkBuilder:
             fees=tuple(self.fees),
             fx_cny=dict(self.fx_cny),
             advance_info=tuple(self.advance_info),
+            pricing=self.pricing,
             name=self.name,
             warnings=tuple(str(p) for p in problems if p.severity is Severity.WARNING),
         )

@@ -17,6 +17,7 @@ from typing import Any
 
 from router.network import load as files
 from router.network.model import Link, Network, Node
+from router.network.pricing import pricing_rows
 
 WEEKDAY_NAMES = files.WEEKDAYS
 TABLES_MEMBER = "router:tables"
@@ -115,6 +116,8 @@ def dataset_tables(network: Network) -> dict[str, list[dict[str, str]]]:
                 "fixed": _num(t.fixed),
                 "per_km": _num(t.per_km),
                 "currency": t.currency,
+                "as_of": "" if t.as_of is None else t.as_of.isoformat(),
+                "valid_until": "" if t.valid_until is None else t.valid_until.isoformat(),
                 "source": t.source,
             }
             for lk in links
@@ -185,6 +188,7 @@ def dataset_tables(network: Network) -> dict[str, list[dict[str, str]]]:
             for c, r in network.fx_cny.items()
             if c != "CNY"
         ],
+        **pricing_rows(network.pricing),
     }
 
 

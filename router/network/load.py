@@ -45,6 +45,7 @@ from router.network.model import (
     TariffUnit,
     WeeklyDeparture,
 )
+from router.network.pricing import PRICING_COLUMNS, read_pricing
 from router.network.validate import cross_check
 
 log = logging.getLogger(__name__)
@@ -71,10 +72,14 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     PROFILES_FILE: ("aeo_level", "inspection_probability", "clearance_time_factor"),
     FX_FILE: ("currency", "cny_per_unit"),
     ADVANCE_INFO_FILE: ("jurisdiction", "mode", "name", "due", "lead_h"),
+    **PRICING_COLUMNS,
 }
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-FEE_KINDS = frozenset({"thc", "port_dues", "document", "declaration", "inspection", "storage"})
+#: ``cfs``: container freight station charge for LCL (per revenue tonne), stuffing or unstuffing
+FEE_KINDS = frozenset(
+    {"thc", "port_dues", "document", "declaration", "inspection", "storage", "cfs"}
+)
 FEE_UNITS = frozenset({"20", "40", "40HC", "kg", "wm", "shipment", "declaration", "inspection"})
 
 
@@ -496,8 +501,17 @@ def _tariffs(ctx: _Context, fx: dict[str, float]) -> dict[str, dict[TariffUnit, 
         if unit in result[link_id]:
             row.error("unit", f"duplicate tariff for link {link_id!r} unit {unit.value!r}")
             continue
+        as_of, valid_until = row.day("as_of"), row.day("valid_until")
+        if as_of and valid_until and valid_until < as_of:
+            row.error("valid_until", f"{valid_until} is before as_of {as_of}")
         result[link_id][unit] = Tariff(
-            unit, fixed, per_km, currency, row.text("source", required=False) or ""
+            unit,
+            fixed,
+            per_km,
+            currency,
+            row.text("source", required=False) or "",
+            as_of=as_of,
+            valid_until=valid_until,
         )
     return result
 
@@ -719,6 +733,9 @@ def inspect_dataset(path: str | Path) -> tuple[Network | None, list[Problem]]:
     links, link_rows = _links(ctx, nodes, modes, schedules, tariffs, geometries)
     fees = _fees(ctx, nodes, fx)
     advance_info = _advance_info(ctx, jurisdictions)
+    pricing = read_pricing(
+        lambda file: ctx.rows(file, required=False), fx, jurisdictions, nodes
+    )
     cross_check(nodes, node_rows, links, link_rows, fees, ctx.problems)
     if any(p.severity is Severity.ERROR for p in ctx.problems):
         return None, ctx.problems
@@ -731,6 +748,7 @@ def inspect_dataset(path: str | Path) -> tuple[Network | None, list[Problem]]:
         fees=tuple(fees),
         fx_cny=fx,
         advance_info=tuple(advance_info),
+        pricing=pricing,
         name=root.resolve().stem,
         warnings=tuple(str(p) for p in ctx.problems),
     )

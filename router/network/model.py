@@ -12,6 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from router.network.pricing import PricingTables
 
 
 class NodeKind(StrEnum):
@@ -336,6 +340,9 @@ class Tariff:
     per_km: float
     currency: str
     source: str = ""
+    #: the date the rate was read or quoted; the rate applies to departures until ``valid_until``
+    as_of: date | None = None
+    valid_until: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,6 +411,8 @@ class Network:
     fees: tuple[NodeFee, ...]
     fx_cny: Mapping[str, float]
     advance_info: tuple[AdvanceInfo, ...] = ()
+    #: surcharges, transfer costs, ad-valorem charges, demurrage tariffs, road limits
+    pricing: PricingTables | None = field(default=None, compare=False)
     name: str = field(default="network", compare=False)
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
