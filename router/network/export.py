@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from router.network import load as files
+from router.network.emissions import emission_factor_rows
 from router.network.model import Link, Network, Node
 from router.network.pricing import pricing_rows
 
@@ -189,6 +190,7 @@ def dataset_tables(network: Network) -> dict[str, list[dict[str, str]]]:
             if c != "CNY"
         ],
         **pricing_rows(network.pricing),
+        **emission_factor_rows(network.emission_factors),
     }
 
 

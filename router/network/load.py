@@ -19,6 +19,11 @@ import shapely
 from shapely.geometry import shape
 
 from router.errors import DatasetError, Problem, Severity
+from router.network.emissions import (
+    EMISSION_COLUMNS,
+    EMISSION_FACTORS_FILE,
+    read_emission_factors,
+)
 from router.network.fields import Row, parse_hhmm
 from router.network.geo import path_km
 from router.network.model import (
@@ -73,6 +78,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     FX_FILE: ("currency", "cny_per_unit"),
     ADVANCE_INFO_FILE: ("jurisdiction", "mode", "name", "due", "lead_h"),
     **PRICING_COLUMNS,
+    **EMISSION_COLUMNS,
 }
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -736,6 +742,7 @@ def inspect_dataset(path: str | Path) -> tuple[Network | None, list[Problem]]:
     pricing = read_pricing(
         lambda file: ctx.rows(file, required=False), fx, jurisdictions, nodes
     )
+    emission_factors = read_emission_factors(ctx.rows(EMISSION_FACTORS_FILE, required=False))
     cross_check(nodes, node_rows, links, link_rows, fees, ctx.problems)
     if any(p.severity is Severity.ERROR for p in ctx.problems):
         return None, ctx.problems
@@ -749,6 +756,7 @@ def inspect_dataset(path: str | Path) -> tuple[Network | None, list[Problem]]:
         fx_cny=fx,
         advance_info=tuple(advance_info),
         pricing=pricing,
+        emission_factors=emission_factors,
         name=root.resolve().stem,
         warnings=tuple(str(p) for p in ctx.problems),
     )

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from router.network.emissions import EmissionFactor
     from router.network.pricing import PricingTables
 
 
@@ -413,6 +414,8 @@ class Network:
     advance_info: tuple[AdvanceInfo, ...] = ()
     #: surcharges, transfer costs, ad-valorem charges, demurrage tariffs, road limits
     pricing: PricingTables | None = field(default=None, compare=False)
+    #: ISO 14083 / GLEC emission factors (none: the modes' co2e_g_per_tkm, as a fallback)
+    emission_factors: tuple[EmissionFactor, ...] = ()
     name: str = field(default="network", compare=False)
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
