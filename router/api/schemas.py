@@ -9,7 +9,7 @@ API reports as 422 like any schema violation.
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
@@ -214,6 +214,12 @@ class QuoteRequestIn(Strict):
     deadline: IsoDateTime | None = Field(None, description="Latest arrival")
     trader: TraderIn = Field(default_factory=lambda: TraderIn.model_validate({}))
     customs_scope: CustomsScope = CustomsScope.BOTH
+    incoterm: str | None = Field(
+        None,
+        description="Incoterms 2020 rule of the sale (EXW, FCA, FAS, FOB, CPT, CIP, CFR, CIF, DAP, "
+        "DPU, DDP): echoed in each alternative's scope with who pays the main carriage",
+        max_length=3,
+    )
     constraints: ConstraintsIn = Field(default_factory=lambda: ConstraintsIn.model_validate({}))
     preferences: PreferencesIn = Field(default_factory=lambda: PreferencesIn.model_validate({}))
     split: bool = Field(
@@ -271,6 +277,7 @@ def to_quote_request(body: QuoteRequestIn, max_alternatives: int) -> QuoteReques
         deadline=body.deadline,
         trader=trader_profile(body.trader),
         customs_scope=body.customs_scope,
+        incoterm=body.incoterm,
         constraints=Constraints(
             allowed_modes=(
                 frozenset(cons.allowed_modes) if cons.allowed_modes is not None else frozenset(Mode)
@@ -322,10 +329,32 @@ class CustomsEventOut(Open):
     cost: float
 
 
+class CostLineOut(Open):
+    """One charge: its name, how it was counted, the amount in its own currency and in CNY,
+    and where it applies (``leg k``, a node id, or ``route``)."""
+
+    name: str
+    basis: str
+    amount: float
+    currency: str
+    amount_cny: float
+    where: str
+
+
 class CostOut(Open):
     total: float
     currency: str
     breakdown: dict[str, float]
+    lines: list[CostLineOut]
+
+
+class Co2eOut(Open):
+    """ISO 14083 well-to-wheel CO2e, split tank-to-wheel / well-to-tank, and the method used."""
+
+    total_kg: float
+    ttw_kg: float
+    wtt_kg: float
+    method: str
 
 
 class AlternativeOut(Open):
@@ -338,8 +367,19 @@ class AlternativeOut(Open):
     cost: CostOut
     time_breakdown_h: dict[str, float]
     co2e_kg: float
+    co2e: Co2eOut
     legs: list[LegOut]
     customs_events: list[CustomsEventOut]
+    valid_until: date | None = Field(None, description="Earliest expiry of the rates used")
+    scope: dict[str, Any] = Field(
+        description="Door or terminal at each end, the customs scope and the Incoterm if given"
+    )
+    included: list[str]
+    excluded: list[str]
+    cargo_plan: dict[str, str] = Field(
+        description="How the cargo travels on this alternative: as requested, as a full "
+        "container load (fcl), or by air as loose cargo (air_loose)"
+    )
 
 
 class QuoteOut(Open):
@@ -349,8 +389,10 @@ class QuoteOut(Open):
     id: str
     status: Literal["ok", "no_route"]
     reasons: list[str]
+    notes: list[str] = Field(default_factory=list)
     request: dict[str, Any]
     alternatives: list[AlternativeOut]
+    valid_until: date | None = Field(None, description="Earliest expiry over the alternatives")
     created_at: datetime
     expires_at: datetime
     links: dict[str, str] = Field(default_factory=dict)

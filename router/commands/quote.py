@@ -30,9 +30,12 @@ def parse_containers(spec: str) -> tuple[tuple[str, int], ...]:
 
 def _table(doc: dict[str, Any]) -> str:
     rows = [f"Quote {doc['id']}: {doc['status']}"]
+    rows += [f"  note: {n}" for n in doc.get("notes", [])]
     if doc["status"] != "ok":
         rows += [f"  - {r}" for r in doc["reasons"]]
         return "\n".join(rows)
+    if doc.get("valid_until"):
+        rows.append(f"Rates valid until {doc['valid_until']}")
     header = (
         f"{'#':>2} {'tags':<32} {'days':>6} {'cost CNY':>11} {'CO2e kg':>9} {'xfers':>5}  arrival"
     )
@@ -44,6 +47,16 @@ def _table(doc: dict[str, Any]) -> str:
         )
     for i, alt in enumerate(doc["alternatives"], 1):
         rows.append(f"\n[{i}] {alt['summary']}")
+        plan, scope = alt["cargo_plan"], alt["scope"]
+        rows.append(
+            f"    cargo: {plan['description']}; scope {scope['origin']['type']} to "
+            f"{scope['destination']['type']}"
+            + (f", {scope['incoterm']}" if scope.get("incoterm") else "")
+        )
+        co2 = alt["co2e"]
+        rows.append(
+            f"    CO2e {co2['total_kg']:,.0f} kg (TTW {co2['ttw_kg']:,.0f}, WTT {co2['wtt_kg']:,.0f})"
+        )
         for leg in alt["legs"]:
             rows.append(
                 f"    {leg['mode']:<8} {leg['from']:>20} -> {leg['to']:<20} "
@@ -54,6 +67,12 @@ def _table(doc: dict[str, Any]) -> str:
                 f"    customs  {ev['operation']:<18} at {ev['node']:<20} {ev['state_before']} -> {ev['state_after']}, "
                 f"~{ev['expected_h']} h, CNY {ev['cost']:,.0f}"
             )
+        for line in alt["cost"]["lines"]:
+            rows.append(
+                f"    {line['where']:<10} {line['name']:<22} {line['amount']:>12,.2f} "
+                f"{line['currency']}  (CNY {line['amount_cny']:,.2f})  {line['basis']}"
+            )
+        rows.append(f"    excluded: {'; '.join(alt['excluded'])}")
     return "\n".join(rows)
 
 
@@ -108,6 +127,9 @@ def quote_command(
     value_of_time: Annotated[float | None, typer.Option(help="CNY per hour.")] = None,
     carbon_price: Annotated[float, typer.Option(help="CNY per tonne CO2e.")] = 100.0,
     alternatives: Annotated[int, typer.Option(help="Number of alternatives.")] = 5,
+    incoterm: Annotated[
+        str | None, typer.Option(help="Incoterms 2020 rule of the sale (FOB, CIF, DAP, ...).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the full quote document.")] = False,
     out: Annotated[Path | None, typer.Option(help="Write the quote JSON here.")] = None,
     geojson: Annotated[Path | None, typer.Option(help="Write the legs as GeoJSON here.")] = None,
@@ -156,6 +178,7 @@ def quote_command(
                 inspect_first_pilot=inspect_first,
             ),
             customs_scope=CustomsScope(scope),
+            incoterm=incoterm,
             constraints=Constraints(
                 allowed_modes=frozenset(Mode(m) for m in names(modes)) or frozenset(Mode),
                 max_transfers=max_transfers,

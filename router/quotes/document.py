@@ -12,15 +12,19 @@ from datetime import datetime
 from typing import Any
 
 from router.network.capacity import link_capacity
-from router.network.model import Network
+from router.network.model import Mode, Network
+from router.quotes.plans import CargoPlan, cargo_plans
 from router.quotes.select import select_alternatives
 from router.quotes.split import attach_split
+from router.quotes.terms import earliest, inclusions, scope
 from router.routing.compiled import CompiledNetwork
 from router.routing.explain import no_route_reasons
 from router.routing.itinerary import alternative_document
+from router.routing.labels import Route, dominates
 from router.routing.query import build_search
 from router.routing.request import QuoteRequest
-from router.routing.search import CapacityFn
+from router.routing.search import CapacityFn, Search
+from router.units import CST
 
 
 def request_document(request: QuoteRequest) -> dict[str, Any]:
@@ -76,35 +80,61 @@ def make_quote(
 ) -> dict[str, Any]:
     """The quote document for ``request`` (status ``ok`` with alternatives, or ``no_route``).
 
-    ``capacity``: the space left on dated departures (None: every departure has room). When it
-    is given, every leg carries ``space_unit`` and ``space_remaining`` (:func:`attach_space`).
-    ``split``: also split the containers over departures (``doc["split"]``, see
-    :func:`router.quotes.split.attach_split`); without it the split is attached only when the
-    cargo has no route because no single departure has room for all of it.
+    The cargo is searched under each of its plans (:mod:`router.quotes.plans`: as requested,
+    loose cargo also as a full container load, containers by air only as their declared weight
+    and volume) and the plans' Pareto sets are merged. ``capacity``: the space left on dated
+    departures (None: every departure has room). When it is given, every leg carries
+    ``space_unit`` and ``space_remaining`` (:func:`attach_space`). ``split``: also split the
+    containers over departures (``doc["split"]``, see :func:`router.quotes.split.attach_split`);
+    without it the split is attached only when the cargo has no route because no single
+    departure has room for all of it.
     """
-    search = build_search(cn, request, capacity)
-    routes = search.run()
+    plans, notes = cargo_plans(request)
+    found: list[tuple[Route, Search, CargoPlan]] = []
+    stats = {"labels_settled": 0, "labels_created": 0, "complete": True}
+    for plan in plans:
+        search = build_search(cn, plan.request, capacity)
+        for route in search.run():
+            if plan.air_only and not any(
+                s.clink is not None and s.clink.link.mode is Mode.AIR for s in route.steps
+            ):
+                continue
+            found.append((route, search, plan))
+        stats["labels_settled"] += search.stats.labels_settled
+        stats["labels_created"] += search.stats.labels_created
+        stats["complete"] = bool(stats["complete"]) and search.stats.complete
+    found = _pareto(found)
+    routes = [route for route, _, _ in found]
+    origin = {id(route): (search, plan) for route, search, plan in found}
     doc: dict[str, Any] = {
         "id": quote_id or uuid.uuid4().hex,
         "status": "ok" if routes else "no_route",
         "reasons": [],
+        "notes": notes,
         "request": request_document(request),
         "network": cn.network.name,
-        "search": {
-            "pareto_routes": len(routes),
-            "labels_settled": search.stats.labels_settled,
-            "labels_created": search.stats.labels_created,
-            "complete": search.stats.complete,
-        },
+        "search": {"pareto_routes": len(routes), **stats, "plans": [p.name for p in plans]},
         "alternatives": [],
+        "valid_until": None,
     }
     if not routes:
         doc["reasons"] = no_route_reasons(cn, request, capacity)
     else:
-        doc["alternatives"] = [
-            alternative_document(search, route, tags)
-            for route, tags in select_alternatives(routes, request, search.ready_min)
-        ]
+        ready_min = origin[id(routes[0])][0].ready_min
+        for route, tags in select_alternatives(routes, request, ready_min):
+            search, plan = origin[id(route)]
+            alt = alternative_document(search, route, tags)
+            alt["cargo_plan"] = {"name": plan.name, "description": plan.description}
+            alt["scope"] = scope(cn.network, request, alt)
+            alt["included"], alt["excluded"] = inclusions(cn.network, request, alt)
+            doc["alternatives"].append(alt)
+        doc["valid_until"] = earliest([a["valid_until"] for a in doc["alternatives"]])
+        today = datetime.now(CST).date().isoformat()
+        if doc["valid_until"] is not None and doc["valid_until"] < today:
+            notes.append(
+                f"the rate sheet used expired on {doc['valid_until']}: prices are as of the "
+                "data's rates and must be confirmed with the carriers"
+            )
         if capacity is not None:
             attach_space(doc, cn.network, capacity)
     # --- capacity-aware split (router.quotes.split): only when asked, or when the cargo has no
@@ -112,3 +142,19 @@ def make_quote(
     if split or (not routes and request.cargo.is_containerised):
         attach_split(doc, cn, request, capacity, asked=split)
     return doc
+
+
+def _pareto(
+    found: list[tuple[Route, Search, CargoPlan]],
+) -> list[tuple[Route, Search, CargoPlan]]:
+    """The routes of all plans that no other route dominates (ties: the first plan's)."""
+    out: list[tuple[Route, Search, CargoPlan]] = []
+    for k, item in enumerate(found):
+        crit = item[0].criteria
+        if not any(
+            dominates(other[0].criteria, crit) and (other[0].criteria != crit or j < k)
+            for j, other in enumerate(found)
+            if j != k
+        ):
+            out.append(item)
+    return sorted(out, key=lambda item: item[0].criteria)

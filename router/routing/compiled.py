@@ -34,6 +34,14 @@ WEEK_MIN = MINUTES_PER_WEEK
 MEMO_SIZE = 256  # per-query tables kept per compiled network
 #: what the previous leg of a route was; a transfer is a change of vehicle at a node
 NO_LEG, ROAD_LEG, TERMINAL_LEG = 0, 1, 2
+#: what a label remembers of its previous leg: 0 (none) or 1 + the mode's position in ``Mode``
+#: (so transfer costs can be priced by mode pair); :data:`LEG_KIND` maps a code to its kind
+MODES: tuple[Mode, ...] = tuple(Mode)
+MODE_CODE: dict[Mode, int] = {m: i + 1 for i, m in enumerate(MODES)}
+LEG_KIND: tuple[int, ...] = (
+    NO_LEG,
+    *(ROAD_LEG if m in (Mode.TRUCK, Mode.TIR) else TERMINAL_LEG for m in MODES),
+)
 DAY_MIN = MINUTES_PER_DAY
 
 #: modes that move cargo by lift-on/lift-off at terminals (charged THC, counted as transfers)
@@ -113,6 +121,7 @@ class CompiledNetwork:
     supervised: tuple[bool, ...]  # per node: may hold cargo under customs supervision
     handling_min: tuple[int, ...]  # per node: handling time per transfer
     leg_kind: tuple[int, ...]  # per link: ROAD_LEG (truck/TIR) or TERMINAL_LEG
+    leg_code: tuple[int, ...]  # per link: its mode's code (:data:`MODE_CODE`)
     dwell_link: tuple[bool, ...]  # per link: boarding it from a yard needs the export dwell
     plain_road: tuple[bool, ...]  # per link: international truck haul without a TIR carnet
     #: jurisdictions with designated drug-import ports: pharma is imported only through those
@@ -252,6 +261,7 @@ def compile_network(network: Network) -> CompiledNetwork:
         leg_kind=tuple(
             ROAD_LEG if cl.link.mode in (Mode.TRUCK, Mode.TIR) else TERMINAL_LEG for cl in links
         ),
+        leg_code=tuple(MODE_CODE[cl.link.mode] for cl in links),
         dwell_link=tuple(
             cl.link.mode in EXPORT_DWELL_MODES and cl.link.regime is Regime.INTERNATIONAL
             for cl in links

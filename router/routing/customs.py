@@ -23,11 +23,13 @@ from router.network.model import (
     NodeKind,
     TariffUnit,
 )
+from router.network.pricing import AdValoremScope
 from router.routing.labels import Label, Step
 from router.units import MINUTES_PER_DAY, fen, minutes
 
 if TYPE_CHECKING:
     from router.routing.compiled import CompiledNetwork
+    from router.routing.prices import CargoPrices
     from router.routing.request import Cargo, QuoteRequest, TraderProfile
 
 
@@ -83,6 +85,7 @@ class CustomsRules:
     no_aeo_profile: tuple[float, float]
     cargo: Cargo
     units: dict[TariffUnit, int]
+    prices: CargoPrices
     _storage: dict[tuple[int, int], int]
 
     # ------------------------------------------------------------------------ pricing
@@ -115,6 +118,11 @@ class CustomsRules:
             return min(normal_h, node.joint_clearance_h)
         return normal_h
 
+    def transit_guarantee_fen(self, jurisdiction: str) -> int:
+        """Cost (fen) of the guarantee of a transit declaration lodged in ``jurisdiction``."""
+        lines = self.prices.ad_valorem_lines(AdValoremScope.TRANSIT_DECLARATION, jurisdiction)
+        return sum(line.fen for line in lines)
+
     def _storage_fen(self, node: int, dwell_min: int) -> int:
         key = (node, dwell_min)
         cached = self._storage.get(key)
@@ -130,13 +138,22 @@ class CustomsRules:
         return fen(extra_days * self._per_unit_fee(node, "storage"))
 
     def _per_unit_fee(self, node: int, fee: str) -> float:
-        """A per-container (or per-kg / per-wm for loose cargo) fee for this cargo at ``node``."""
-        if self.cargo.is_containerised:
+        """A per-container (or per-kg / per-wm for loose cargo) fee for this cargo at ``node``.
+
+        Loose cargo pays handling (``thc``) per chargeable kg at an airport, else the container
+        freight station's ``cfs`` charge per revenue tonne (stuffing or unstuffing the shared
+        box), else a per-revenue-tonne ``thc``."""
+        cargo = self.cargo
+        if cargo.is_containerised:
             return sum(self.cn.fee(node, fee, unit.value) * n for unit, n in self.units.items())
         by_kg = self.cn.fee(node, fee, "kg")
         if by_kg:
-            return by_kg * self.cargo.cargo_kg
-        return self.cn.fee(node, fee, "wm") * self.cargo.revenue_tonnes
+            return by_kg * cargo.chargeable_air_kg
+        if fee == "thc":
+            cfs = self.cn.fee(node, "cfs", "wm")
+            if cfs:
+                return cfs * cargo.revenue_tonnes
+        return self.cn.fee(node, fee, "wm") * cargo.revenue_tonnes
 
     # ------------------------------------------------------------------------ where
     def is_office_of_destination(self, index: int) -> bool:
@@ -272,6 +289,8 @@ class CustomsRules:
 
     def _transit_declaration(self, label: Label, node: Node) -> Label:
         cost, time_min = self.declaration(node, node.transit_declaration_h, True, inspected=False)
+        # the guarantee a transit declaration needs, priced on the declared value
+        cost += self.transit_guarantee_fen(node.jurisdiction)
         step = Step(
             "customs",
             label.node,

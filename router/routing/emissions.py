@@ -216,3 +216,16 @@ def transfer_emissions_g(
     if factor is None:
         return 0, 0
     return int(round(factor.ttw_g * teu)), int(round(factor.wtt_g * teu))
+
+
+def road_emissions_g(cn: CompiledNetwork, country: str, km: float, cargo: Cargo) -> tuple[int, int]:
+    """(TTW, WTT) grams of ``cargo`` trucked ``km`` in ``country`` off the network (first and
+    last mile), on the same basis as the network's truck links."""
+    tables = _tables(cn)
+    factor = _find(tables, (Mode.TRUCK,), EmissionBasis.TKM, (country, DEFAULT_REGION))
+    if factor is None:
+        params = cn.network.modes.get(Mode.TRUCK)
+        per_tkm = params.co2e_g_per_tkm if params else 0.0
+        return int(round(cargo.gross_kg / 1000.0 * km * per_tkm)), 0
+    tonnes = cargo.cargo_kg / 1000.0
+    return int(round(tonnes * km * factor.ttw_g)), int(round(tonnes * km * factor.wtt_g))

@@ -104,7 +104,11 @@ def no_route_reasons(
     cn: CompiledNetwork, request: QuoteRequest, capacity: CapacityFn | None
 ) -> list[str]:
     """Why no route exists: which single relaxation of the request would give one."""
-    reasons = []
+    reasons: list[str] = []
+    overweight = sorted({r for r in build_search(cn, request, capacity).overweight if r})
+    reasons.extend(
+        f"{reason}; spread the cargo over more boxes or lighten them" for reason in overweight[:3]
+    )
     for kind, options, change in _relaxations(request):
         relaxed = change(request) if change else request
         search = build_search(cn, relaxed, capacity, **options)

@@ -29,7 +29,8 @@ class Access:
     distance_km: float
     duration_min: int
     cost_fen: int
-    co2_g: int
+    co2_g: int  # well to wheel
+    co2_wtt_g: int = 0  # of which well to tank
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,8 @@ class Step:
     port_fees_fen: int = 0
     customs_fen: int = 0
     storage_fen: int = 0
+    #: cost of the change of vehicle before a leg (by mode pair, on top of handling)
+    transfer_fen: int = 0
     co2_g: int = 0
     waiting_min: int = 0
     transit_min: int = 0
@@ -58,6 +61,10 @@ class Step:
     customs_min: int = 0
     dwell_min: int = 0
     dwell_basis: str = ""
+    #: the mode code of the leg before a leg that changed vehicle (0: none)
+    previous_mode: int = 0
+    #: ad-valorem and other charges of the whole route (kind "charge")
+    charge_fen: int = 0
 
     @property
     def cost_fen(self) -> int:
@@ -67,6 +74,8 @@ class Step:
             + self.port_fees_fen
             + self.customs_fen
             + self.storage_fen
+            + self.transfer_fen
+            + self.charge_fen
         )
 
 
@@ -93,7 +102,7 @@ class Label:
     #: where the cargo landed on an international leg (its point of entry); -1 otherwise
     anchor: int
     mask: int  # required nodes passed, as bits
-    last: int  # the previous leg: NO_LEG, ROAD_LEG (truck/TIR) or TERMINAL_LEG
+    last: int  # the previous leg's mode code (compiled.MODE_CODE), 0 before the first leg
     parent: Label | None = None
     step: Step | LazyStep | None = None
 

@@ -10,6 +10,7 @@ from router.errors import InvalidRequestError, NotFoundError
 from router.network.geo import geodesic_km
 from router.network.model import Mode, Node, NodeKind, TariffUnit
 from router.routing.compiled import CompiledNetwork, minutes
+from router.routing.emissions import road_emissions_g
 from router.routing.labels import Access
 from router.routing.request import CONTAINER_TYPES, Cargo, PlaceRef
 
@@ -58,8 +59,8 @@ def _truck_rate_cny_per_km(cn: CompiledNetwork, jurisdiction: str, cargo: Cargo)
             units = [CONTAINER_TYPES[c].unit for c, n in cargo.containers for _ in range(n)]
             if all(u in cl.price_cny for u in units):
                 rates.append(sum(cl.price_cny[u] for u in units) / link.distance_km)
-        elif TariffUnit.C20 in cl.price_cny:
-            rates.append(cl.price_cny[TariffUnit.C20] / link.distance_km)
+        elif TariffUnit.WM in cl.price_cny:
+            rates.append(cl.price_cny[TariffUnit.WM] * cargo.revenue_tonnes / link.distance_km)
     if not rates:
         raise InvalidRequestError(
             "place", f"no truck tariff in jurisdiction {jurisdiction} to price a first/last mile"
@@ -84,7 +85,6 @@ def access_legs(
     assert point.lon is not None and point.lat is not None
     params = cn.network.modes.get(Mode.TRUCK)
     detour = params.detour_factor if params else 1.3
-    intensity = params.co2e_g_per_tkm if params else 0.0
     served = {
         cl.origin if outbound else cl.destination for cl in cn.links if cl.link.mode is Mode.TRUCK
     }
@@ -107,6 +107,7 @@ def access_legs(
     for km, i in candidates[:MAX_ACCESS_NODES]:
         rate = _truck_rate_cny_per_km(cn, cn.nodes[i].jurisdiction, cargo)
         km = max(km, 1.0)
+        co2 = road_emissions_g(cn, cn.nodes[i].country, km, cargo)
         result.append(
             (
                 i,
@@ -115,7 +116,8 @@ def access_legs(
                     distance_km=km,
                     duration_min=minutes(km / ACCESS_SPEED_KMH + ACCESS_HANDLING_H),
                     cost_fen=round(rate * km * 100),
-                    co2_g=round(cargo.gross_kg / 1000.0 * km * intensity),
+                    co2_g=sum(co2),
+                    co2_wtt_g=co2[1],
                 ),
             )
         )

@@ -44,6 +44,22 @@ DEFAULT_CARGO_KG_PER_TEU = 10_000.0
 AIR_KG_PER_M3 = 166.67
 
 
+#: Incoterms 2020 (ICC): rule -> who pays the main carriage
+INCOTERMS: dict[str, str] = {
+    "EXW": "buyer",
+    "FCA": "buyer",
+    "FAS": "buyer",
+    "FOB": "buyer",
+    "CPT": "seller",
+    "CIP": "seller",
+    "CFR": "seller",
+    "CIF": "seller",
+    "DAP": "seller",
+    "DPU": "seller",
+    "DDP": "seller",
+}
+
+
 class CustomsScope(StrEnum):
     EXPORT = "export"
     IMPORT = "import"
@@ -271,8 +287,19 @@ class QuoteRequest:
     customs_scope: CustomsScope = CustomsScope.BOTH
     constraints: Constraints = field(default_factory=Constraints)
     preferences: Preferences = field(default_factory=Preferences)
+    #: the Incoterms 2020 rule of the sale, when the shipper gives one (echoed in the quote's
+    #: scope with who pays the main carriage)
+    incoterm: str | None = None
 
     def __post_init__(self) -> None:
+        if self.incoterm is not None:
+            term = self.incoterm.strip().upper()
+            if term not in INCOTERMS:
+                raise InvalidRequestError(
+                    "incoterm",
+                    f"unknown Incoterms 2020 rule {self.incoterm!r} (one of {', '.join(INCOTERMS)})",
+                )
+            object.__setattr__(self, "incoterm", term)
         object.__setattr__(self, "ready", as_cst(self.ready))
         if self.deadline is not None:
             object.__setattr__(self, "deadline", as_cst(self.deadline))

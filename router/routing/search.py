@@ -31,12 +31,11 @@ from router.network.model import (
     CustomsOp,
     CustomsState,
     Mode,
-    Node,
     Regime,
     ScheduleKind,
     TariffUnit,
-    dg_listed,
 )
+from router.network.pricing import AdValoremScope
 from router.network.timetable import (
     closed_from_min,
     headway_phase,
@@ -45,7 +44,8 @@ from router.network.timetable import (
 )
 from router.routing.bounds import reverse_lower_bounds
 from router.routing.compiled import (
-    HANDLING_KINDS,
+    LEG_KIND,
+    MODE_CODE,
     NO_LEG,
     ROAD_LEG,
     SEA_MODES,
@@ -56,6 +56,7 @@ from router.routing.compiled import (
     minutes,
 )
 from router.routing.customs import CustomsRules
+from router.routing.emissions import leg_emissions_g, transfer_emissions_g
 from router.routing.labels import (
     Access,
     CapacityFn,
@@ -67,12 +68,15 @@ from router.routing.labels import (
     add_to_front,
     beaten,
 )
+from router.routing.linkrules import LinkRules
+from router.routing.prices import CargoPrices, storage_fen, storage_fen_per_day
 from router.routing.request import CONTAINER_TYPES, CustomsScope, QuoteRequest
 from router.routing.transitions import (
     DWELL_STATES,
     STATE_AFTER,
     is_transfer,
 )
+from router.units import MINUTES_PER_DAY as DAY_MINUTES
 from router.units import fen
 
 MAX_DEPARTURE_TRIES = 60
@@ -82,7 +86,7 @@ DEFAULT_LABEL_BUDGET = 200_000
 
 
 @dataclass
-class Search(CustomsRules):
+class Search(LinkRules, CustomsRules):
     """One query's search over a compiled network.
 
     ``origins`` and ``destinations`` are node indices with an optional access leg; the rules and
@@ -129,7 +133,6 @@ class Search(CustomsRules):
         )
         self.need_teu = cargo.space_teu
         self.need_kg = cargo.chargeable_air_kg
-        self.teu_for_co2 = float(cargo.teu) if cargo.is_containerised else cargo.cargo_kg / 10_000.0
         origin_jurisdictions = {self.cn.nodes[i].jurisdiction for i, _ in self.origins}
         self.dest_jurisdictions = {self.cn.nodes[i].jurisdiction for i, _ in self.destinations}
         self.international = bool(origin_jurisdictions - self.dest_jurisdictions) or bool(
@@ -161,10 +164,12 @@ class Search(CustomsRules):
             self.apply_class_rules,
             self.epoch,
         )
+        self.prices = CargoPrices(self.cn, cargo, self.epoch.date())
         tables = self.cn.memo_get(("tables", self._profile))
         if tables is None:
             freight = [self._freight_fen(cl) for cl in self.cn.links]
             self.freight_fen = freight
+            self.overweight = [self._overweight(cl) for cl in self.cn.links]
             usable = [self._usable(cl) for cl in self.cn.links]
             node_ok = [self._node_ok(n) for n in self.cn.nodes]
             network = self.cn.network
@@ -173,7 +178,21 @@ class Search(CustomsRules):
             phase = [
                 headway_phase(cl.offset_min, cl.headway_min, self.epoch) for cl in self.cn.links
             ]
-            tables = (freight, usable, node_ok, closed, boardable, phase)
+            haul_fixed = [self.prices.haul_fixed_fen(cl) for cl in self.cn.links]
+            storage_day = [
+                storage_fen_per_day(self.cn, i, cargo) for i in range(len(self.cn.nodes))
+            ]
+            tables = (
+                freight,
+                usable,
+                node_ok,
+                closed,
+                boardable,
+                phase,
+                haul_fixed,
+                storage_day,
+                self.overweight,
+            )
             self.cn.memo_put(("tables", self._profile), tables)
         (
             self.freight_fen,
@@ -182,7 +201,19 @@ class Search(CustomsRules):
             self._closed_from,
             self.boardable,
             self._phase,
+            self.haul_fixed_fen,
+            self.storage_fen_per_day,
+            self.overweight,
         ) = tables
+        #: storage accrues at most this fast at a node (fen per minute): the dominance slack
+        self.storage_rate = [per_day / DAY_MINUTES for per_day in self.storage_fen_per_day]
+        self.free_storage_min = [minutes(n.free_storage_h) for n in self.cn.nodes]
+        self._transfer_fen: dict[tuple[int, int], int] = {}
+        #: charges of the whole route in percent of the declared value (cargo insurance)
+        self.route_charges = self.prices.ad_valorem_lines(AdValoremScope.ROUTE)
+        self.route_charge_fen = sum(line.fen for line in self.route_charges)
+        self.lcl = not cargo.is_containerised
+        self._air_code = MODE_CODE[Mode.AIR]
         self.leg_kind, self.dwell_link = self.cn.leg_kind, self.cn.dwell_link
         # departs the moment the cargo is ready (after cut-off): no timetable, opening hours,
         # closure or capacity to look up
@@ -206,91 +237,6 @@ class Search(CustomsRules):
         self._storage: dict[tuple[int, int], int] = {}
         self._room: dict[tuple[int, int], bool] = {}
         self.lower = self._lower_bounds()
-
-    # ----------------------------------------------------------------- per-link/node rules
-    def _freight_fen(self, cl: CLink) -> int | None:
-        """Freight of this cargo on the link in fen (with the carrier's dangerous-goods surcharge
-        per TEU of space for IMDG cargo), or None if the link has no price for it."""
-        base = self._base_freight_fen(cl)
-        if base is None or self.cargo.cargo_class is not CargoClass.DANGEROUS:
-            return base
-        return base + fen(cl.dg_surcharge_cny_per_teu * self.need_teu)
-
-    def _base_freight_fen(self, cl: CLink) -> int | None:
-        price = cl.price_cny
-        cargo = self.cargo
-        if cl.link.mode is Mode.AIR:
-            per_kg = price.get(TariffUnit.KG)
-            return None if per_kg is None else fen(per_kg * cargo.chargeable_air_kg)
-        if cargo.is_containerised:
-            total = 0.0
-            for unit, count in self.units.items():
-                if unit not in price:
-                    return None
-                total += price[unit] * count
-            return fen(total * (cl.reefer_factor if self.reefer else 1.0))
-        if TariffUnit.WM in price:
-            return fen(price[TariffUnit.WM] * cargo.revenue_tonnes)
-        if TariffUnit.C20 in price:  # loose cargo on a container-only service: one 20' box
-            return fen(price[TariffUnit.C20])
-        return None
-
-    def _usable(self, cl: CLink) -> bool:
-        link = cl.link
-        cons = self.request.constraints
-        if link.mode not in cons.allowed_modes or link.operator in cons.excluded_operators:
-            return False
-        excluded = cons.excluded_nodes
-        if (
-            link.origin in excluded
-            or link.destination in excluded
-            or excluded.intersection(link.via)
-        ):
-            return False
-        if self.freight_fen[cl.index] is None:
-            return False
-        if self.apply_class_rules and self.cargo.cargo_class not in link.cargo_classes:
-            return False
-        if self.apply_class_rules and self.reefer and CargoClass.REEFER not in link.cargo_classes:
-            return False  # reefer boxes (even with general cargo) need a reefer-capable service
-        imdg = self.cargo.imdg_class
-        if (
-            self.apply_class_rules
-            and self.cargo.cargo_class is CargoClass.DANGEROUS
-            and imdg is not None
-            and dg_listed(link.dg_banned, imdg)
-        ):
-            return False  # the link bars this IMDG class or division
-        if link.mode is Mode.AIR:
-            if link.capacity_kg is not None and self.need_kg > link.capacity_kg:
-                return False
-        elif link.capacity_teu is not None and self.need_teu > link.capacity_teu:
-            return False
-        return True
-
-    def _node_ok(self, node: Node) -> bool:
-        """Whether this cargo may be handled at the node (reefer plugs, dangerous-goods class)."""
-        if not self.apply_class_rules or node.kind not in HANDLING_KINDS:
-            return True
-        if self.reefer and not node.reefer:
-            return False
-        imdg = self.cargo.imdg_class
-        return not (
-            self.cargo.cargo_class is CargoClass.DANGEROUS
-            and imdg is not None
-            and not dg_listed(node.dg_classes, imdg)
-        )
-
-    def _arrival_state(self, cl: CLink) -> CustomsState:
-        """Customs state of cargo in transit arriving over the international link ``cl``."""
-        borders = cl.borders
-        if (
-            borders
-            and not borders[-1].at_destination
-            and borders[-1].to_jurisdiction in self.dest_jurisdictions
-        ):
-            return CustomsState.IN_BOND
-        return CustomsState.IN_TRANSIT
 
     def entry_declaration_fen(self, cl: CLink) -> int:
         """Fee of the transit declaration lodged at the entry border of ``cl`` (0 if none)."""
@@ -378,7 +324,7 @@ class Search(CustomsRules):
                     CustomsState.FREE,
                     -1,
                     mask,
-                    ROAD_LEG,
+                    MODE_CODE[Mode.TRUCK],
                     None,
                     step,
                 )
@@ -434,8 +380,9 @@ class Search(CustomsRules):
                 anchor = cl.destination  # landed at its point of entry
         elif after is CustomsState.CLEARED_EXPORT:
             anchor = label.anchor
-        last = self.leg_kind[i]
-        transfer = label.last != NO_LEG and not (label.last == ROAD_LEG and last == ROAD_LEG)
+        kind = self.leg_kind[i]
+        last_kind = LEG_KIND[label.last]
+        transfer = last_kind != NO_LEG and not (last_kind == ROAD_LEG and kind == ROAD_LEG)
         transfers = label.transfers + transfer
         if transfers > self.max_transfers:
             return None
@@ -455,6 +402,10 @@ class Search(CustomsRules):
             dep = scheduled
         arrival = dep + cl.transit_min + cl.border_min
         freight, thc_origin, thc_destination, port_fees_fen, co2_g = self.leg_constants(cl)
+        if last_kind == ROAD_LEG and kind == ROAD_LEG:
+            freight -= self.haul_fixed_fen[i]  # one truck haul, one fixed charge
+        code = self.cn.leg_code[i]
+        transfer_fen = self.transfer_fen(label.last, code) if transfer else 0
         customs_fen = self.entry_declaration_fen(cl)
         if (
             label.state is CustomsState.CLEARED_EXPORT
@@ -467,8 +418,15 @@ class Search(CustomsRules):
             port_fees_fen -= self._document_fen(origin)
         # one terminal handling charge per port call: a container discharged here from a vessel,
         # barge or train (already charged) is not charged again when it is loaded onward
-        handling_fen = thc_destination + (0 if label.last == TERMINAL_LEG else thc_origin)
-        storage_fen = self._storage_fen(origin, dwell_min) if dwell_min else 0
+        handling_fen = thc_destination + (0 if last_kind == TERMINAL_LEG else thc_origin)
+        if kind == ROAD_LEG and self.lcl:
+            handling_fen += self.unstuff_fen(label)
+        # storage while the box waits at the terminal (handling, yard dwell and the wait for the
+        # departure) beyond the node's free time
+        per_day = self.storage_fen_per_day[origin]
+        stored = (
+            storage_fen(per_day, self.free_storage_min[origin], dep - label.time) if per_day else 0
+        )
         mask = label.mask
         if self.required:
             mask |= self.required.get(cl.destination, 0)
@@ -485,23 +443,32 @@ class Search(CustomsRules):
                 label.state,
                 after,
                 handling_fen,
-                storage_fen,
+                stored,
                 handling_min,
                 dwell_min,
                 dwell_basis,
                 port_fees_fen,
+                freight,
+                label.last if transfer else NO_LEG,
+                transfer_fen,
             ),
         )
         return Label(
             arrival,
-            label.cost + freight + handling_fen + port_fees_fen + storage_fen + customs_fen,
+            label.cost
+            + freight
+            + handling_fen
+            + port_fees_fen
+            + stored
+            + customs_fen
+            + transfer_fen,
             label.co2 + co2_g,
             transfers,
             cl.destination,
             after,
             anchor,
             mask,
-            last,
+            code,
             label,
             step,
         )
@@ -517,12 +484,15 @@ class Search(CustomsRules):
         freight = self.freight_fen[cl.index]
         assert freight is not None
         thc_origin = thc_destination = port_fees_fen = 0
-        kg = self.cargo.cargo_kg if link.mode is Mode.AIR else self.cargo.gross_kg
-        co2 = kg / 1000.0 * link.distance_km * cl.co2e_g_per_tkm
+        co2 = sum(self.leg_co2e_split(cl))
         if link.mode in TERMINAL_MODES:
             thc_origin = fen(self._per_unit_fee(origin, "thc"))
-            thc_destination = fen(self._per_unit_fee(cl.destination, "thc"))
-            co2 += cl.transfer_co2e_kg_per_teu * 1000.0 * self.teu_for_co2
+            if self.lcl and link.mode is not Mode.AIR:
+                # LCL is stuffed into the shared box at the first terminal and unstuffed where
+                # it leaves the terminals (:meth:`unstuff_fen`), not at each transhipment
+                thc_destination = 0
+            else:
+                thc_destination = fen(self._per_unit_fee(cl.destination, "thc"))
             if link.mode in SEA_MODES:
                 port_fees_fen = fen(
                     self._per_unit_fee(origin, "port_dues")
@@ -533,6 +503,22 @@ class Search(CustomsRules):
         result = (freight, thc_origin, thc_destination, port_fees_fen, int(round(co2)))
         self._constants[cl.index] = result
         return result
+
+    def unstuff_fen(self, label: Label) -> int:
+        """CFS charge (fen) for unstuffing LCL at ``label``'s node when it leaves the terminals
+        there (by road, or at the end of the route), after a vessel, barge or train; 0 else."""
+        if not self.lcl or LEG_KIND[label.last] != TERMINAL_LEG or label.last == self._air_code:
+            return 0
+        return fen(self._per_unit_fee(label.node, "thc"))
+
+    def leg_co2e_split(self, cl: CLink) -> tuple[int, int]:
+        """(TTW, WTT) grams CO2e of this cargo on ``cl`` (ISO 14083 / GLEC well-to-wheel), with
+        the hub emissions of the transfer at its origin for vessels, barges, trains and aircraft."""
+        ttw, wtt = leg_emissions_g(self.cn, cl, self.cargo)
+        if cl.link.mode in TERMINAL_MODES:
+            hub_ttw, hub_wtt = transfer_emissions_g(self.cn, cl.origin, cl.link.mode, self.cargo)
+            ttw, wtt = ttw + hub_ttw, wtt + hub_wtt
+        return ttw, wtt
 
     def _bond_may_continue(self, label: Label, regime: Regime) -> bool:
         """Whether cargo under a transit declaration (``in_bond``) may board a link of ``regime``.
@@ -550,10 +536,13 @@ class Search(CustomsRules):
 
     def _bound_constants(self, cl: CLink) -> tuple[int, int, int, int, int]:
         """:meth:`leg_constants` less what a route may be spared on the link (the document fee
-        waived for Combined Port cargo at its hub): what the lower bounds may count on."""
+        waived for Combined Port cargo at its hub, a truck haul's fixed charge on a continuing
+        leg): what the lower bounds may count on."""
         freight, thc_origin, thc_destination, port_fees_fen, co2_g = self.leg_constants(cl)
         if cl.link.regime is Regime.INTERNATIONAL and cl.link.mode in TERMINAL_MODES:
             port_fees_fen -= self._document_fen(cl.origin)
+        # a road leg continuing a truck haul does not pay the haul's fixed charge again
+        freight -= self.haul_fixed_fen[cl.index]
         return freight, thc_origin, thc_destination, port_fees_fen, co2_g
 
     def _document_fen(self, node: int) -> int:
@@ -575,8 +564,11 @@ class Search(CustomsRules):
         dwell_min: int,
         dwell_basis: str,
         port_fees_fen: int,
+        freight: int,
+        previous: int,
+        transfer_fen: int,
     ) -> Step:
-        freight, _, _, _, co2_g = self.leg_constants(cl)
+        _, _, _, _, co2_g = self.leg_constants(cl)
         return Step(
             "leg",
             origin,
@@ -590,6 +582,7 @@ class Search(CustomsRules):
             port_fees_fen=port_fees_fen,
             customs_fen=self.entry_declaration_fen(cl),
             storage_fen=storage_fen,
+            transfer_fen=transfer_fen,
             co2_g=co2_g,
             waiting_min=dep - ready,
             transit_min=cl.transit_min,
@@ -597,10 +590,32 @@ class Search(CustomsRules):
             handling_min=handling_min,
             dwell_min=dwell_min,
             dwell_basis=dwell_basis,
+            previous_mode=previous,
         )
 
     def finish(self, label: Label) -> Label | None:
-        """The finished route if ``label`` may end here (with its last-mile leg), else None."""
+        """The finished route if ``label`` may end here (with its last-mile leg and the route's
+        ad-valorem charges), else None."""
+        done = self._finish(label)
+        charge = self.route_charge_fen + (self.unstuff_fen(label) if done is not None else 0)
+        if done is None or not charge:
+            return done
+        step = Step("charge", label.node, done.time, done.time, charge_fen=charge)
+        return Label(
+            done.time,
+            done.cost + charge,
+            done.co2,
+            done.transfers,
+            done.node,
+            done.state,
+            done.anchor,
+            done.mask,
+            done.last,
+            done,
+            step,
+        )
+
+    def _finish(self, label: Label) -> Label | None:
         if label.node not in self.dest_access or label.mask != self.full_mask:
             return None
         access = self.dest_access[label.node]
@@ -630,7 +645,7 @@ class Search(CustomsRules):
                 label.state,
                 -1,
                 label.mask,
-                ROAD_LEG,
+                MODE_CODE[Mode.TRUCK],
                 label,
                 step,
             )
@@ -706,10 +721,23 @@ class Search(CustomsRules):
         deadline = self.deadline_min if self.respect_deadline else None
         finals = self.seed_routes()
 
-        def covered(bucket: list[tuple[int, int, int, int]], c: int, e: int, x: int) -> bool:
+        rate = self.storage_rate
+
+        def covered(
+            bucket: list[tuple[int, int, int, int]], node: int, t: int, c: int, e: int, x: int
+        ) -> bool:
             # entries were settled earlier, so their time is never later than the label's
+            r = rate[node]
+            if not r:
+                for s_ in bucket:  # noqa: SIM110 - a plain loop is faster here
+                    if s_[1] <= c and s_[2] <= e and s_[3] <= x:
+                        return True
+                return False
+            # storage at this node is charged on the time from the label to its departure: an
+            # earlier label may pay up to ``r`` fen per minute more of it before both leave on
+            # the same departure, so it dominates only with that much cost to spare
             for s_ in bucket:  # noqa: SIM110 - a plain loop is faster here
-                if s_[1] <= c and s_[2] <= e and s_[3] <= x:
+                if s_[1] + r * (t - s_[0]) <= c and s_[2] <= e and s_[3] <= x:
                     return True
             return False
 
@@ -722,7 +750,7 @@ class Search(CustomsRules):
                 self.stats.pruned_by_target += 1
                 return
             bucket = settled.get(lb.key)
-            if bucket and covered(bucket, lb.cost, lb.co2, lb.transfers):
+            if bucket and covered(bucket, node, t_, lb.cost, lb.co2, lb.transfers):
                 return
             self.stats.labels_created += 1
             heapq.heappush(heap, ((t_, lb.cost, lb.co2, lb.transfers), next(counter), lb))
@@ -736,9 +764,9 @@ class Search(CustomsRules):
                 break
             crit, _, label = heapq.heappop(heap)
             bucket = settled.setdefault(label.key, [])
-            if covered(bucket, crit[1], crit[2], crit[3]):
-                continue
             node = label.node
+            if covered(bucket, node, crit[0], crit[1], crit[2], crit[3]):
+                continue
             # the front may have grown since the label was pushed
             if beaten(finals, crit[0], crit[1] + lb_cost[node], crit[2] + lb_co2[node], crit[3]):
                 self.stats.pruned_by_target += 1

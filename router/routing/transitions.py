@@ -6,7 +6,7 @@ label search applies when it boards a link (customs operations at nodes are in t
 from __future__ import annotations
 
 from router.network.model import CustomsState, Link, Mode, Regime
-from router.routing.compiled import NO_LEG, ROAD_LEG
+from router.routing.compiled import LEG_KIND, NO_LEG, ROAD_LEG
 
 DWELL_STATES = frozenset({CustomsState.CLEARED_EXPORT, CustomsState.IN_BOND})
 SUPERVISED_STATES = frozenset(
@@ -70,9 +70,11 @@ def boarding_state(state: CustomsState, link: Link, free_port: bool = False) -> 
 
 
 def is_transfer(previous: int, current: int) -> int:
-    """1 if boarding a ``current`` leg after a ``previous`` one changes vehicle, else 0.
+    """1 if boarding a ``current`` leg (a kind: ROAD_LEG or TERMINAL_LEG) after a ``previous``
+    one (a label's mode code, :data:`router.routing.compiled.MODE_CODE`) changes vehicle, else 0.
 
     Consecutive road legs are one haul by the same truck (no transfer, no handling); any change
     involving a vessel, barge, train or aircraft is a transfer with handling at the node.
     """
-    return int(previous != NO_LEG and not (previous == ROAD_LEG and current == ROAD_LEG))
+    kind = LEG_KIND[previous]
+    return int(kind != NO_LEG and not (kind == ROAD_LEG and current == ROAD_LEG))

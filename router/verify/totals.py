@@ -67,9 +67,23 @@ def check_totals(r: RouteState, alt: Mapping[str, Any], legs: list[Mapping[str, 
     if abs(sum(breakdown.values()) - total) > SUM_CNY_TOL:
         r.bad(f"cost breakdown sums to {sum(breakdown.values()):.2f}, not total {total}")
     tol_cny = SUM_CNY_TOL + 0.005 * r.items
-    if abs(r.leg_cost + r.event_cost - total) > tol_cny:
+    lines = cost.get("lines")
+    route_charges = 0.0
+    if isinstance(lines, list):
+        check_lines(r, lines, total, tol_cny)
+        route_charges = sum(
+            float(line.get("amount_cny", 0.0)) for line in lines if line.get("where") == "route"
+        )
+        if abs(breakdown.get("route_charges", 0.0) - route_charges) > tol_cny:
+            r.bad(
+                f"cost breakdown route_charges is {breakdown.get('route_charges', 0.0)} but the "
+                "route's "
+                f"charges add up to {route_charges:.2f}"
+            )
+    if abs(r.leg_cost + r.event_cost + route_charges - total) > tol_cny:
         r.bad(
-            f"legs and customs events cost {r.leg_cost + r.event_cost:.2f}, not the total {total}"
+            f"legs, customs events and route charges cost "
+            f"{r.leg_cost + r.event_cost + route_charges:.2f}, not the total {total}"
         )
     for name, want in (
         ("freight", r.leg_freight),
@@ -87,3 +101,22 @@ def check_totals(r: RouteState, alt: Mapping[str, Any], legs: list[Mapping[str, 
     co2 = num_field(alt, "co2e_kg", "alternative")
     if abs(co2 - r.leg_co2) > 0.1 + 0.05 * r.items:
         r.bad(f"co2e_kg {co2} but the legs add up to {r.leg_co2:.1f}")
+
+
+def check_lines(r: RouteState, lines: list[Any], total: float, tol: float) -> None:
+    """The cost lines: each well formed, none charged twice, together the total."""
+    seen: set[tuple[str, str, str]] = set()
+    amount = 0.0
+    for k, line in enumerate(lines):
+        if not isinstance(line, Mapping) or not isinstance(line.get("amount_cny"), int | float):
+            r.bad(f"cost line {k} is malformed: {line!r}")
+            continue
+        key = (str(line.get("name")), str(line.get("basis")), str(line.get("where")))
+        if key in seen:
+            r.bad(f"cost line {key} is charged twice")
+        seen.add(key)
+        if line["amount_cny"] < 0:
+            r.bad(f"cost line {key} is negative: {line['amount_cny']}")
+        amount += float(line["amount_cny"])
+    if abs(amount - total) > tol:
+        r.bad(f"cost lines add up to {amount:.2f}, not the total {total}")
