@@ -168,9 +168,11 @@ def test_quote_rejects_the_abolished_general_aeo_level(tiny_dir: Path) -> None:
 
 
 def test_quote_json_events_name_jurisdiction_procedure_and_time(tiny_dir: Path) -> None:
+    # a box is flown only as its declared cargo: weight and volume given
     result = invoke(
         "quote", "CNSZX", "DEFRA", "--ready", "2025-06-02T08:00", "--containers", "1x22G1",
-        "--json", "--data", tiny_dir,
+        "--weight-kg", "2000", "--volume-m3", "10", "--incoterm", "CIP", "--json",
+        "--data", tiny_dir,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
@@ -178,3 +180,27 @@ def test_quote_json_events_name_jurisdiction_procedure_and_time(tiny_dir: Path) 
     assert events
     for event in events:
         assert event["jurisdiction"] and event["procedure"] and event["at"]
+
+
+def test_quote_json_carries_the_commercial_fields(tiny_dir: Path) -> None:
+    """The CLI prints the same document as the API: validity, scope, inclusions, cost lines
+    and CO2e split per ISO 14083."""
+    result = invoke(
+        "quote", "CNSZX", "DEFRA", "--ready", "2025-06-02T08:00", "--weight-kg", "400",
+        "--volume-m3", "3", "--incoterm", "DAP", "--json", "--data", tiny_dir,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert "valid_until" in doc and "notes" in doc
+    for alt in doc["alternatives"]:
+        assert alt["scope"]["incoterm"] == "DAP"
+        assert alt["scope"]["main_carriage_paid_by"] == "seller"
+        assert alt["included"] and alt["excluded"]
+        assert {"total_kg", "ttw_kg", "wtt_kg", "method"} <= set(alt["co2e"])
+        total = sum(line["amount_cny"] for line in alt["cost"]["lines"])
+        assert abs(total - alt["cost"]["total"]) < 0.05
+    table = invoke(
+        "quote", "CNSZX", "DEFRA", "--ready", "2025-06-02T08:00", "--weight-kg", "400",
+        "--volume-m3", "3", "--data", tiny_dir,
+    )  # fmt: skip
+    assert "base freight" in table.output and "excluded:" in table.output

@@ -42,7 +42,8 @@ def test_quote_through_the_public_api(tiny_dir: Path) -> None:
     request = router.QuoteRequest(
         router.PlaceRef("CNSZX"),
         router.PlaceRef("DEFRA"),
-        router.Cargo(containers=(("22G1", 1),)),
+        # containers are not flown: declared weight and volume give the air option as loose cargo
+        router.Cargo(containers=(("22G1", 1),), weight_kg=2_000.0, volume_m3=10.0),
         datetime(2025, 6, 2, 8, 0),
     )
     quote = router.make_quote(cn, request)

@@ -345,7 +345,7 @@ class CostOut(Open):
     total: float
     currency: str
     breakdown: dict[str, float]
-    lines: list[CostLineOut]
+    lines: list[CostLineOut] = Field(default_factory=list)
 
 
 class Co2eOut(Open):

@@ -63,8 +63,9 @@ DEFAULT_PROFILES: dict[AeoLevel, CustomsProfile] = {
 def container_tariffs(
     per_teu_fixed: float, per_teu_km: float = 0.0, currency: str = "CNY"
 ) -> dict[TariffUnit, Tariff]:
-    """Tariff lines for 20/40/40HC (a 40' priced at 1.8 x a 20') from a per-TEU price."""
-    factors = {TariffUnit.C20: 1.0, TariffUnit.C40: 1.8, TariffUnit.C40HC: 1.9}
+    """Tariff lines for 20/40/40HC (a 40' priced at 1.8 x a 20') from a per-TEU price, and an
+    LCL line per revenue tonne at a tenth of the 20' price."""
+    factors = {TariffUnit.C20: 1.0, TariffUnit.C40: 1.8, TariffUnit.C40HC: 1.9, TariffUnit.WM: 0.1}
     return {u: Tariff(u, per_teu_fixed * f, per_teu_km * f, currency) for u, f in factors.items()}
 
 

@@ -18,11 +18,9 @@ Electricity has no TTW emissions (ISO 14083): an electric row puts all of it und
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from enum import StrEnum
 
 from router.network.fields import Row
-from router.network.model import Mode
+from router.network.model import EmissionBasis, EmissionFactor, Mode, Traction
 
 EMISSION_FACTORS_FILE = "emission_factors.csv"
 EMISSION_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -30,40 +28,6 @@ EMISSION_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 #: the region of the factor that applies where no more specific row does
 DEFAULT_REGION = "default"
-
-
-class EmissionBasis(StrEnum):
-    """What one factor's grams are per."""
-
-    TEU_KM = "teu_km"  # per TEU-km (container shipping by trade lane)
-    TKM = "tkm"  # per tonne-km of cargo
-    TRANSFER_TEU = "transfer_teu"  # per TEU handled in one transfer at a hub
-
-
-class Traction(StrEnum):
-    ELECTRIC = "electric"
-    DIESEL = "diesel"
-
-
-@dataclass(frozen=True, slots=True)
-class EmissionFactor:
-    """One emission intensity: ``ttw_g`` + ``wtt_g`` grams CO2e per ``basis`` unit (their sum is
-    the well-to-wheel intensity). ``load_factor`` (0-1, optional) is the load, empty running
-    included, the intensity assumes; ``traction`` is given for rail."""
-
-    id: str
-    mode: Mode
-    basis: EmissionBasis
-    region: str
-    ttw_g: float
-    wtt_g: float
-    traction: Traction | None = None
-    load_factor: float | None = None
-    source: str = ""
-
-    @property
-    def wtw_g(self) -> float:
-        return self.ttw_g + self.wtt_g
 
 
 def read_emission_factors(rows: Iterable[Row]) -> tuple[EmissionFactor, ...]:

@@ -739,9 +739,7 @@ def inspect_dataset(path: str | Path) -> tuple[Network | None, list[Problem]]:
     links, link_rows = _links(ctx, nodes, modes, schedules, tariffs, geometries)
     fees = _fees(ctx, nodes, fx)
     advance_info = _advance_info(ctx, jurisdictions)
-    pricing = read_pricing(
-        lambda file: ctx.rows(file, required=False), fx, jurisdictions, nodes
-    )
+    pricing = read_pricing(lambda file: ctx.rows(file, required=False), fx, jurisdictions, nodes)
     emission_factors = read_emission_factors(ctx.rows(EMISSION_FACTORS_FILE, required=False))
     cross_check(nodes, node_rows, links, link_rows, fees, ctx.problems)
     if any(p.severity is Severity.ERROR for p in ctx.problems):

@@ -12,11 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from router.network.emissions import EmissionFactor
-    from router.network.pricing import PricingTables
 
 
 class NodeKind(StrEnum):
@@ -398,6 +393,171 @@ class NodeFee:
     amount: float
     currency: str
     source: str = ""
+
+
+# ------------------------------------------------------------------ emission factors
+class EmissionBasis(StrEnum):
+    """What one factor's grams are per."""
+
+    TEU_KM = "teu_km"  # per TEU-km (container shipping by trade lane)
+    TKM = "tkm"  # per tonne-km of cargo
+    TRANSFER_TEU = "transfer_teu"  # per TEU handled in one transfer at a hub
+
+
+class Traction(StrEnum):
+    ELECTRIC = "electric"
+    DIESEL = "diesel"
+
+
+@dataclass(frozen=True, slots=True)
+class EmissionFactor:
+    """One emission intensity: ``ttw_g`` + ``wtt_g`` grams CO2e per ``basis`` unit (their sum is
+    the well-to-wheel intensity). ``load_factor`` (0-1, optional) is the load, empty running
+    included, the intensity assumes; ``traction`` is given for rail."""
+
+    id: str
+    mode: Mode
+    basis: EmissionBasis
+    region: str
+    ttw_g: float
+    wtt_g: float
+    traction: Traction | None = None
+    load_factor: float | None = None
+    source: str = ""
+
+    @property
+    def wtw_g(self) -> float:
+        return self.ttw_g + self.wtt_g
+
+
+# ------------------------------------------------------------------ prices
+#: the surcharges a carrier may name (IMO/industry abbreviations where one exists)
+SURCHARGE_NAMES: dict[str, str] = {
+    "BAF": "bunker adjustment factor",
+    "LSS": "low-sulphur surcharge",
+    "war_risk": "war-risk / Red Sea contingency surcharge",
+    "EU_ETS": "EU Emissions Trading System surcharge",
+    "peak_season": "peak-season surcharge",
+    "DG": "dangerous-goods surcharge",
+    "reefer": "reefer surcharge",
+    "overweight": "overweight surcharge",
+    "fuel": "fuel surcharge",
+    "security": "security surcharge",
+}
+
+
+class ChargeUnit(StrEnum):
+    """What one charge is counted per: a box of a size, a TEU of space, a revenue tonne, a
+    chargeable kg, or a percentage of the base freight."""
+
+    C20 = "20"
+    C40 = "40"
+    C40HC = "40HC"
+    TEU = "teu"
+    WM = "wm"
+    KG = "kg"
+    PCT = "pct"
+
+
+class AdValoremScope(StrEnum):
+    """Where an ad-valorem charge is incurred: once per route (cargo insurance) or per transit
+    declaration lodged in a jurisdiction (the transit guarantee's cost)."""
+
+    ROUTE = "route"
+    TRANSIT_DECLARATION = "transit_declaration"
+
+
+@dataclass(frozen=True, slots=True)
+class Surcharge:
+    """A named freight surcharge on the services it matches: ``mode`` and, when given, the
+    ``service`` code, the jurisdictions of the link's ends and the cargo class. ``unit`` says
+    what ``amount`` is per; ``pct`` is a percentage of the base freight. ``min_box_cargo_kg``:
+    applies only to boxes whose cargo is heavier (overweight surcharges)."""
+
+    id: str
+    name: str
+    mode: Mode
+    unit: ChargeUnit
+    amount: float
+    currency: str
+    as_of: date
+    service: str | None = None
+    from_jurisdiction: str | None = None
+    to_jurisdiction: str | None = None
+    cargo_class: CargoClass | None = None
+    min_box_cargo_kg: float | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+    source: str = ""
+
+    @property
+    def title(self) -> str:
+        return SURCHARGE_NAMES.get(self.name, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class TransferCost:
+    """The cost of one change of vehicle from ``from_mode`` to ``to_mode`` (on top of the
+    terminals' handling charges), per ``unit``."""
+
+    from_mode: Mode
+    to_mode: Mode
+    unit: ChargeUnit
+    amount: float
+    currency: str
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AdValorem:
+    """A charge in percent of the declared cargo value, at least ``minimum`` (in ``currency``)."""
+
+    name: str
+    applies: AdValoremScope
+    rate_pct: float
+    currency: str
+    jurisdiction: str | None = None
+    minimum: float = 0.0
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DemurrageTariff:
+    """A carrier's demurrage (box held in the terminal) or detention (box held outside) tariff
+    at a node: ``free_days`` free, then ``amount_per_day`` per box of ``unit``."""
+
+    node_id: str
+    charge: str
+    unit: ChargeUnit
+    free_days: float
+    amount_per_day: float
+    currency: str
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RoadLimit:
+    """A jurisdiction's road weight limit for a container truck: the maximum gross vehicle
+    weight and the weight of the tractor and chassis, so a box may weigh (cargo + tare) at most
+    ``max_box_gross_kg``."""
+
+    jurisdiction: str
+    max_gross_vehicle_kg: float
+    tractor_chassis_kg: float
+    source: str = ""
+
+    @property
+    def max_box_gross_kg(self) -> float:
+        return self.max_gross_vehicle_kg - self.tractor_chassis_kg
+
+
+@dataclass(frozen=True, slots=True)
+class PricingTables:
+    surcharges: tuple[Surcharge, ...] = ()
+    transfer_costs: tuple[TransferCost, ...] = ()
+    ad_valorem: tuple[AdValorem, ...] = ()
+    demurrage: tuple[DemurrageTariff, ...] = ()
+    road_limits: Mapping[str, RoadLimit] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,19 +7,33 @@ costs by mode pair, and the customs state cargo in transit arrives in.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from router.network.model import CargoClass, CustomsState, Mode, Node, dg_listed
+from router.network.model import CargoClass, CustomsState, Mode, Node, ScheduleKind, dg_listed
 from router.routing.compiled import (
     HANDLING_KINDS,
+    LEG_KIND,
     MODES,
     NO_LEG,
     ROAD_LEG,
     TERMINAL_LEG,
+    TERMINAL_MODES,
     CLink,
     CompiledNetwork,
 )
+from router.routing.emissions import leg_emissions_g, transfer_emissions_g
+from router.routing.labels import CapacityFn, Label
 from router.routing.prices import CargoPrices, PriceLine
+from router.units import MINUTES_PER_DAY as DAY_MINUTES
+from router.units import MINUTES_PER_WEEK as WEEK
+from router.units import fen
+
+#: how far ahead (minutes) the dominance slack looks at the room left on departures: 26 weeks
+GAP_HORIZON_MIN = 26 * 7 * 24 * 60
+#: no bound
+_INF = 1 << 60
 
 if TYPE_CHECKING:
     from router.routing.request import Cargo, QuoteRequest
@@ -40,6 +54,14 @@ class LinkRules:
     overweight: list[str | None]
     dest_jurisdictions: set[str]
     _transfer_fen: dict[tuple[int, int], int]
+    capacity: CapacityFn | None
+    ready_min: int
+    lcl: bool
+    _air_code: int
+    _closed_from: list[int | None]
+    _first_departure_at_or_after: Callable[[CLink, int], int]
+    _has_room: Callable[[CLink, int], bool]
+    _per_unit_fee: Callable[[int, str], float]
 
     # ----------------------------------------------------------------- per-link/node rules
     def _freight_fen(self, cl: CLink) -> int | None:
@@ -132,3 +154,62 @@ class LinkRules:
         ):
             return CustomsState.IN_BOND
         return CustomsState.IN_TRANSIT
+
+    def _longest_gap(self, node: int) -> int:
+        """The longest a box that reached ``node`` earlier may wait for a departure beyond one
+        that reached it later, both taking the same next leg: the longest gap between two
+        departures of any link out of the node (plus the night its opening hours close). With
+        dated capacity, the longest gap between departures that have room for this cargo
+        within :data:`GAP_HORIZON_MIN` of the ready time (unbounded beyond it)."""
+        opening = self.cn.nodes[node].opening_hours
+        closed = DAY_MINUTES - (opening[1] - opening[0]) if opening else 0
+        gap = 0
+        for cl in self.cn.out_links[node]:
+            if self.capacity is not None and cl.schedule is not ScheduleKind.ANY:
+                gap = max(gap, self._gap_with_room(cl))
+            elif cl.schedule is ScheduleKind.WEEKLY:
+                times = cl.weekly_min
+                gaps = [b - a for a, b in itertools.pairwise(times)]
+                gaps.append(times[0] + WEEK - times[-1] if times else WEEK)
+                gap = max(gap, max(gaps) + closed)
+            elif cl.schedule is ScheduleKind.HEADWAY:
+                gap = max(gap, cl.headway_min + closed)
+            else:
+                gap = max(gap, closed)
+        return gap
+
+    def _gap_with_room(self, cl: CLink) -> int:
+        """Longest gap between consecutive departures of ``cl`` with room for this cargo in the
+        horizon after the ready time (:data:`_INF` if the horizon ends without room)."""
+        end = self.ready_min + GAP_HORIZON_MIN
+        last = self.ready_min
+        longest = 0
+        t = self.ready_min
+        while t <= end:
+            dep = self._first_departure_at_or_after(cl, t)
+            closed = self._closed_from[cl.index]
+            if closed is not None and dep >= closed:
+                return longest  # no departure after the closure, for any label
+            if dep > end:
+                break
+            if self._has_room(cl, dep):
+                longest = max(longest, dep - last)
+                last = dep
+            t = dep + 1
+        return longest if last > end - WEEK else _INF
+
+    def unstuff_fen(self, label: Label) -> int:
+        """CFS charge (fen) for unstuffing LCL at ``label``'s node when it leaves the terminals
+        there (by road, or at the end of the route), after a vessel, barge or train; 0 else."""
+        if not self.lcl or LEG_KIND[label.last] != TERMINAL_LEG or label.last == self._air_code:
+            return 0
+        return fen(self._per_unit_fee(label.node, "thc"))
+
+    def leg_co2e_split(self, cl: CLink) -> tuple[int, int]:
+        """(TTW, WTT) grams CO2e of this cargo on ``cl`` (ISO 14083 / GLEC well-to-wheel), with
+        the hub emissions of the transfer at its origin for vessels, barges, trains and aircraft."""
+        ttw, wtt = leg_emissions_g(self.cn, cl, self.cargo)
+        if cl.link.mode in TERMINAL_MODES:
+            hub_ttw, hub_wtt = transfer_emissions_g(self.cn, cl.origin, cl.link.mode, self.cargo)
+            ttw, wtt = ttw + hub_ttw, wtt + hub_wtt
+        return ttw, wtt

@@ -56,7 +56,6 @@ from router.routing.compiled import (
     minutes,
 )
 from router.routing.customs import CustomsRules
-from router.routing.emissions import leg_emissions_g, transfer_emissions_g
 from router.routing.labels import (
     Access,
     CapacityFn,
@@ -205,8 +204,10 @@ class Search(LinkRules, CustomsRules):
             self.storage_fen_per_day,
             self.overweight,
         ) = tables
-        #: storage accrues at most this fast at a node (fen per minute): the dominance slack
+        #: storage accrues at most this fast at a node (fen per minute), for at most this long
+        #: more for an earlier label than for a later one: the dominance slack (see run)
         self.storage_rate = [per_day / DAY_MINUTES for per_day in self.storage_fen_per_day]
+        self.storage_gap_min: list[int | None] = [None] * len(self.cn.nodes)
         self.free_storage_min = [minutes(n.free_storage_h) for n in self.cn.nodes]
         self._transfer_fen: dict[tuple[int, int], int] = {}
         #: charges of the whole route in percent of the declared value (cargo insurance)
@@ -504,22 +505,6 @@ class Search(LinkRules, CustomsRules):
         self._constants[cl.index] = result
         return result
 
-    def unstuff_fen(self, label: Label) -> int:
-        """CFS charge (fen) for unstuffing LCL at ``label``'s node when it leaves the terminals
-        there (by road, or at the end of the route), after a vessel, barge or train; 0 else."""
-        if not self.lcl or LEG_KIND[label.last] != TERMINAL_LEG or label.last == self._air_code:
-            return 0
-        return fen(self._per_unit_fee(label.node, "thc"))
-
-    def leg_co2e_split(self, cl: CLink) -> tuple[int, int]:
-        """(TTW, WTT) grams CO2e of this cargo on ``cl`` (ISO 14083 / GLEC well-to-wheel), with
-        the hub emissions of the transfer at its origin for vessels, barges, trains and aircraft."""
-        ttw, wtt = leg_emissions_g(self.cn, cl, self.cargo)
-        if cl.link.mode in TERMINAL_MODES:
-            hub_ttw, hub_wtt = transfer_emissions_g(self.cn, cl.origin, cl.link.mode, self.cargo)
-            ttw, wtt = ttw + hub_ttw, wtt + hub_wtt
-        return ttw, wtt
-
     def _bond_may_continue(self, label: Label, regime: Regime) -> bool:
         """Whether cargo under a transit declaration (``in_bond``) may board a link of ``regime``.
 
@@ -721,7 +706,7 @@ class Search(LinkRules, CustomsRules):
         deadline = self.deadline_min if self.respect_deadline else None
         finals = self.seed_routes()
 
-        rate = self.storage_rate
+        rate, longest = self.storage_rate, self.storage_gap_min
 
         def covered(
             bucket: list[tuple[int, int, int, int]], node: int, t: int, c: int, e: int, x: int
@@ -734,10 +719,14 @@ class Search(LinkRules, CustomsRules):
                         return True
                 return False
             # storage at this node is charged on the time from the label to its departure: an
-            # earlier label may pay up to ``r`` fen per minute more of it before both leave on
-            # the same departure, so it dominates only with that much cost to spare
-            for s_ in bucket:  # noqa: SIM110 - a plain loop is faster here
-                if s_[1] + r * (t - s_[0]) <= c and s_[2] <= e and s_[3] <= x:
+            # earlier label may wait (and pay storage at ``r`` fen per minute) longer than a
+            # later one, by at most their time difference and at most the longest gap between
+            # departures, so it dominates only with that much cost to spare
+            g = longest[node]
+            if g is None:
+                g = longest[node] = self._longest_gap(node)
+            for s_ in bucket:
+                if s_[1] + r * min(t - s_[0], g) <= c and s_[2] <= e and s_[3] <= x:
                     return True
             return False
 

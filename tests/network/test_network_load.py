@@ -135,7 +135,8 @@ def test_international_rail_link_fields(tiny_network: Network) -> None:
     assert rail.schedule.cutoff_h == 24.0
     assert rail.capacity_teu == 82.0 and rail.capacity_kg is None
     assert rail.co2e_g_per_tkm == 22.0
-    assert set(rail.tariffs) == {TariffUnit.C20, TariffUnit.C40, TariffUnit.C40HC}
+    # boxes, and LCL per revenue tonne (China-Europe rail consolidation)
+    assert set(rail.tariffs) == {TariffUnit.C20, TariffUnit.C40, TariffUnit.C40HC, TariffUnit.WM}
     assert rail.tariffs[TariffUnit.C40] == Tariff(TariffUnit.C40, 3240.0, 0.0, "USD", "gba-facts")
     # no link_geometry.geojson: a straight line through the via node, [lon, lat] points
     stops = [tiny_network.get_node(n) for n in ("SZ-PINGHU-RAIL", "CN-ALASHANKOU", "DEDUI")]

@@ -40,6 +40,7 @@ from router.network.model import (
     Tariff,
     TariffUnit,
 )
+from router.network.pricing import ChargeUnit, PricingTables, Surcharge, TransferCost
 from router.network.validate import MODE_ENDPOINTS
 from router.routing.request import (
     Cargo,
@@ -203,7 +204,38 @@ FEES = (
     ("port_dues", "20"),
     ("port_dues", "40"),
     ("document", "shipment"),
+    ("cfs", "wm"),
 )
+
+
+def pricing(draw: st.DrawFn) -> PricingTables | None:
+    """Random surcharges (per box, per TEU, percent of base) and transfer costs by mode pair."""
+    if draw(st.integers(0, 2)) == 0:
+        return None
+    modes = st.sampled_from(list(Mode))
+    surcharges = tuple(
+        Surcharge(
+            f"s{k}",
+            draw(st.sampled_from(("BAF", "war_risk", "peak_season"))),
+            draw(modes),
+            draw(st.sampled_from((ChargeUnit.C20, ChargeUnit.C40, ChargeUnit.TEU, ChargeUnit.PCT))),
+            float(draw(st.integers(1, 20)) * 10),
+            "CNY",
+            date(2025, 1, 1),
+        )
+        for k in range(draw(st.integers(0, 3)))
+    )
+    transfers = {
+        (draw(modes), draw(modes)): float(draw(st.integers(1, 20)) * 25)
+        for _ in range(draw(st.integers(0, 4)))
+    }
+    return PricingTables(
+        surcharges=surcharges,
+        transfer_costs=tuple(
+            TransferCost(a, b, ChargeUnit.C20, amount, "CNY")
+            for (a, b), amount in transfers.items()
+        ),
+    )
 
 
 def add_fees(draw: st.DrawFn, b: NetworkBuilder, node_id: str, all_thc: bool = False) -> None:
@@ -378,6 +410,7 @@ def networks(draw: st.DrawFn, dense: bool = False, corridor: bool = False) -> Ne
 
     for node_id in ids:
         add_fees(draw, b, node_id, corridor)
+    b.pricing = pricing(draw)
     return b.build()
 
 
@@ -541,6 +574,7 @@ def customs_corridors(draw: st.DrawFn) -> Network:
     # requests from the mainland (or the territory crossed) to the EU, mostly
     origins = [n for n in ("F", "P", "Q", "X1") if n in kinds]
     b.name = "corridor:" + ",".join(origins) + "|D,D,I,E"
+    b.pricing = pricing(draw)
     return b.build()
 
 

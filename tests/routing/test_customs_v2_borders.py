@@ -380,14 +380,17 @@ def hong_kong_network() -> Network:
 
 
 def test_mainland_cargo_flown_out_of_hkia_is_transhipped_not_imported_into_hong_kong() -> None:
-    # F -> HG 08:00-09:00 (300 CNY); export at HG 1 h -> 10:00 (100); HG -> LMC 10:00-10:30
-    #   (400), in transit at its HK point of entry; ROCARS 30 min before arrival: 10:00;
+    # The 1 t / 3 m3 of loose cargo pays the trucks' LCL rate per revenue tonne (3 rt at a tenth
+    # of the 20' rate), not a whole box.
+    # F -> HG 08:00-09:00 (3 x 30 = 90 CNY); export at HG 1 h -> 10:00 (100); HG -> LMC
+    #   10:00-10:30 (3 x 40 = 120), in transit at its HK point of entry; ROCARS 30 min before
+    #   arrival: 10:00;
     # the same truck goes on to HKA inside the free port, still in transit (no transfer, no HK
-    #   declaration): 10:30-12:00 (500);
+    #   declaration): 10:30-12:00 (3 x 50 = 150; flat lane prices: nothing of them is waived);
     # at HKA the cargo boards the flight under transhipment (ITFS): truck -> aircraft handling
     #   1 h -> 13:00; no yard cut-off for cargo in transit -> Tue 3 Jun 02:00 flight + 13 h
     #   -> 15:00 at FRA (1,000 kg x 30 = 30,000); import at FRA 3 h -> 18:00
-    # 300 + 100 + 400 + 500 + 30,000 = 31,300 CNY
+    # 90 + 100 + 120 + 150 + 30,000 = 30,460 CNY
     # Importing into HK at LMC (1 h, 150 CNY) and exporting again at HKA (2 h, 120 CNY) makes
     # the same flight for 270 CNY more: dominated.
     # (v1: no HK event at all, and the HK truck was 'in bond', not an HK regime: issue 9, item 6;
@@ -397,7 +400,7 @@ def test_mainland_cargo_flown_out_of_hkia_is_transhipped_not_imported_into_hong_
     search, routes = solve(net, request)
     (route,) = routes
     assert link_ids(route) == ["f-hg", "hg-lmc", "lmc-hka", "hka-fra"]
-    assert (arrival(search, route), route.cost_fen) == (at("2025-06-03 18:00"), 3_130_000)
+    assert (arrival(search, route), route.cost_fen) == (at("2025-06-03 18:00"), 3_046_000)
     assert customs_ops(search, route) == [
         ("HG", "export_clearance", "free", "cleared_export"),
         ("FRA", "import_clearance", "in_transit", "free"),
@@ -424,12 +427,12 @@ def test_mainland_cargo_flown_out_of_hkia_is_transhipped_not_imported_into_hong_
 def test_mainland_cargo_for_a_hong_kong_address_is_imported_at_the_crossing() -> None:
     # F -> HG 09:00, export -> 10:00, HG -> LMC 10:30 (as above); Hong Kong is the destination's
     # territory: import at LMC, the point of entry, 1 h -> 11:30 (150 CNY); HK truck -> HKC
-    # 12:30 (200). 300 + 100 + 400 + 150 + 200 = 1,150 CNY
+    # 12:30 (3 rt x 20 = 60). 90 + 100 + 120 + 150 + 60 = 520 CNY
     net = hong_kong_network()
     request = make_request("F", "HKC", cargo=LOOSE)
     search, routes = solve(net, request)
     (route,) = routes
-    assert (arrival(search, route), route.cost_fen) == (at("2025-06-02 12:30"), 115_000)
+    assert (arrival(search, route), route.cost_fen) == (at("2025-06-02 12:30"), 52_000)
     alt = alternative(net, request)
     assert event_rows(alt) == [
         ("HG", "CN", "export_clearance", "free", "cleared_export", iso("2025-06-02 09:00")),

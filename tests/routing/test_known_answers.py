@@ -161,6 +161,8 @@ def test_export_then_import_known_answer() -> None:
         "port_fees": 180.0,
         "customs": 404.0,
         "storage": 10.0,
+        "transfer": 0.0,
+        "route_charges": 0.0,
     }
     assert [(leg["from"], leg["to"], leg["departure"]) for leg in alt["legs"]] == [
         ("F", "P", iso("2025-06-02 08:00")),
@@ -191,11 +193,12 @@ def test_import_outside_the_quotes_customs_scope_costs_nothing_in_the_quote() ->
     # declaration nor the storage of its import dwell is in the quote (before the fix the
     # 10 CNY of storage stayed in, on an event marked not included).
     # As above to H, Thu 06:00, 4,110 CNY (800 + 230 + 2000 + 900 + 180); import 12 h dwell +
-    # 3 h -> Thu 21:00; vessel -> truck handling 1 h -> 22:00; t2 -> C 23:00 (300 CNY)
+    # 3 h -> Thu 21:00; vessel -> truck handling 1 h -> 22:00; t2 -> C 23:00 (300 CNY); the box
+    # waits that 1 h of handling at H with no free time left: 1/24 day x 20 CNY = 0.83 CNY
     net = export_network(export_clearance_at_port=True, onward=True)
     request = make_request("F", "C", scope=CustomsScope.EXPORT)
     search, (route,) = solve(net, request)
-    assert (arrival(search, route), route.cost_fen) == (at("2025-06-05 23:00"), 441_000)
+    assert (arrival(search, route), route.cost_fen) == (at("2025-06-05 23:00"), 441_083)
     imported = event(alternative(net, request), "H", "import_clearance")
     assert (imported["included_in_quote"], imported["cost"], imported["expected_h"]) == (
         False,

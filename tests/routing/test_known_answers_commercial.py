@@ -338,6 +338,7 @@ def test_loose_cargo_is_not_priced_as_a_whole_box() -> None:
     b = NetworkBuilder()
     b.add_node("A", 114.0, 22.5, **DEPOT)
     b.add_node("B", 114.5, 22.5, **DEPOT)
+    boxes_only = {u: t for u, t in container_tariffs(1000.0).items() if u is not TariffUnit.WM}
     b.add_link(
         "A-B",
         "A",
@@ -345,7 +346,7 @@ def test_loose_cargo_is_not_priced_as_a_whole_box() -> None:
         Mode.BARGE,
         transit_h=10.0,
         distance_km=50.0,
-        tariffs=container_tariffs(1000.0),
+        tariffs=boxes_only,
     )
     cargo = Cargo(weight_kg=500.0, volume_m3=2.0)
     _, routes = solve(b.build(), make_request("A", "B", cargo=cargo))

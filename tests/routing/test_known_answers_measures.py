@@ -142,18 +142,20 @@ def test_combined_port_clearance_at_feeder_uses_combined_dwell_at_hub() -> None:
 def test_combined_port_not_used_when_trader_not_allowed() -> None:
     # The clearance at FS is a plain export clearance: at SHK the 72 h yard cut-off applies:
     # barge arrives Mon 20:00, + 2 h handling + 72 h -> Thu 22:00 -> Fri 6 Jun 18:00 sailing
-    # -> Sun 6 Jul 18:00; import -> 20:00. Storage 72 - 48 = 24 h = 1 day x 100 CNY.
-    # 9,400 + 100 = 9,500 CNY; the truck route arrives at the same time for 10,100 CNY.
+    # -> Sun 6 Jul 18:00; import -> 20:00. Storage is charged on the whole stay at SHK, from the
+    # barge's arrival to the sailing: Mon 20:00 -> Fri 18:00 = 94 h, 46 h beyond the 48 h free
+    # = 46/24 x 100 = 191.67 CNY. 9,400 + 191.67 = 9,591.67 CNY; the truck route arrives at the
+    # same time and is dearer.
     net = combined_port_network()
     request = make_request("FS", "RTM", trader=TraderProfile(combined_port_allowed=False))
     search, routes = solve(net, request)
     (route,) = routes
     assert link_ids(route) == ["barge", "ocean"]
     assert arrival(search, route) == at("2025-07-06 20:00")
-    assert route.cost_fen == 950_000
+    assert route.cost_fen == 959_167
     assert customs_ops(search, route)[0] == ("FS", "export_clearance", "free", "cleared_export")
     ocean = legs(route)[1]
-    assert (ocean.dwell_min, ocean.dwell_basis, ocean.storage_fen) == (72 * 60, "export", 10_000)
+    assert (ocean.dwell_min, ocean.dwell_basis, ocean.storage_fen) == (72 * 60, "export", 19_167)
 
 
 # ------------------------------------------------------------- direct loading / pick-up

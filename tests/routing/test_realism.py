@@ -57,7 +57,12 @@ def test_shenzhen_duisburg_rail_sea_air_durations_and_costs(network):
     sea_fast, sea_cheap = fastest(
         network, "CN-SZ-CITY", "DEDUI", {Mode.TRUCK, Mode.DEEPSEA, Mode.FEEDER, Mode.BARGE}
     )
-    air_fast, air_cheap = fastest(network, "CN-SZ-CITY", "DEDUI", {Mode.TRUCK, Mode.AIR})
+    # a box is flown only as its declared cargo (15 t in 50 m3: chargeable 15 t)
+    declared = Cargo(containers=(("42G1", 1),), weight_kg=15_000, volume_m3=50.0)
+    air_fast, air_cheap = fastest(
+        network, "CN-SZ-CITY", "DEDUI", {Mode.TRUCK, Mode.AIR}, cargo=declared
+    )
+    assert air_fast["cargo_plan"]["name"] == "air_loose"
     assert "rail" in main_modes(rail_fast)
     assert "deepsea" in main_modes(sea_fast)
     assert "air" in main_modes(air_fast)
@@ -113,14 +118,27 @@ def _export_via_shekou(network, origin, ready, combined):
         for a in doc["alternatives"]
         if any(leg["mode"] == "deepsea" and leg["from"] == "CNSHK" for leg in a["legs"])
     ]
+    if combined:  # declared under the Combined Port at this feeder (not trucked to another)
+        sailing = [
+            a
+            for a in sailing
+            if any(
+                e["operation"] == "combined_port" and e["node"] == origin
+                for e in a["customs_events"]
+            )
+        ]
     assert sailing, [a["summary"] for a in doc["alternatives"]]
-    return min(sailing, key=lambda a: a["arrival"])
+    return min(sailing, key=lambda a: (a["arrival"], a["cost"]["total"]))
 
 
 def test_combined_port_shunde_export_is_never_later_and_cheaper(network):
     """Shunde Xingang feeder: the Combined Port (one declaration at the feeder, the hub's shorter
     barge cut-off, the hub's manifest-entry fee waived) against trucking to Shekou and clearing
-    there, over a week of ready dates: never later, always cheaper per FEU.
+    there, over a week of ready dates: never later, always cheaper per FEU by at least the
+    hub's waived manifest-entry fee (data/README.md, cp-txyhg). (With the direct 88 km truck to
+    Shekou, issue 10 item 5, trucking no longer pays the 180 km detour via Foshan, so the margin
+    is a few hundred CNY, below the published 10-20 %, which compares with the old
+    barge-and-redeclare practice, cp-52cydai.)
 
     Under customs model v2 the hub's yard time is a container-yard cut-off (24 h for trucked-in
     boxes, 12 h for Combined Port barges), not the old 88 h minimum dwell, so the time gain is at
@@ -139,7 +157,11 @@ def test_combined_port_shunde_export_is_never_later_and_cheaper(network):
         trucked = _export_via_shekou(network, "CN-FS-SDXG", ready, False)
         assert not any(e["operation"] == "combined_port" for e in trucked["customs_events"])
         assert combined["arrival"] <= trucked["arrival"]
-        assert combined["cost"]["total"] <= trucked["cost"]["total"] - 1_000, (
+        waived = network.to_cny(
+            next(f.amount for f in network.fees if f.node_id == "CNSHK" and f.fee == "document"),
+            "CNY",
+        )
+        assert combined["cost"]["total"] <= trucked["cost"]["total"] - waived, (
             combined["cost"]["total"],
             trucked["cost"]["total"],
         )

@@ -325,6 +325,10 @@ def build_network() -> Network:
     b.add_fee("SHK", "inspection", "inspection", 1000.0)
     b.add_fee("SHK", "thc", "40", 1300.0)
     b.add_fee("SHK", "storage", "40", 100.0)
+    # the hub's manifest-entry fee, waived for Combined Port cargo (so that route is cheaper
+    # than clearing at the feeder and redeclaring: with storage charged on the whole stay both
+    # would otherwise cost the same when they catch the same sailing)
+    b.add_fee("SHK", "document", "shipment", 125.0)
     b.add_fee("RTM", "declaration", "declaration", 60.0, "EUR")
     return b.build()
 
@@ -933,7 +937,7 @@ def test_cost_breakdown_must_sum(net: Network, sea: tuple[QuoteRequest, dict[str
     alt = first_with(q, "D-SHK-RTM")
     alt["cost"]["total"] += 0.5
     alt["cost"]["breakdown"]["handling"] += 0.5
-    assert_flags(check_alternative(net, req, alt), "legs and customs events cost")
+    assert_flags(check_alternative(net, req, alt), "legs, customs events and route charges cost")
 
 
 def test_transfers_must_match_legs(net: Network, sea: tuple[QuoteRequest, dict[str, Any]]) -> None:

@@ -50,10 +50,23 @@ def net() -> Network:
 def test_every_engine_quote_on_the_v2_network_passes(net: Network) -> None:
     """All node pairs, rotating cargo (general, pharma, class 9, e-commerce), trader (AEO,
     direct loading, 一单两报, white-listed importer, no Combined Port) and customs scope."""
+    # the boxes declare their cargo, so that they also have air options as loose cargo
+    # (containers are not flown)
     cargos = [
-        Cargo(containers=(("42G1", 1),)),
-        Cargo(containers=(("22G1", 1),), cargo_class=CargoClass.PHARMA),
-        Cargo(containers=(("22G1", 1),), cargo_class=CargoClass.DANGEROUS, imdg_class="9"),
+        Cargo(containers=(("42G1", 1),), weight_kg=8_000.0, volume_m3=40.0),
+        Cargo(
+            containers=(("22G1", 1),),
+            cargo_class=CargoClass.PHARMA,
+            weight_kg=4_000.0,
+            volume_m3=20.0,
+        ),
+        Cargo(
+            containers=(("22G1", 1),),
+            cargo_class=CargoClass.DANGEROUS,
+            imdg_class="9",
+            weight_kg=4_000.0,
+            volume_m3=20.0,
+        ),
         Cargo(weight_kg=300.0, cargo_class=CargoClass.ECOMMERCE),
     ]
     traders = [

@@ -45,7 +45,9 @@ from router.verify.legality import check_quote
 
 Op = CustomsOp
 READY = datetime(2026, 12, 3, 9, 0, tzinfo=CST)  # a Thursday
-BOX = Cargo(containers=(("42G1", 1),))
+#: one 40' with its cargo declared (10 t, 50 m3), so that it also has an air option as loose
+#: cargo (containers are not flown)
+BOX = Cargo(containers=(("42G1", 1),), weight_kg=10_000.0, volume_m3=50.0)
 PORT = {Op.EXPORT_CLEARANCE, Op.IMPORT_CLEARANCE, Op.EXIT, Op.ENTRY, Op.SUPERVISED_SITE}
 BORDER = {Op.EXIT, Op.ENTRY, Op.SUPERVISED_SITE, Op.TRANSIT_BORDER}
 SZ_CUSTOMS = "Shenzhen Customs"
