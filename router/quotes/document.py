@@ -103,6 +103,8 @@ def make_quote(
         stats["labels_settled"] += search.stats.labels_settled
         stats["labels_created"] += search.stats.labels_created
         stats["complete"] = bool(stats["complete"]) and search.stats.complete
+    # the cargo as requested has a route (an air_loose option does not move its boxes)
+    as_requested = any(plan.name == "as_requested" for _, _, plan in found)
     found = _pareto(found)
     routes = [route for route, _, _ in found]
     origin = {id(route): (search, plan) for route, search, plan in found}
@@ -126,7 +128,7 @@ def make_quote(
             alt = alternative_document(search, route, tags)
             alt["cargo_plan"] = {"name": plan.name, "description": plan.description}
             alt["scope"] = scope(cn.network, request, alt)
-            alt["included"], alt["excluded"] = inclusions(cn.network, request, alt)
+            alt["included"], alt["excluded"] = inclusions(cn.network, plan.request, alt)
             doc["alternatives"].append(alt)
         doc["valid_until"] = earliest([a["valid_until"] for a in doc["alternatives"]])
         today = datetime.now(CST).date().isoformat()
@@ -139,7 +141,7 @@ def make_quote(
             attach_space(doc, cn.network, capacity)
     # --- capacity-aware split (router.quotes.split): only when asked, or when the cargo has no
     # route because no single departure has room for all of its containers.
-    if split or (not routes and request.cargo.is_containerised):
+    if split or (not as_requested and request.cargo.is_containerised):
         attach_split(doc, cn, request, capacity, asked=split)
     return doc
 

@@ -67,7 +67,9 @@ def inclusions(
     if cscope in (CustomsScope.IMPORT, CustomsScope.BOTH):
         included.append("import customs declaration and expected inspection cost")
     excluded = ["import duties, VAT and other taxes"]
-    if "cargo_insurance" in names or "insurance" in names:
+    if any(
+        line["where"] == "route" and "insurance" in line["name"] for line in alt["cost"]["lines"]
+    ):
         included.append("cargo insurance on the declared value")
     else:
         excluded.append("cargo insurance (give the cargo's declared value to have it quoted)")

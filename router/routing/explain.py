@@ -105,7 +105,11 @@ def no_route_reasons(
 ) -> list[str]:
     """Why no route exists: which single relaxation of the request would give one."""
     reasons: list[str] = []
-    overweight = sorted({r for r in build_search(cn, request, capacity).overweight if r})
+    search = build_search(cn, request, capacity)
+    ends = {cn.nodes[i].jurisdiction for i, _ in (*search.origins, *search.destinations)}
+    overweight = sorted(
+        {r for r in search.overweight if r and any(f"for road in {j}:" in r for j in ends)}
+    )
     reasons.extend(
         f"{reason}; spread the cargo over more boxes or lighten them" for reason in overweight[:3]
     )

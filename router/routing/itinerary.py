@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from router.network.model import Mode
-from router.routing.compiled import LEG_KIND, TERMINAL_LEG
+from router.routing.compiled import LEG_KIND, MODE_CODE, TERMINAL_LEG
 from router.routing.emissions import emissions_method
 from router.routing.events import customs_events
 from router.routing.labels import Route, Step
@@ -51,17 +51,11 @@ def leg_lines(search: Search, step: Step) -> list[PriceLine]:
     fees, storage while waiting, and the transfer before it; their fen add up to the step's."""
     cn = search.cn
     if step.kind in ("access", "egress"):
-        return (
-            [
-                _cny_line(
-                    "truck",
-                    "first mile" if step.kind == "access" else "last mile",
-                    step.freight_fen,
-                )
-            ]
-            if step.freight_fen
-            else []
-        )
+        mile = "first mile" if step.kind == "access" else "last mile"
+        lines = [_cny_line("truck", mile, step.freight_fen)] if step.freight_fen else []
+        if step.transfer_fen:
+            lines.extend(search.transfer_lines(step.previous_mode, MODE_CODE[Mode.TRUCK]))
+        return lines
     if step.kind == "charge":
         lines = list(search.route_charges)
         unstuff = step.charge_fen - sum(line.fen for line in lines)
@@ -162,6 +156,11 @@ def _leg_document(search: Search, step: Step) -> dict[str, Any]:
             "distance_km": round(acc.distance_km, 1),
             "duration_h": _hours(step.end_min - step.start_min),
             "cost": _cny(step.cost_fen),
+            "cost_breakdown": {
+                "freight": _cny(step.freight_fen),
+                "transfer": _cny(step.transfer_fen),
+            },
+            "cost_lines": [line.document() for line in leg_lines(search, step)],
             "co2e_kg": round(step.co2_g / 1000.0, 1),
             "co2e": _co2e(step.co2_g - acc.co2_wtt_g, acc.co2_wtt_g),
             "co2e_factor_g_per_tkm": None,

@@ -162,8 +162,9 @@ class Search(LinkRules, CustomsRules):
             cons.excluded_nodes,
             self.apply_class_rules,
             self.epoch,
+            req.ready.date(),
         )
-        self.prices = CargoPrices(self.cn, cargo, self.epoch.date())
+        self.prices = CargoPrices(self.cn, cargo, req.ready.date())
         tables = self.cn.memo_get(("tables", self._profile))
         if tables is None:
             freight = [self._freight_fen(cl) for cl in self.cn.links]
@@ -243,7 +244,9 @@ class Search(LinkRules, CustomsRules):
         """Fee of the transit declaration lodged at the entry border of ``cl`` (0 if none)."""
         if self.arrival_state[cl.index] is not CustomsState.IN_BOND:
             return 0
-        return fen(self.cn.fee(cl.borders[-1].entry_node, "declaration", "declaration"))
+        border = cl.borders[-1]
+        fee = fen(self.cn.fee(border.entry_node, "declaration", "declaration"))
+        return fee + self.transit_guarantee_fen(border.to_jurisdiction)
 
     def _lower_bounds(self) -> tuple[list[int], list[int], list[int]]:
         """Per node: lower bounds on remaining minutes, fen and grams to any destination."""
@@ -607,10 +610,13 @@ class Search(LinkRules, CustomsRules):
         if access is not None:
             if label.state is not CustomsState.FREE:
                 return None
-            transfers = label.transfers + is_transfer(label.last, ROAD_LEG)
+            changed = is_transfer(label.last, ROAD_LEG)
+            transfers = label.transfers + changed
             limit = self.request.constraints.max_transfers
             if limit is not None and transfers > limit:  # the last-mile truck is a transfer too
                 return None
+            truck = MODE_CODE[Mode.TRUCK]
+            transfer_fen = self.transfer_fen(label.last, truck) if changed else 0
             step = Step(
                 "egress",
                 label.node,
@@ -618,12 +624,14 @@ class Search(LinkRules, CustomsRules):
                 label.time + access.duration_min,
                 access=access,
                 freight_fen=access.cost_fen,
+                transfer_fen=transfer_fen,
                 co2_g=access.co2_g,
                 transit_min=access.duration_min,
+                previous_mode=label.last if changed else 0,
             )
             return Label(
                 step.end_min,
-                label.cost + access.cost_fen,
+                label.cost + access.cost_fen + transfer_fen,
                 label.co2 + access.co2_g,
                 transfers,
                 label.node,
@@ -706,7 +714,11 @@ class Search(LinkRules, CustomsRules):
         deadline = self.deadline_min if self.respect_deadline else None
         finals = self.seed_routes()
 
-        rate, longest = self.storage_rate, self.storage_gap_min
+        longest = self.storage_gap_min
+        # the highest storage rate anywhere: a label that reaches this node earlier may also
+        # reach the next storage stop earlier and wait there longer (not only here)
+        top = max(self.storage_rate, default=0.0)
+        rate = [top if r or top else 0.0 for r in self.storage_rate]
 
         def covered(
             bucket: list[tuple[int, int, int, int]], node: int, t: int, c: int, e: int, x: int
@@ -718,15 +730,16 @@ class Search(LinkRules, CustomsRules):
                     if s_[1] <= c and s_[2] <= e and s_[3] <= x:
                         return True
                 return False
-            # storage at this node is charged on the time from the label to its departure: an
-            # earlier label may wait (and pay storage at ``r`` fen per minute) longer than a
-            # later one, by at most their time difference and at most the longest gap between
-            # departures, so it dominates only with that much cost to spare
+            # storage is charged on the time a box waits for its departure: an earlier label
+            # may wait (and pay storage at up to ``r`` fen per minute, the highest rate) longer
+            # than a later one, here or at the next storage stop, by at most their time
+            # difference and the longest gap between departures out of this node; it dominates
+            # only with that much cost to spare (+1 fen: each stay is rounded to fen)
             g = longest[node]
             if g is None:
                 g = longest[node] = self._longest_gap(node)
             for s_ in bucket:
-                if s_[1] + r * min(t - s_[0], g) <= c and s_[2] <= e and s_[3] <= x:
+                if s_[1] + r * min(t - s_[0], g) + 1 <= c and s_[2] <= e and s_[3] <= x:
                     return True
             return False
 

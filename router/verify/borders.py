@@ -208,7 +208,7 @@ def _entry_terms(
 ) -> None:
     """The wait and the cost of an entry: a via crossing's border wait (none at the leg's own
     destination: the leg spends no wait there); the transit declaration fee when the entry
-    declares the cargo to the office of destination, else nothing."""
+    declares the cargo to the office of destination (with its guarantee), else nothing."""
     node = c.entry_node
     expected = num_field(ev, "expected_h", where)
     if c.at_destination and abs(expected) > HOURS_TOL:
@@ -229,9 +229,25 @@ def _entry_terms(
             for f in r.network.fees
             if f.node_id == node.id and f.fee == "declaration" and f.unit == "declaration"
         )
+        fee += transit_guarantee_cny(r, node.jurisdiction)
     if abs(cost - fee) > 0.011:
         what = "the transit declaration fee" if declared else "no fee (no declaration)"
         r.bad(f"{where}: costs {cost} but {what} at {node.id} is {fee:.2f}")
+
+
+def transit_guarantee_cny(r: RouteState, jurisdiction: str) -> float:
+    """The guarantee a transit declaration in ``jurisdiction`` costs (ad-valorem rows of the
+    network's price tables, on the declared value; none without one)."""
+    value = r.request.cargo.value_cny
+    tables = r.network.pricing
+    if not value or tables is None:
+        return 0.0
+    total = 0.0
+    for a in tables.ad_valorem:
+        if a.applies.value == "transit_declaration" and a.jurisdiction == jurisdiction:
+            amount = max(value * a.rate_pct / 100.0, r.network.to_cny(a.minimum, a.currency))
+            total += round(amount, 2)
+    return total
 
 
 def transhipment(r: RouteState, node: Node, link: Link, where: str) -> None:
