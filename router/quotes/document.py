@@ -131,11 +131,12 @@ def make_quote(
             alt["included"], alt["excluded"] = inclusions(cn.network, plan.request, alt)
             doc["alternatives"].append(alt)
         doc["valid_until"] = earliest([a["valid_until"] for a in doc["alternatives"]])
-        today = datetime.now(CST).date().isoformat()
-        if doc["valid_until"] is not None and doc["valid_until"] < today:
+        # rates must hold on the day they are quoted and on the day the cargo is ready
+        needed = max(datetime.now(CST).date(), request.ready.date()).isoformat()
+        if doc["valid_until"] is not None and doc["valid_until"] < needed:
             notes.append(
-                f"the rate sheet used expired on {doc['valid_until']}: prices are as of the "
-                "data's rates and must be confirmed with the carriers"
+                f"the rates used are valid until {doc['valid_until']}, before {needed}: prices "
+                "are as of the data's rate sheet and must be confirmed with the carriers"
             )
         if capacity is not None:
             attach_space(doc, cn.network, capacity)

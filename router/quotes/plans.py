@@ -74,7 +74,9 @@ def cargo_plans(request: QuoteRequest) -> tuple[list[CargoPlan], list[str]]:
                         f"by air as loose cargo of the declared {cargo.weight_kg:,.0f} kg and "
                         f"{cargo.volume_m3:,.1f} m3 (chargeable {loose.chargeable_air_kg:,.0f} kg);"
                         " containers are not flown",
-                        _with(request, loose, allowed),
+                        # road to and from the airports and the flights: a loose surface
+                        # route is not an option for a container shipper
+                        _with(request, loose, allowed & {Mode.AIR, Mode.TRUCK, Mode.TIR}),
                         air_only=True,
                     )
                 )
