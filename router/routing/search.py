@@ -27,7 +27,6 @@ from datetime import timedelta
 
 from router.network.model import (
     AeoLevel,
-    CargoClass,
     CustomsOp,
     CustomsState,
     Mode,
@@ -69,7 +68,7 @@ from router.routing.labels import (
 )
 from router.routing.linkrules import LinkRules
 from router.routing.prices import CargoPrices, storage_fen, storage_fen_per_day
-from router.routing.request import CONTAINER_TYPES, CustomsScope, QuoteRequest
+from router.routing.request import CustomsScope, QuoteRequest
 from router.routing.transitions import (
     DWELL_STATES,
     STATE_AFTER,
@@ -123,13 +122,10 @@ class Search(LinkRules, CustomsRules):
         }
         cargo = req.cargo
         self.cargo = cargo
-        self.units: dict[TariffUnit, int] = {}
-        for code, count in cargo.containers:
-            unit = CONTAINER_TYPES[code].unit
-            self.units[unit] = self.units.get(unit, 0) + count
-        self.reefer = cargo.cargo_class is CargoClass.REEFER or any(
-            CONTAINER_TYPES[c].reefer for c, _ in cargo.containers
-        )
+        # what the cargo pays on links and at nodes, on the ready day (router.routing.prices)
+        self.prices = CargoPrices(self.cn, cargo, req.ready.date())
+        self.units: dict[TariffUnit, int] = self.prices.boxes
+        self.reefer = self.prices.reefer
         self.need_teu = cargo.space_teu
         self.need_kg = cargo.chargeable_air_kg
         origin_jurisdictions = {self.cn.nodes[i].jurisdiction for i, _ in self.origins}
@@ -164,7 +160,6 @@ class Search(LinkRules, CustomsRules):
             self.epoch,
             req.ready.date(),
         )
-        self.prices = CargoPrices(self.cn, cargo, req.ready.date())
         tables = self.cn.memo_get(("tables", self._profile))
         if tables is None:
             freight = [self._freight_fen(cl) for cl in self.cn.links]
