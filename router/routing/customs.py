@@ -25,7 +25,8 @@ from router.network.model import (
 )
 from router.network.pricing import AdValoremScope
 from router.routing.labels import Label, Step
-from router.units import MINUTES_PER_DAY, fen, minutes
+from router.routing.prices import storage_fen
+from router.units import fen, minutes
 
 if TYPE_CHECKING:
     from router.routing.compiled import CompiledNetwork
@@ -86,7 +87,9 @@ class CustomsRules:
     cargo: Cargo
     units: dict[TariffUnit, int]
     prices: CargoPrices
-    _storage: dict[tuple[int, int], int]
+    #: per node: storage per day beyond free time (fen) for this cargo, and the free minutes
+    storage_fen_per_day: list[float]
+    free_storage_min: list[int]
 
     # ------------------------------------------------------------------------ pricing
     def profile_at(self, node: Node) -> tuple[float, float]:
@@ -124,18 +127,8 @@ class CustomsRules:
         return sum(line.fen for line in lines)
 
     def _storage_fen(self, node: int, dwell_min: int) -> int:
-        key = (node, dwell_min)
-        cached = self._storage.get(key)
-        if cached is None:
-            cached = self._storage[key] = self._compute_storage_fen(node, dwell_min)
-        return cached
-
-    def _compute_storage_fen(self, node: int, dwell_min: int) -> int:
-        free = minutes(self.cn.nodes[node].free_storage_h)
-        extra_days = max(0, dwell_min - free) / MINUTES_PER_DAY
-        if extra_days <= 0:
-            return 0
-        return fen(extra_days * self._per_unit_fee(node, "storage"))
+        """Storage (fen) of ``dwell_min`` minutes at ``node`` beyond its free time."""
+        return storage_fen(self.storage_fen_per_day[node], self.free_storage_min[node], dwell_min)
 
     def _per_unit_fee(self, node: int, fee: str) -> float:
         """A per-container (or per-kg / per-wm for loose cargo) fee for this cargo at ``node``.

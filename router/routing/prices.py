@@ -195,28 +195,13 @@ class CargoPrices:
             amount = base.amount * s.amount / 100.0
             basis = f"{_fmt(s.amount)} % of the base freight"
             currency = base.currency
-        elif unit in _BOX_UNITS:
-            count = self.boxes.get(_BOX_UNITS[unit], 0)
-            if not count:
+        else:
+            counted = self._quantity(unit, cargo.chargeable_air_kg, "chargeable kg")
+            if counted is None:
                 return None
-            amount = s.amount * count
-            basis = f"{count} x {_UNIT_LABEL[_BOX_UNITS[unit]]} at {_fmt(s.amount)}"
-            currency = s.currency
-        elif unit is ChargeUnit.TEU:
-            teu = cargo.space_teu
-            amount = s.amount * teu
-            basis = f"{_fmt(teu)} TEU at {_fmt(s.amount)}"
-            currency = s.currency
-        elif unit is ChargeUnit.WM:
-            if cargo.is_containerised:
-                return None
-            amount = s.amount * cargo.revenue_tonnes
-            basis = f"{_fmt(cargo.revenue_tonnes)} revenue tonnes at {_fmt(s.amount)}"
-            currency = s.currency
-        else:  # per chargeable kg
-            kg = cargo.chargeable_air_kg
-            amount = s.amount * kg
-            basis = f"{_fmt(kg)} chargeable kg at {_fmt(s.amount)}"
+            quantity, what = counted
+            amount = s.amount * quantity
+            basis = f"{what} at {_fmt(s.amount)}"
             currency = s.currency
         return PriceLine(
             s.name,
@@ -226,6 +211,23 @@ class CargoPrices:
             fen(self.cn.network.to_cny(amount, currency)),
             s.valid_until,
         )
+
+    def _quantity(self, unit: ChargeUnit, kg: float, kg_what: str) -> tuple[float, str] | None:
+        """How many ``unit`` this cargo counts (and the words for it): boxes of a size, TEU of
+        space, revenue tonnes (loose cargo only) or ``kg``; None if the unit does not apply."""
+        cargo = self.cargo
+        if unit in _BOX_UNITS:
+            count = self.boxes.get(_BOX_UNITS[unit], 0)
+            return (count, f"{count} x {_UNIT_LABEL[_BOX_UNITS[unit]]}") if count else None
+        if unit is ChargeUnit.TEU:
+            return cargo.space_teu, f"{_fmt(cargo.space_teu)} TEU"
+        if unit is ChargeUnit.WM:
+            if cargo.is_containerised:
+                return None
+            return cargo.revenue_tonnes, f"{_fmt(cargo.revenue_tonnes)} revenue tonnes"
+        if unit is ChargeUnit.KG:
+            return kg, f"{_fmt(kg)} {kg_what}"
+        return None
 
     def _mode_defaults(self, cl: CLink, base: PriceLine) -> list[PriceLine]:
         """The reefer and dangerous-goods surcharges of ``modes.csv`` for networks whose
@@ -274,15 +276,13 @@ class CargoPrices:
         for t in self.tables.transfer_costs:
             if t.from_mode is not from_mode or t.to_mode is not to_mode:
                 continue
-            if t.unit in _BOX_UNITS:
-                count = self.boxes.get(_BOX_UNITS[t.unit], 0)
-                amount, basis = t.amount * count, f"{count} x {_UNIT_LABEL[_BOX_UNITS[t.unit]]}"
-            elif t.unit is ChargeUnit.WM and not cargo.is_containerised:
-                amount, basis = t.amount * cargo.revenue_tonnes, f"{_fmt(cargo.revenue_tonnes)} wm"
-            elif t.unit is ChargeUnit.KG and not cargo.is_containerised:
-                amount, basis = t.amount * cargo.cargo_kg, f"{_fmt(cargo.cargo_kg)} kg"
-            else:
+            if t.unit is ChargeUnit.KG and cargo.is_containerised:
                 continue
+            counted = self._quantity(t.unit, cargo.cargo_kg, "kg")
+            if counted is None:
+                continue
+            quantity, basis = counted
+            amount = t.amount * quantity
             if amount:
                 out.append(
                     PriceLine(
@@ -369,17 +369,6 @@ def current_surcharges(rows: tuple[Surcharge, ...], on: date) -> tuple[Surcharge
 def _rank(s: Surcharge, on: date) -> tuple[bool, date]:
     valid = s.valid_until is None or s.valid_until >= on
     return valid, s.valid_until or date.max
-
-
-def storage_fen_per_day(cn: CompiledNetwork, node: int, cargo: Cargo) -> float:
-    """Storage at ``node`` per day beyond the free time for this cargo, fen (per box; per
-    revenue tonne for loose cargo)."""
-    if cargo.is_containerised:
-        total = 0.0
-        for code, count in cargo.containers:
-            total += cn.fee(node, "storage", CONTAINER_TYPES[code].unit.value) * count
-        return total * 100.0
-    return cn.fee(node, "storage", "wm") * cargo.revenue_tonnes * 100.0
 
 
 def storage_fen(per_day_fen: float, free_min: int, stay_min: int) -> int:

@@ -67,7 +67,7 @@ from router.routing.labels import (
     beaten,
 )
 from router.routing.linkrules import LinkRules
-from router.routing.prices import CargoPrices, storage_fen, storage_fen_per_day
+from router.routing.prices import CargoPrices, storage_fen
 from router.routing.request import CustomsScope, QuoteRequest
 from router.routing.transitions import (
     DWELL_STATES,
@@ -175,7 +175,7 @@ class Search(LinkRules, CustomsRules):
             ]
             haul_fixed = [self.prices.haul_fixed_fen(cl) for cl in self.cn.links]
             storage_day = [
-                storage_fen_per_day(self.cn, i, cargo) for i in range(len(self.cn.nodes))
+                self._per_unit_fee(i, "storage") * 100.0 for i in range(len(self.cn.nodes))
             ]
             tables = (
                 freight,
@@ -231,7 +231,6 @@ class Search(LinkRules, CustomsRules):
             self.cn.memo_put(dest_key, arrival)
         self.arrival_state = arrival
         self._constants: dict[int, tuple[int, int, int, int, int]] = {}
-        self._storage: dict[tuple[int, int], int] = {}
         self._room: dict[tuple[int, int], bool] = {}
         self.lower = self._lower_bounds()
 
