@@ -160,10 +160,16 @@ class BinPackingInstance:
         self, spare: float = 0.25
     ) -> tuple[list[BookedContainer], list[TrainDeparture]]:
         """Items -> 20' containers of that gross weight; bins -> identical wagons (payload =
-        capacity, up to 4x20); one departure with ``spare`` extra wagons and no weight/length
-        binding. Minimum wagons used with every container loaded = the bin-packing optimum."""
+        capacity, with as many 20' slots as the lightest items that fit by weight, so slots
+        never bind); one departure with ``spare`` extra wagons and no weight/length binding.
+        Minimum wagons used with every container loaded = the bin-packing optimum."""
         day = date(2025, 1, 6)
-        wagon = WagonType("BIN", parse_patterns("4x20"), self.capacity_kg, 0.0, 1.0)
+        total, slots = 0.0, 0
+        for s in sorted(self.sizes_kg):
+            if total + s > self.capacity_kg:
+                break
+            total, slots = total + s, slots + 1
+        wagon = WagonType("BIN", parse_patterns(f"{max(1, slots)}x20"), self.capacity_kg, 0.0, 1.0)
         n_wagons = self.optimum + max(2, math.ceil(spare * self.optimum))
         train = TrainDeparture(
             id=self.name, date=day, destinations=("X",), max_gross_kg=sum(self.sizes_kg) * 2,

@@ -24,17 +24,36 @@ priority-weighted TEU (tie-breaks appear as a fraction below one TEU).
 
 Models: ``exact`` is one CP-SAT model over container x departure x wagon; for large instances
 ``decomposed`` first assigns containers to departures with an aggregated CP-SAT model (slot
-patterns counted per wagon type, payload, train weight and length; a relaxation, so its bound is
-a valid bound for the whole problem), then plans each train's wagons exactly, then tries the
-containers a train could not take on the other trains. ``auto`` picks by model size. Both start
-from the first-fit-decreasing plan as a hint; :func:`first_fit_decreasing` is also the baseline
-of ``benchmarks/consolidation_bench.py``.
+patterns counted per wagon type, payload, train weight and length), then plans each train's
+wagons exactly in date order, then tries the containers a train could not take on the other
+trains. ``auto`` picks by model size. Both start from the first-fit-decreasing plan as a hint;
+:func:`first_fit_decreasing` is also the baseline of ``benchmarks/consolidation_bench.py``.
+When a problem is one-dimensional bin packing (one departure, one wagon type, one destination,
+one box length, no dangerous goods) ``exact`` first runs :mod:`.binpack` (lower bound L2,
+searches for a packing at that bound); a packing of every box at the bound is optimal and is
+returned as such, otherwise it is the hint of the CP-SAT model.
+
+Bounds and statuses. ``optimal`` means proved optimal for the whole problem given: CP-SAT proved
+it on the exact model, or every box is loaded on as few wagons as the bin-packing lower bound.
+The gap is always against a bound valid for the whole problem:
+
+* ``exact``: CP-SAT's best bound on the exact model (the whole problem);
+* ``decomposed``: the best bound of stage A, the aggregated model over **all** departures of the
+  week. It is a relaxation of the whole problem, not a per-departure bound: any plan maps onto
+  it (each wagon in the train, spacers included, counts once under its type and slot pattern;
+  boxes per length fit the counted slots; loads fit the counted payload; tare, length and train
+  weight sum the same) with the same objective, while block order, dangerous-goods separation
+  and per-container wagon limits are dropped. So its optimum, and CP-SAT's bound on it, is at
+  least the optimum of the whole week. The per-train solves of stage B (given the earlier
+  trains' decisions) report no bound of their own; ``details.bound_source`` names the bound;
+* weights are rounded up to whole kg and payloads down in every model (also in the bound).
 
 Modules, one concern each: :mod:`.model` (inputs and options), :mod:`.result` (plans and the
 result), :mod:`.eligibility`, :mod:`.objective` (the integer weights), :mod:`.plans` (solver
 loads to plans, reasons for what stayed behind), :mod:`.cpsat` (the CP-SAT models),
 :mod:`.heuristic` (first-fit decreasing), :mod:`.solve` (:func:`consolidate`), :mod:`.validate`
-(:func:`validate_plan`) and :mod:`.dg` (dangerous-goods separation).
+(:func:`validate_plan`), :mod:`.dg` (dangerous-goods separation) and :mod:`.binpack` (the
+bin-packing core: lower bounds and packing searches).
 """
 
 from router.optimise.consolidation.eligibility import eligible, ineligibility_reasons

@@ -5,12 +5,14 @@ then a repair pass), the first-fit-decreasing warm start, and the result."""
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from ortools.sat.python import cp_model
 
+from router.optimise.consolidation.binpack import pack
 from router.optimise.consolidation.cpsat import (
     LINEARIZATION,
     build_aggregate,
@@ -29,6 +31,7 @@ from router.optimise.consolidation.model import (
     BookedContainer,
     ConsolidationOptions,
     TrainDeparture,
+    WagonType,
 )
 from router.optimise.consolidation.objective import OBJECTIVE_UNIT, Weights, objective_weights
 from router.optimise.consolidation.plans import Load, make_result, plans_from_loads
@@ -77,6 +80,27 @@ def consolidate(
         small = pairs <= min(opts.exact_max_pairs, 1000 * opts.time_limit_s)
         method = "exact" if small else "decomposed"
     ffd = ffd_loads(containers, trains, elig) if opts.warm_start else {}
+    if method == "exact" and (packed := _bin_packing(containers, trains, elig, opts)):
+        load, proved = packed
+        if proved:  # every box loaded in as few wagons as the lower bound: optimal
+            plans = plans_from_loads(load, containers, trains)
+            value = weights.objective(plans) / weights.scale()
+            info = SolveInfo.from_solver(
+                status=SolveStatus.OPTIMAL, solver="bin packing (Martello-Toth lower bound)",
+                objective=value, best_bound=value, wall_time_s=time.perf_counter() - started,
+                time_limit_s=opts.time_limit_s, seed=opts.seed, unit=OBJECTIVE_UNIT,
+                details={"model": "bin packing", "plan_source": "bin packing",
+                         "bound_source": "bin-packing lower bound (Martello-Toth L2)",
+                         "container_wagon_pairs": pairs},
+            )  # fmt: skip
+            return make_result(
+                info, method, plans, containers, trains, elig, {"container_wagon_pairs": pairs}
+            )
+        if _wagons(load) < _wagons(ffd) or _boxes(ffd) < _boxes(load):
+            ffd = load  # the better warm start
+        opts = dataclasses.replace(
+            opts, time_limit_s=max(0.1, opts.time_limit_s - (time.perf_counter() - started))
+        )
     if method == "exact":
         info, loads = _solve_exact(containers, trains, elig, weights, opts, ffd)
     else:
@@ -104,6 +128,60 @@ def consolidate(
     )
 
 
+#: share of the time limit the bin-packing search may use before CP-SAT gets the rest
+BIN_PACKING_SHARE = 0.7
+
+
+def _wagons(loads: Mapping[int, Load]) -> int:
+    return sum(len(load) for load in loads.values())
+
+
+def _boxes(loads: Mapping[int, Load]) -> int:
+    return sum(len(cs) for load in loads.values() for _, cs in load.values())
+
+
+def _bin_packing(
+    containers: Sequence[BookedContainer],
+    trains: Sequence[TrainDeparture],
+    elig: Mapping[int, list[int]],
+    opts: ConsolidationOptions,
+) -> tuple[dict[int, Load], bool] | None:
+    """When the plan is one-dimensional bin packing (:mod:`.binpack`: one departure, one wagon
+    type, one destination, one box length, no dangerous goods), the packing of every box and
+    whether it is proved optimal; None when the structure does not apply or the packing breaks
+    a train limit (weight, length, wagons in the set)."""
+    ids = [i for i, ds in elig.items() if ds]
+    deps = {d for i in ids for d in elig[i]}
+    if not ids or len(deps) != 1:
+        return None
+    (d,) = deps
+    dep = trains[d]
+    types: set[WagonType] = set(dep.wagons)
+    boxes = [containers[i] for i in ids]
+    if (
+        len(types) != 1
+        or len({c.destination for c in boxes}) != 1
+        or len({c.length_ft for c in boxes}) != 1
+        or any(c.dg_class for c in boxes)
+    ):
+        return None
+    (wagon,) = types
+    kg = [int(math.ceil(c.gross_kg)) for c in boxes]
+    packing = pack(
+        kg, int(wagon.payload_kg), wagon.slots(boxes[0].length_ft),
+        BIN_PACKING_SHARE * opts.time_limit_s, opts.seed,
+    )  # fmt: skip
+    n = packing.wagons
+    if (
+        n > len(dep.wagons)
+        or n * int(math.ceil(wagon.tare_kg)) + sum(kg) > int(dep.max_gross_kg)
+        or n * int(round(wagon.length_m * 100)) > int(round(dep.max_length_m * 100))
+    ):
+        return None
+    load: Load = {w: (wagon, [ids[k] for k in b]) for w, b in enumerate(packing.bins)}
+    return {d: load}, packing.optimal
+
+
 def _solve_exact(
     containers: Sequence[BookedContainer],
     trains: Sequence[TrainDeparture],
@@ -123,7 +201,8 @@ def _solve_exact(
         reasons = core_reasons(solver, ex.families)
     info = cp_sat_info(
         solver, status, time_limit_s=opts.time_limit_s, seed=opts.seed, scale=weights.scale(),
-        reasons=reasons, unit=OBJECTIVE_UNIT, details={"model": "exact"},
+        reasons=reasons, unit=OBJECTIVE_UNIT,
+        details={"model": "exact", "bound_source": "CP-SAT bound of the exact model"},
     )  # fmt: skip
     if not info.has_solution:
         return info, {}
@@ -274,6 +353,11 @@ def _solve_decomposed(
             "stage_a_gap": stage_a.gap,
             "repaired": repaired,
             "plan_source": source,
+            "bound_source": (
+                "aggregated relaxation of the whole problem (stage A)"
+                if bound_scaled is not None
+                else None
+            ),
         },
     )
     return info, loads
