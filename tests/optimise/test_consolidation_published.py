@@ -20,11 +20,14 @@ from router.synthetic.trains import perfect_packing, realistic_instance
 PUBLISHED = {p.name: p for p in published_instances()}
 
 
-def _check_against_optimum(name: str, time_limit_s: float) -> None:
+def _solve_and_check(name: str, time_limit_s: float, seed: int = 3):
+    """Solve a published instance and check the result against its published optimum."""
     instance = PUBLISHED[name].load()
     containers, trains = instance.as_consolidation()
     result = consolidate(
-        containers, trains, ConsolidationOptions(time_limit_s=time_limit_s, seed=3, method="exact")
+        containers,
+        trains,
+        ConsolidationOptions(time_limit_s=time_limit_s, seed=seed, method="exact"),
     )
     assert validate_plan(result.plans, containers) == []
     assert result.stats.containers_loaded == len(containers)
@@ -38,26 +41,24 @@ def _check_against_optimum(name: str, time_limit_s: float) -> None:
     assert result.info.best_bound >= best_possible - 1e-9
     if result.info.status.value == "optimal":
         assert result.info.gap == 0 and result.stats.wagons_used == optimum
+        assert result.info.best_bound == pytest.approx(result.info.objective, abs=1e-9)
     else:
         assert result.info.gap is not None and result.info.gap > 0
+    return result
 
 
-@pytest.mark.parametrize("name", ["u120_00", "u120_02", "u120_03"])
-def test_falkenauer_u120_solved_to_the_published_optimum(name):
-    instance = PUBLISHED[name].load()
-    containers, trains = instance.as_consolidation()
-    result = consolidate(
-        containers, trains, ConsolidationOptions(time_limit_s=10.0, seed=0, method="exact")
-    )
-    assert result.info.status.value == "optimal" and result.info.gap == 0
+@pytest.mark.parametrize("name", ["u120_00", "u120_03", "t120_00", "t120_03", "t249_01"])
+def test_falkenauer_instances_solved_to_the_published_optimum(name):
+    result = _solve_and_check(name, 10.0)
+    assert result.info.status.value == "optimal"
     assert result.stats.wagons_used == PUBLISHED[name].optimum
-    _check_against_optimum(name, 10.0)
 
 
-def test_falkenauer_t120_status_and_bound_are_honest():
-    # a triplet instance: the optimum (40) may not be reached in 3 s; the status then says
-    # feasible and the bound still covers the optimum
-    _check_against_optimum("t120_01", 3.0)
+def test_status_and_bound_stay_honest_when_the_optimum_is_not_reached():
+    # 0.3 s is usually too short for the triplet searches: the first-fit plan (45 wagons) comes
+    # back as feasible, with a gap against a bound that still covers the published optimum
+    result = _solve_and_check("t120_01", 0.3)
+    assert result.stats.wagons_used >= PUBLISHED["t120_01"].optimum
 
 
 def test_lower_bounds_never_exceed_the_published_optima():
@@ -88,8 +89,8 @@ def test_pack_respects_capacity_and_slots_and_is_reproducible():
 
 
 def test_same_seed_same_answer_on_bin_packing():
-    containers, trains = perfect_packing(15, kind="triplet", seed=4).as_consolidation()
-    opts = ConsolidationOptions(time_limit_s=4.0, seed=11, method="exact")
+    containers, trains = PUBLISHED["t120_02"].load().as_consolidation()
+    opts = ConsolidationOptions(time_limit_s=10.0, seed=11, method="exact")
     a = consolidate(containers, trains, opts)
     b = consolidate(containers, trains, opts)
     assert a.to_dict()["plans"] == b.to_dict()["plans"]

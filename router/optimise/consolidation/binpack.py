@@ -10,11 +10,15 @@ length); wagon positions do not matter. This module packs such a set:
   includes the continuous bound L1 = ceil(total weight / capacity)) and ceil(boxes /
   ``max_items``);
 * :func:`pack`: first-fit and best-fit decreasing, then, while above the lower bound, a
-  portfolio of searches for a packing into exactly ``lower bound`` wagons: a tabu search on
-  overloaded wagons (moves and swaps of boxes), randomised minimum-slack filling wagon by
-  wagon (after Gupta and Ho's minimum bin slack), and, where the weights' greatest common
-  divisor makes the capacity small, Valério de Carvalho's arc-flow model (1999, Annals of
-  Operations Research 86:629–659) solved with CP-SAT.
+  portfolio of searches for a packing into exactly ``lower bound`` wagons (then one more):
+  a tabu search on overloaded wagons (moves and swaps of boxes; good when the wagons have
+  slack), randomised minimum-slack filling wagon by wagon (after Gupta and Ho's minimum bin
+  slack), the pattern model of Gilmore and Gomory (1961) over every wagon load the total slack
+  allows (listed when they are few, e.g. nearly full wagons of three to four boxes) solved by
+  CP-SAT, a fail-first depth-first search, and, where the weights' greatest common divisor
+  makes the capacity small, Valério de Carvalho's arc-flow model (1999, Annals of Operations
+  Research 86:629–659) solved by CP-SAT. Nearly full wagons (slack under a tenth of a wagon)
+  try the filling and pattern searches first, others the tabu search.
 
 A packing with as many wagons as the lower bound is optimal (proved by the bound). Every search
 is limited by work (iterations, CP-SAT deterministic time) before wall time, so the same seed
@@ -24,6 +28,7 @@ integers (callers round up).
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 import random
@@ -40,6 +45,10 @@ ARC_FLOW_MAX_CAPACITY = 2_000
 LOCAL_SEARCH_ITERATIONS_PER_S = 4_000
 #: randomised minimum-slack restarts per second of budget
 FILL_RESTARTS_PER_S = 150
+#: most wagon loads the pattern model lists
+MAX_PATTERNS = 20_000
+#: depth-first search nodes per second of budget
+SEARCH_NODES_PER_S = 400
 
 Bins = list[list[int]]
 
@@ -183,37 +192,171 @@ def _tabu(
 
 
 def _completions(
-    rest: Sequence[tuple[int, int]], room: int, min_fill: int, max_items: int, limit: int
-) -> list[tuple[int, list[int]]]:
+    rest: Sequence[tuple[int, int]], room: int, min_fill: int, max_items: int, limit: int,
+    deadline: float = math.inf,
+) -> list[tuple[int, list[int]]]:  # fmt: skip
     """Subsets of ``rest`` ((weight, box) by decreasing weight) of total weight in
-    [min_fill, room] and at most ``max_items`` boxes, one per weight multiset, fullest first."""
+    [min_fill, room] and at most ``max_items`` boxes, one per weight multiset, fullest first
+    (positions in ``rest``; at most ``limit`` of them, fewer if ``deadline`` passes)."""
     out: list[tuple[int, list[int]]] = []
+    calls = [0]
     n = len(rest)
-    suffix = [0] * (n + 1)
-    for q in range(n - 1, -1, -1):
-        suffix[q] = suffix[q + 1] + rest[q][0]
+    weights = [w for w, _ in rest]
+    negated = [-w for w in weights]
+    prefix = [0] * (n + 1)
+    for q in range(n):
+        prefix[q + 1] = prefix[q] + weights[q]
     chosen: list[int] = []
+    limit_reached: list[bool] = []
 
-    def rec(q: int, s: int) -> None:
+    def rec(q: int, s: int, left: int) -> None:
         if s >= min_fill:
             out.append((s, list(chosen)))
-        if len(chosen) >= max_items:
+        calls[0] += 1
+        if calls[0] % 1024 == 0 and time.perf_counter() > deadline:
+            limit_reached.append(True)
+        if left == 0 or limit_reached:
             return
         last = None
-        for j in range(q, n):
-            if len(out) >= limit or s + suffix[j] < min_fill:
+        for j in range(max(q, bisect.bisect_left(negated, s - room)), n):
+            # the heaviest ``left`` boxes from j on cannot reach min_fill: nor can later ones
+            if len(out) >= limit or s + prefix[min(n, j + left)] - prefix[j] < min_fill:
                 return
-            w = rest[j][0]
-            if w == last or s + w > room:
+            w = weights[j]
+            if w == last:
                 continue
             last = w
             chosen.append(j)
-            rec(j + 1, s + w)
+            rec(j + 1, s + w, left - 1)
             chosen.pop()
 
-    rec(0, 0)
+    rec(0, 0, max_items)
     out.sort(key=lambda t: -t[0])
     return out
+
+
+@dataclass
+class _Dfs:
+    """One depth-first dive of :func:`_mrv` (node count against ``limit``)."""
+
+    capacity: int
+    max_items: int
+    limit: int
+    deadline: float
+    rng: random.Random
+    count: int = 0
+
+    def stop(self) -> bool:
+        return self.count >= self.limit or time.perf_counter() > self.deadline
+
+    def run(self, items: list[tuple[int, int]], bins_left: int, slack: int) -> Bins | None:
+        if not items:
+            return []
+        if bins_left == 0 or self.stop():
+            return None
+        self.count += 1
+        best: tuple[int, list[tuple[int, int]], list[tuple[int, list[int]]]] | None = None
+        distinct = 0
+        for q, (w, _) in enumerate(items):
+            if q and items[q - 1][0] == w:
+                continue
+            distinct += 1
+            if distinct > 12:
+                break
+            rest = items[:q] + items[q + 1 :]
+            room = self.capacity - w
+            options = _completions(rest, room, room - slack, self.max_items - 1, 40)
+            if not options:
+                return None
+            if (
+                best is None
+                or len(options) < len(best[2])
+                or (len(options) == len(best[2]) and self.rng.random() < 0.5)
+            ):
+                best = (q, rest, options)
+        assert best is not None
+        q, rest, options = best
+        w, i = items[q]
+        for fill, sel in sorted(options, key=lambda o: (-o[0], self.rng.random())):
+            taken = set(sel)
+            nxt = [x for j, x in enumerate(rest) if j not in taken]
+            found = self.run(nxt, bins_left - 1, slack - (self.capacity - w - fill))
+            if found is not None:
+                return [[i] + [rest[j][1] for j in sel], *found]
+            if self.stop():
+                return None
+        return None
+
+
+def _mrv(
+    weights: Sequence[int], capacity: int, max_items: int, k: int, nodes: int,
+    deadline: float, rng: random.Random,
+) -> Bins | None:  # fmt: skip
+    """Depth-first search for a packing into ``k`` wagons within their total slack, wagon by
+    wagon: the next wagon is built around the box with the fewest completions among the
+    heaviest distinct weights (fail-first), trying its completions fullest first; restarts
+    with doubling node limits and random tie-breaks, ``nodes`` in all."""
+    used, budget = 0, 200
+    items = sorted(((weights[i], i) for i in range(len(weights))), reverse=True)
+    while used < nodes and time.perf_counter() < deadline:
+        dive = _Dfs(capacity, max_items, min(budget, nodes - used), deadline, rng)
+        found = dive.run(items, k, k * capacity - sum(weights))
+        if found is not None:
+            return found
+        used += dive.count
+        budget *= 2
+    return None
+
+
+def _patterns(
+    weights: Sequence[int], capacity: int, max_items: int, k: int, deadline: float, seed: int
+) -> Bins | None:
+    """The pattern model (Gilmore and Gomory 1961) over every wagon load that ``k`` wagons'
+    total slack allows (weight multisets of at most ``max_items`` boxes filled to at least
+    capacity - slack): choose ``k`` loads covering each weight exactly as often as it occurs,
+    with CP-SAT. None if the loads are too many to list before ``deadline`` or none is found."""
+    slack = k * capacity - sum(weights)
+    demand = Counter(weights)
+    sizes = sorted(demand, reverse=True)
+    loads: set[tuple[int, ...]] = set()
+    for t, size in enumerate(sizes):
+        rest = [
+            (other, 0)
+            for other in sizes[t:]
+            for _ in range(min(demand[other] - (other == size), max_items - 1))
+        ]
+        room = capacity - size
+        options = _completions(rest, room, room - slack, max_items - 1, MAX_PATTERNS, deadline)
+        loads.update(tuple([size] + [rest[j][0] for j in sel]) for _, sel in options)
+        if len(loads) > MAX_PATTERNS or time.perf_counter() > deadline:
+            return None
+    patterns = sorted(loads, reverse=True)
+    model = cp_model.CpModel()
+    use = [model.new_int_var(0, min(k, *(demand[w] for w in p)), "") for p in patterns]
+    model.add(sum(use) == k)
+    for size in sizes:
+        model.add(
+            sum(p.count(size) * v for p, v in zip(patterns, use, strict=True) if size in p)
+            == demand[size]
+        )
+    left = deadline - time.perf_counter()
+    if left < 0.05:
+        return None
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = left
+    solver.parameters.max_deterministic_time = left
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    pool: dict[int, list[int]] = defaultdict(list)
+    for i in _decreasing(weights):
+        pool[weights[i]].append(i)
+    bins: Bins = []
+    for p, v in zip(patterns, use, strict=True):
+        for _ in range(solver.value(v)):
+            bins.append([pool[w].pop() for w in p])
+    return bins
 
 
 def _min_slack(
@@ -348,23 +491,37 @@ def pack(
     method = "first/best-fit decreasing"
     rng = random.Random(seed)
     tight = lb * capacity - sum(weights) < capacity // 10  # (almost) every wagon full
-    share = {"tabu search": 0.2, "minimum slack": 0.2, "arc flow": 0.3}
-    order = ["minimum slack", "tabu search"] if tight else ["tabu search", "minimum slack"]
+    max_items = min(max_items, _most_boxes(weights, capacity))
+    share = {
+        "tabu search": 0.15, "minimum slack": 0.1, "patterns": 0.2, "depth-first search": 0.2,
+        "arc flow": 0.15,
+    }  # fmt: skip
+    order = (
+        ["minimum slack", "patterns", "depth-first search"]
+        if tight
+        else ["tabu search", "minimum slack", "patterns", "depth-first search"]
+    )
     if max_items >= _most_boxes(weights, capacity):  # the slots never bind: arc flow applies
         order.append("arc flow")
     spent = 0.0
     for k in (lb, lb + 1):
-        for name in order if k == lb else order[:2]:
+        for name in order if k == lb else ["minimum slack", "tabu search"]:
             if len(best) <= k:
                 break
-            spent += share[name] if k == lb else 0.1
+            part = share[name] if k == lb else 0.1
+            spent += part
             until = started + spent * time_limit_s
             if name == "tabu search":
-                work = int(LOCAL_SEARCH_ITERATIONS_PER_S * share[name] * time_limit_s)
+                work = int(LOCAL_SEARCH_ITERATIONS_PER_S * part * time_limit_s)
                 found = _tabu(weights, capacity, max_items, k, work, until, rng)
             elif name == "minimum slack":
-                work = max(1, int(FILL_RESTARTS_PER_S * share[name] * time_limit_s))
+                work = max(1, int(FILL_RESTARTS_PER_S * part * time_limit_s))
                 found = _min_slack(weights, capacity, max_items, k, work, until, rng)
+            elif name == "patterns":
+                found = _patterns(weights, capacity, max_items, k, until, seed)
+            elif name == "depth-first search":
+                work = max(1, int(SEARCH_NODES_PER_S * part * time_limit_s))
+                found = _mrv(weights, capacity, max_items, k, work, until, rng)
             else:
                 left = until - time.perf_counter()
                 found = _arc_flow(weights, capacity, k, left, seed) if left > 0.1 else None

@@ -80,11 +80,15 @@ def consolidate(
         small = pairs <= min(opts.exact_max_pairs, 1000 * opts.time_limit_s)
         method = "exact" if small else "decomposed"
     ffd = ffd_loads(containers, trains, elig) if opts.warm_start else {}
+    warm = "first-fit-decreasing warm start"
+    pure_bound: float | None = None  # a bound for the whole problem from bin packing
     if method == "exact" and (packed := _bin_packing(containers, trains, elig, opts)):
-        load, proved = packed
-        if proved:  # every box loaded in as few wagons as the lower bound: optimal
-            plans = plans_from_loads(load, containers, trains)
-            value = weights.objective(plans) / weights.scale()
+        load, least_wagons = packed
+        plans = plans_from_loads(load, containers, trains)
+        value = weights.objective(plans) / weights.scale()
+        # every box loaded (the most TEU, waiting fixed) on no fewer than the lower bound
+        pure_bound = value + (_wagons(load) - least_wagons) / weights.scale()
+        if _wagons(load) == least_wagons:  # proved optimal by the lower bound
             info = SolveInfo.from_solver(
                 status=SolveStatus.OPTIMAL, solver="bin packing (Martello-Toth lower bound)",
                 objective=value, best_bound=value, wall_time_s=time.perf_counter() - started,
@@ -97,7 +101,7 @@ def consolidate(
                 info, method, plans, containers, trains, elig, {"container_wagon_pairs": pairs}
             )
         if _wagons(load) < _wagons(ffd) or _boxes(ffd) < _boxes(load):
-            ffd = load  # the better warm start
+            ffd, warm = load, "bin-packing warm start"  # the better warm start
         opts = dataclasses.replace(
             opts, time_limit_s=max(0.1, opts.time_limit_s - (time.perf_counter() - started))
         )
@@ -115,8 +119,27 @@ def consolidate(
                 status=SolveStatus.FEASIBLE,
                 objective=ffd_obj,
                 gap=relative_gap(ffd_obj, info.best_bound),
-                details={**info.details, "plan_source": "first-fit-decreasing warm start"},
+                details={**info.details, "plan_source": warm},
             )
+    # two valid bounds for the whole problem: report the tighter one
+    if (
+        pure_bound is not None
+        and info.status is SolveStatus.FEASIBLE
+        and info.objective is not None
+        and (info.best_bound is None or pure_bound < info.best_bound)
+    ):
+        gap = relative_gap(info.objective, pure_bound)
+        proved = gap is not None and gap <= 1e-12
+        info = dataclasses.replace(
+            info,
+            status=SolveStatus.OPTIMAL if proved else info.status,
+            best_bound=pure_bound,
+            gap=0.0 if proved else gap,
+            details={
+                **info.details,
+                "bound_source": "bin-packing lower bound (Martello-Toth L2)",
+            },
+        )
     info = dataclasses.replace(
         info,
         wall_time_s=time.perf_counter() - started,
@@ -145,10 +168,10 @@ def _bin_packing(
     trains: Sequence[TrainDeparture],
     elig: Mapping[int, list[int]],
     opts: ConsolidationOptions,
-) -> tuple[dict[int, Load], bool] | None:
+) -> tuple[dict[int, Load], int] | None:
     """When the plan is one-dimensional bin packing (:mod:`.binpack`: one departure, one wagon
     type, one destination, one box length, no dangerous goods), the packing of every box and
-    whether it is proved optimal; None when the structure does not apply or the packing breaks
+    the lower bound on its wagons; None when the structure does not apply or the packing breaks
     a train limit (weight, length, wagons in the set)."""
     ids = [i for i, ds in elig.items() if ds]
     deps = {d for i in ids for d in elig[i]}
@@ -179,7 +202,7 @@ def _bin_packing(
     ):
         return None
     load: Load = {w: (wagon, [ids[k] for k in b]) for w, b in enumerate(packing.bins)}
-    return {d: load}, packing.optimal
+    return {d: load}, packing.lower_bound
 
 
 def _solve_exact(
