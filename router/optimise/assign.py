@@ -1,28 +1,23 @@
 """Batch assignment: many shipments competing for limited departures (DESIGN.md §3).
 
-Each shipment picks one of its legal candidate paths (label-search routes, several per
-shipment) or is left unassigned at a penalty; dated departures have capacities; a departure may
-need a minimum load to run (a train only runs with at least M TEU or M tonnes booked, and running
-it has a fixed cost), which makes it an on/off decision. Existing bookings can be kept fixed.
+Each shipment takes one legal path or is left unassigned at a penalty; dated departures have
+capacities; a departure may need a minimum load, either on/off (a train only runs with at least
+M TEU or M tonnes booked, and running it has a fixed cost) or hard (it must carry at least M);
+existing bookings can be kept fixed. The model is in :mod:`router.optimise.assign_model`.
 
-Model (pywraplp; SCIP by default, CBC or CP-SAT on request)::
+Two methods:
 
-    x[s,p] in {0,1}   shipment s takes candidate path p
-    u[s]   in {0,1}   shipment s is left unassigned
-    z[d]   in {0,1}   minimum-load departure d runs
-    sum_p x[s,p] + u[s] = 1                                   every shipment decided
-    fixed(d) + sum need(s,d) x[s,p] <= cap(d) [* z[d]]         capacity of each dated departure
-    fixed(d) + sum need(s,d) x[s,p] >= min(d) * z[d]          minimum load (TEU and/or tonnes)
-    min  sum gc(s,p) x[s,p] + sum pen(s) u[s] + sum F(d) z[d]  generalised cost, CNY
+* ``column_generation`` (default, :mod:`router.optimise.colgen`): the label search prices paths
+  with the LP duals until no path improves the LP; its lower bound holds over **every** legal
+  path (within the horizon), so the integer plan over the generated columns is reported
+  ``optimal`` only when it reaches that bound, else ``feasible`` with the gap to it.
+* ``candidates``: paths from the label search with contested, cancelled or full departures
+  blocked (:mod:`router.optimise.candidates`), then the MIP over them. It proves nothing about
+  the paths it did not find: the status is at best ``feasible``, without a bound.
 
-Candidates come from the label search with departures blocked (see
-:mod:`router.optimise.candidates`): first as found, then with the departures that are contested,
-cancelled or full in the current optimum blocked, for the shipments that use them, until no new
-path appears or the search budget is spent.
-
-The value of capacity comes from the LP relaxation with the on/off decisions fixed at the
-optimum, solved by GLOP: the dual value of each departure's capacity row is what one more TEU of
-space on that departure would save (CNY per TEU; kg for air).
+The value of capacity comes from the LP relaxation with the on/off decisions fixed at the plan,
+solved by GLOP: the dual value of each departure's capacity row is what one more TEU of space on
+that departure would save (CNY per TEU; kg for air).
 """
 
 from __future__ import annotations
@@ -31,251 +26,51 @@ import dataclasses
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from ortools.linear_solver import pywraplp
 
 from router.errors import InvalidRecordsError, InvalidRequestError, NotFoundError
-from router.network.model import Mode
 from router.network.timetable import DepartureKey, departure_label
-from router.optimise.assign_result import AssignmentResult, DepartureUsage, ShipmentAssignment
-from router.optimise.candidates import (
-    Candidate,
-    CandidateFinder,
-    DepartureSpace,
-    make_candidate,
-    tracked_need,
+from router.optimise.assign_model import (
+    AssignmentOptions,
+    AssignmentProblem,
+    FixedLoads,
+    MasterModel,
+    MinLoad,
+    Shipment,
+    build_master,
 )
-from router.optimise.ortools_util import (
-    SolveInfo,
-    SolveStatus,
-    check_limits,
-    lp_solver,
-    mip_info,
-    mip_solver,
+from router.optimise.assign_read import (
+    chosen_values,
+    duals,
+    infeasibility_reasons,
+    read_assignments,
+    read_departures,
+    tight_departures,
+    unsolved,
 )
+from router.optimise.assign_result import AssignmentResult
+from router.optimise.candidates import CandidateFinder, DepartureSpace
+from router.optimise.colgen import (
+    ROUNDING_FEN,
+    ColumnGeneration,
+    enumerate_improving_columns,
+    generate_columns,
+    initial_columns,
+)
+from router.optimise.ortools_util import SolveInfo, SolveStatus, mip_info, mip_solver
 from router.routing.compiled import CompiledNetwork
-from router.routing.explain import no_route_reasons
 from router.routing.places import resolve_code
-from router.routing.request import QuoteRequest
-from router.routing.search import CapacityFn, Search
-from router.units import as_cst
+from router.routing.search import CapacityFn
 
-#: default penalty of leaving a shipment unassigned, as a multiple of its cheapest path's
-#: generalised cost (a shipment is dropped only when capacity or minimum loads force it)
-DEFAULT_PENALTY_FACTOR = 10.0
-#: penalty for a shipment without any legal path (constant: it cannot be assigned anyway)
-NO_PATH_PENALTY_CNY = 100_000.0
+__all__ = ["AssignmentOptions", "MinLoad", "Shipment", "assign_shipments"]
 
-
-@dataclass(frozen=True, slots=True)
-class Shipment:
-    """One shipment of the batch: what is asked (``request``: places, cargo, times, trader,
-    constraints, preferences) and ``booked``: the dated departures it is booked on today."""
-
-    id: str
-    request: QuoteRequest
-    booked: tuple[DepartureKey, ...] = ()
-    unassigned_penalty_cny: float | None = None
-
-    def __post_init__(self) -> None:
-        if not self.id:
-            raise InvalidRequestError("shipments.id", "every shipment needs an id")
-        if self.unassigned_penalty_cny is not None and self.unassigned_penalty_cny < 0:
-            raise InvalidRequestError(
-                f"shipments[{self.id}].unassigned_penalty_cny", "must be >= 0"
-            )
-
-
-@dataclass(frozen=True, slots=True)
-class MinLoad:
-    """A departure that only runs with at least ``min_teu`` TEU and ``min_t`` gross tonnes
-    booked on it; running it costs ``fixed_cost_cny``. ``departure`` None: every departure of
-    the link."""
-
-    link_id: str
-    departure: datetime | None = None
-    min_teu: float = 0.0
-    min_t: float = 0.0
-    fixed_cost_cny: float = 0.0
-
-    def __post_init__(self) -> None:
-        if self.min_teu < 0 or self.min_t < 0 or self.fixed_cost_cny < 0:
-            raise InvalidRequestError("min_loads", "min_teu, min_t and fixed_cost_cny must be >= 0")
-        if self.departure is not None:
-            object.__setattr__(
-                self, "departure", as_cst(self.departure).replace(second=0, microsecond=0)
-            )
-
-    def applies(self, key: DepartureKey) -> bool:
-        return key[0] == self.link_id and (self.departure is None or self.departure == key[1])
-
-
-@dataclass(frozen=True, slots=True)
-class AssignmentOptions:
-    time_limit_s: float = 10.0
-    seed: int = 0
-    backend: str = "SCIP"
-    keep_existing: bool = True
-    max_searches_per_shipment: int = 8
-    max_rounds: int = 4
-    compute_duals: bool = True
-
-    def __post_init__(self) -> None:
-        check_limits(self.time_limit_s, self.seed)
-        if self.max_searches_per_shipment < 1 or self.max_rounds < 1:
-            raise InvalidRequestError("options", "search limits must be >= 1")
-
-
-# ------------------------------------------------------------------------------ problem
-@dataclass
-class _Cand:
-    cand: Candidate
-    search: Search
-    blocked: frozenset[DepartureKey]
-
-
-@dataclass
-class _Problem:
-    cn: CompiledNetwork
-    shipments: list[Shipment]
-    space: DepartureSpace
-    min_loads: list[MinLoad]
-    options: AssignmentOptions
-    finders: dict[str, CandidateFinder] = field(default_factory=dict)
-    cands: dict[str, dict[tuple[Any, ...], _Cand]] = field(default_factory=dict)
-    fixed: dict[str, _Cand | None] = field(default_factory=dict)  # kept bookings
-
-    def min_load(self, key: DepartureKey) -> MinLoad | None:
-        found = [m for m in self.min_loads if m.applies(key)]
-        if not found:
-            return None
-        exact = [m for m in found if m.departure is not None]
-        return (exact or found)[0]
-
-    def need(self, s: Shipment, key: DepartureKey) -> float:
-        return tracked_need(s.request, self.cn.network.links[key[0]].mode)
-
-    def explore(self, s: Shipment, blocked: frozenset[DepartureKey]) -> int:
-        finder = self.finders[s.id]
-        if blocked in finder._cache or finder.searches >= self.options.max_searches_per_shipment:
-            return 0
-        added = 0
-        bucket = self.cands.setdefault(s.id, {})
-        for search, route in finder.run(blocked):
-            cand = make_candidate(search, route, self.space)
-            if cand.signature not in bucket:
-                bucket[cand.signature] = _Cand(cand, search, blocked)
-                added += 1
-        return added
-
-
-def _fixed_loads(p: _Problem) -> dict[DepartureKey, tuple[float, float, list[str]]]:
-    loads: dict[DepartureKey, tuple[float, float, list[str]]] = {}
-    for s in p.shipments:
-        if s.id not in p.fixed:
-            continue
-        for key in s.booked:
-            if key[0] not in p.cn.network.links:
-                raise InvalidRequestError(f"shipments[{s.id}].booked", f"unknown link {key[0]!r}")
-            need = p.need(s, key)
-            teu, t, ids = loads.get(key, (0.0, 0.0, []))
-            loads[key] = (teu + need, t + s.request.cargo.gross_kg / 1000.0, [*ids, s.id])
-    return loads
-
-
-@dataclass
-class _Model:
-    solver: pywraplp.Solver
-    x: dict[tuple[str, tuple[Any, ...]], Any]
-    u: dict[str, Any]
-    z: dict[DepartureKey, Any]
-    cap_rows: dict[DepartureKey, Any]
-    keys: list[DepartureKey]
-    penalties: dict[str, float]
-
-
-def _penalty(p: _Problem, s: Shipment) -> float:
-    if s.unassigned_penalty_cny is not None:
-        return s.unassigned_penalty_cny
-    cands = p.cands.get(s.id, {})
-    if not cands:
-        return NO_PATH_PENALTY_CNY
-    return DEFAULT_PENALTY_FACTOR * max(
-        1.0, min(c.cand.generalised_cost_cny for c in cands.values())
-    )
-
-
-def _build(
-    p: _Problem,
-    solver: pywraplp.Solver,
-    integer: bool,
-    fixed_loads: Mapping[DepartureKey, tuple[float, float, list[str]]],
-    z_fixed: Mapping[DepartureKey, bool] | None = None,
-) -> _Model:
-    def var(name: str) -> Any:
-        return solver.BoolVar(name) if integer else solver.NumVar(0.0, 1.0, name)
-
-    x: dict[tuple[str, tuple[Any, ...]], Any] = {}
-    u: dict[str, Any] = {}
-    usage: dict[DepartureKey, list[tuple[float, float, Any]]] = defaultdict(list)
-    penalties: dict[str, float] = {}
-    free = [s for s in p.shipments if s.id not in p.fixed]
-    for si, s in enumerate(free):
-        penalties[s.id] = _penalty(p, s)
-        u[s.id] = var(f"u_{si}")
-        row = [u[s.id]]
-        for ci, (sig, c) in enumerate(
-            sorted(p.cands.get(s.id, {}).items(), key=lambda kv: kv[1].cand.generalised_cost_cny)
-        ):
-            x[s.id, sig] = var(f"x_{si}_{ci}")
-            row.append(x[s.id, sig])
-            for key in c.cand.departures:
-                usage[key].append((p.need(s, key), s.request.cargo.gross_kg / 1000.0, x[s.id, sig]))
-        solver.Add(solver.Sum(row) == 1)
-    keys = sorted(set(usage) | set(fixed_loads), key=lambda k: (k[1], k[0]))
-    z: dict[DepartureKey, Any] = {}
-    cap_rows: dict[DepartureKey, Any] = {}
-    cost_terms: list[Any] = []
-    for key in keys:
-        cap = p.space.remaining(*key)
-        rule = p.min_load(key)
-        fixed_teu, fixed_t, _ = fixed_loads.get(key, (0.0, 0.0, []))
-        terms = usage.get(key, [])
-        load = solver.Sum([need * v for need, _, v in terms]) if terms else 0
-        tonnes = solver.Sum([t * v for _, t, v in terms]) if terms else 0
-        if rule is not None and (rule.min_teu or rule.min_t or rule.fixed_cost_cny):
-            if z_fixed is not None:
-                value = 1.0 if z_fixed.get(key, True) else 0.0
-                z[key] = solver.NumVar(value, value, f"z_{len(z)}")
-            else:
-                z[key] = (
-                    solver.BoolVar(f"z_{len(z)}")
-                    if integer
-                    else solver.NumVar(0.0, 1.0, f"z_{len(z)}")
-                )
-            big = cap if cap is not None else fixed_teu + sum(need for need, _, _ in terms)
-            cap_rows[key] = solver.Add(load - big * z[key] <= -fixed_teu, f"cap_{len(cap_rows)}")
-            if rule.min_teu:
-                solver.Add(load - rule.min_teu * z[key] >= -fixed_teu)
-            if rule.min_t:
-                solver.Add(tonnes - rule.min_t * z[key] >= -fixed_t)
-            if rule.fixed_cost_cny:
-                cost_terms.append(rule.fixed_cost_cny * 100.0 * z[key])
-        elif cap is not None:
-            cap_rows[key] = solver.Add(load <= cap - fixed_teu, f"cap_{len(cap_rows)}")
-    for (sid, sig), v in x.items():
-        cost_terms.append(round(p.cands[sid][sig].cand.generalised_cost_cny * 100.0) * v)
-    for sid, v in u.items():
-        cost_terms.append(round(penalties[sid] * 100.0) * v)
-    # kept bookings: their (re-priced) cost is a constant of the objective
-    offset = sum(
-        round(c.cand.generalised_cost_cny * 100.0) for c in p.fixed.values() if c is not None
-    )
-    solver.Minimize(solver.Sum(cost_terms) + offset)
-    return _Model(solver, x, u, z, cap_rows, keys, penalties)
+#: share of the time limit column generation may use before the integer plan is solved
+PRICING_SHARE = 0.7
+#: relative tolerance of "the plan reaches the bound"
+OPTIMALITY_TOL = 1e-6
+UNIT = "CNY (generalised cost + penalties + fixed running costs)"
 
 
 # -------------------------------------------------------------------------------- solve
@@ -315,7 +110,7 @@ def assign_shipments(
     min_loads: Iterable[MinLoad] = (),
     options: AssignmentOptions | None = None,
 ) -> AssignmentResult:
-    """Assign every shipment to one of its legal candidate paths, or leave it unassigned.
+    """Assign every shipment to a legal path, or leave it unassigned.
 
     ``capacity``: remaining space callback of dated departures (TEU; kg for air);
     ``capacities``: explicit per-departure space, overriding the callback and the links' static
@@ -334,13 +129,13 @@ def assign_shipments(
     rules = list(min_loads)
     _check_references(cn, shipments, rules, capacities or {})
     space = DepartureSpace(cn.network, capacity, capacities)
-    p = _Problem(cn, list(shipments), space, rules, opts)
+    p = AssignmentProblem(cn, list(shipments), space, rules, opts)
     for s in p.shipments:
         p.finders[s.id] = CandidateFinder(cn, s.request, space)
         p.cands[s.id] = {}
         if opts.keep_existing and s.booked:
             p.fixed[s.id] = None
-    # kept bookings: match a candidate path with exactly the booked departures (for reporting)
+    # kept bookings: match a path with exactly the booked departures (for reporting)
     for s in p.shipments:
         if s.id in p.fixed:
             p.explore(s, frozenset())
@@ -350,26 +145,233 @@ def assign_shipments(
             )
             p.fixed[s.id] = match
             p.cands[s.id] = {}
-    fixed_loads = _fixed_loads(p)
-    infeasible = []
-    for key, (teu, _, sids) in sorted(fixed_loads.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        cap = space.remaining(*key)
-        if cap is not None and teu > cap + 1e-9:
-            infeasible.append(
-                f"kept bookings exceed the capacity of {departure_label(key)}: {teu:g} booked "
-                f"({', '.join(sids)}) > {cap:g}"
-            )
-    if infeasible:
+    fixed_loads = p.fixed_loads()
+    over = _kept_over_capacity(p, fixed_loads)
+    if over:
         info = SolveInfo.infeasible(
             checked_by=opts.backend.lower(),
-            reasons=tuple(infeasible),
+            reasons=tuple(over),
             wall_time_s=time.perf_counter() - started,
             time_limit_s=opts.time_limit_s,
             seed=opts.seed,
             unit="CNY",
         )
-        return AssignmentResult(info, _unsolved(p, infeasible), (), 0, 0)
-    free = [s for s in p.shipments if s.id not in p.fixed]
+        return AssignmentResult(info, unsolved(p, over), (), 0, 0)
+    if opts.method == "candidates":
+        return _by_candidates(p, fixed_loads, started)
+    return _by_column_generation(p, fixed_loads, started)
+
+
+def _kept_over_capacity(p: AssignmentProblem, fixed_loads: FixedLoads) -> list[str]:
+    out = []
+    for key, (teu, _, sids) in sorted(fixed_loads.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        cap = p.space.remaining(*key)
+        if cap is not None and teu > cap + 1e-9:
+            out.append(
+                f"kept bookings exceed the capacity of {departure_label(key)}: {teu:g} booked "
+                f"({', '.join(sids)}) > {cap:g}"
+            )
+    return out
+
+
+def _solve_mip(
+    p: AssignmentProblem,
+    fixed_loads: FixedLoads,
+    penalties: Mapping[str, float],
+    started: float,
+) -> tuple[MasterModel, SolveInfo, int]:
+    """The integer plan over the current columns, solved to a zero relative gap (or the time
+    limit): (model, the solver's report, result code)."""
+    opts = p.options
+    remaining_s = max(1.0, opts.time_limit_s - (time.perf_counter() - started))
+    solver = mip_solver(opts.backend, min(opts.time_limit_s, remaining_s), opts.seed)
+    model = build_master(p, solver, True, fixed_loads, penalties)
+    params = pywraplp.MPSolverParameters()
+    params.SetDoubleParam(params.RELATIVE_MIP_GAP, 0.0)
+    code = solver.Solve(params)
+    info = mip_info(
+        solver,
+        code,
+        opts.backend,
+        time_limit_s=opts.time_limit_s,
+        seed=opts.seed,
+        scale=100.0,
+        unit=UNIT,
+    )
+    return model, info, code
+
+
+def _shortfall(model: MasterModel) -> float:
+    return sum(v.solution_value() for v in model.shortfall.values())
+
+
+def _by_column_generation(
+    p: AssignmentProblem, fixed_loads: FixedLoads, started: float
+) -> AssignmentResult:
+    opts = p.options
+    cg = ColumnGeneration()
+    deadline = started + PRICING_SHARE * opts.time_limit_s
+    initial_columns(p, cg)
+    penalties = {
+        s.id: p.penalty(s, None if (c := cg.cheapest_fen.get(s.id)) is None else c / 100.0)
+        for s in p.free
+    }
+    lp = generate_columns(p, fixed_loads, penalties, cg, deadline)
+    model, info, _ = _solve_mip(p, fixed_loads, penalties, started)
+    enumerated = False
+    if (
+        lp is not None
+        and cg.converged
+        and info.status is SolveStatus.OPTIMAL
+        and info.objective is not None
+        and cg.lp_objective_fen is not None
+        and not _reaches(info.objective, cg.bound_fen, len(p.free))
+        and not model.shortfall
+    ):
+        # price-and-branch left a gap: enumerate every path that could still improve the plan
+        gap_fen = info.objective * 100.0 - cg.lp_objective_fen + ROUNDING_FEN * len(p.free)
+        budget = started + 0.85 * opts.time_limit_s
+        if enumerate_improving_columns(p, lp, cg, gap_fen, budget):
+            model, info, _ = _solve_mip(p, fixed_loads, penalties, started)
+            enumerated = info.status is SolveStatus.OPTIMAL
+    reasons: list[str] = []
+    if model.shortfall and (not info.has_solution or _shortfall(model) > 1e-6):
+        # is there a plan meeting the hard minimum loads at all? phase one over every path
+        first = ColumnGeneration(cheapest_fen=cg.cheapest_fen)
+        generate_columns(p, fixed_loads, penalties, first, deadline, phase_one=True)
+        least = first.bound_fen
+        if first.converged and least is not None and least > 1e-6:
+            reasons = [
+                *infeasibility_reasons(p, fixed_loads),
+                "the minimum loads that must be met (hard, or of departures that run for kept "
+                "bookings) cannot be met by any plan: even the LP relaxation over every legal "
+                f"path falls {least:g} TEU/t short",
+            ]
+            return _finish_infeasible(p, cg, reasons, started)
+        generate_columns(p, fixed_loads, penalties, cg, deadline + 0.1 * opts.time_limit_s)
+        model, info, _ = _solve_mip(p, fixed_loads, penalties, started)
+        if info.has_solution and _shortfall(model) > 1e-6:
+            reasons.append(
+                "no plan meeting the hard minimum loads was found among the generated paths "
+                "(not proved impossible)"
+            )
+            info = dataclasses.replace(info, status=SolveStatus.NO_SOLUTION)
+    n_paths = sum(len(v) for v in p.cands.values())
+    details = {
+        "method": "column_generation",
+        "pricing_rounds": cg.rounds,
+        "columns_generated": cg.columns_generated,
+        "pricing_searches": cg.pricing_searches,
+        "incomplete_pricing_searches": cg.incomplete_searches,
+        "converged": cg.converged,
+        "lp_objective": None if cg.lp_objective_fen is None else cg.lp_objective_fen / 100.0,
+        "horizon_days": opts.horizon_days,
+        "variables": model.solver.NumVariables(),
+        "constraints": model.solver.NumConstraints(),
+    }
+    if not info.has_solution or reasons:
+        info = dataclasses.replace(
+            info,
+            reasons=tuple([*info.reasons, *reasons]),
+            wall_time_s=time.perf_counter() - started,
+            details=details,
+        )
+        return AssignmentResult(
+            info, unsolved(p, [*info.reasons]), (), n_paths, cg.pricing_searches
+        )
+    details["gap_closed_by_enumeration"] = enumerated
+    info = _honest(info, cg, details, started, enumerated)
+    return _result(p, model, info, fixed_loads, penalties, n_paths, cg.pricing_searches)
+
+
+def _reaches(objective_cny: float, bound_fen: float | None, shipments: int) -> bool:
+    """Whether a plan's cost reaches a bound, within a relative tolerance and the rounding of
+    each column's cost to the fen."""
+    if bound_fen is None:
+        return False
+    tol = OPTIMALITY_TOL * max(1.0, abs(objective_cny)) + ROUNDING_FEN / 100.0 * shipments
+    return objective_cny - bound_fen / 100.0 <= tol
+
+
+def _honest(
+    info: SolveInfo,
+    cg: ColumnGeneration,
+    details: dict[str, Any],
+    started: float,
+    enumerated: bool,
+) -> SolveInfo:
+    """The plan's status against the bound valid over every path: optimal only when the plan's
+    cost reaches it, or when every path that could improve the plan was among the columns of
+    an integer optimum (``enumerated``)."""
+    assert info.objective is not None
+    bound = None if cg.bound_fen is None else cg.bound_fen / 100.0
+    proved = enumerated or _reaches(info.objective, cg.bound_fen, len(cg.cheapest_fen))
+    if enumerated:
+        bound = info.objective
+    reasons = list(info.reasons)
+    if not proved:
+        if info.status is SolveStatus.OPTIMAL:
+            reasons.append(
+                "the plan is optimal over the generated paths; the bound holds over every path"
+            )
+        if not cg.converged:
+            reasons.append("column generation stopped before convergence (rounds or time limit)")
+    return SolveInfo.from_solver(
+        status=SolveStatus.OPTIMAL if proved else SolveStatus.FEASIBLE,
+        solver=f"column generation + {info.solver}",
+        objective=info.objective,
+        best_bound=None if bound is None else min(bound, info.objective) if proved else bound,
+        wall_time_s=time.perf_counter() - started,
+        time_limit_s=info.time_limit_s,
+        seed=info.seed,
+        unit=info.objective_unit,
+        reasons=tuple(reasons),
+        details=details,
+    )
+
+
+def _finish_infeasible(
+    p: AssignmentProblem, cg: ColumnGeneration, reasons: list[str], started: float
+) -> AssignmentResult:
+    opts = p.options
+    info = SolveInfo.infeasible(
+        checked_by="column generation (phase one)",
+        reasons=tuple(reasons),
+        wall_time_s=time.perf_counter() - started,
+        time_limit_s=opts.time_limit_s,
+        seed=opts.seed,
+        unit=UNIT,
+    )
+    n_paths = sum(len(v) for v in p.cands.values())
+    return AssignmentResult(info, unsolved(p, reasons), (), n_paths, cg.pricing_searches)
+
+
+def _result(
+    p: AssignmentProblem,
+    model: MasterModel,
+    info: SolveInfo,
+    fixed_loads: FixedLoads,
+    penalties: Mapping[str, float],
+    n_paths: int,
+    searches: int,
+) -> AssignmentResult:
+    values = chosen_values(model)
+    space_duals: dict[DepartureKey, float] = {}
+    lp_status = lp_obj = None
+    if p.options.compute_duals:
+        space_duals, lp_status, lp_obj = duals(p, fixed_loads, penalties, values["runs"])
+    assignments = read_assignments(p, model, values, fixed_loads)
+    departures = read_departures(p, values, fixed_loads, space_duals)
+    return AssignmentResult(info, assignments, departures, n_paths, searches, lp_status, lp_obj)
+
+
+def _by_candidates(
+    p: AssignmentProblem, fixed_loads: FixedLoads, started: float
+) -> AssignmentResult:
+    """The candidate method: blocked label searches, then the MIP over what they found."""
+    opts = p.options
+    space = p.space
+    free = p.free
     for s in free:
         p.explore(s, frozenset())
     # departures that are contested by the first-choice paths, or have a minimum load
@@ -385,7 +387,8 @@ def assign_shipments(
         if p.min_load(key) is not None
         or (
             space.remaining(*key) is not None
-            and need + fixed_loads.get(key, (0.0,))[0] > (space.remaining(*key) or 0.0) + 1e-9
+            and need + fixed_loads.get(key, (0.0, 0.0, []))[0]
+            > (space.remaining(*key) or 0.0) + 1e-9
         )
     }
     for s in free:
@@ -393,29 +396,20 @@ def assign_shipments(
             for key in c.cand.departures:
                 if key in hot:
                     p.explore(s, frozenset({key}))
-    model = result_values = None
+    penalties = {
+        s.id: p.penalty(
+            s,
+            min((c.cand.generalised_cost_cny for c in p.cands[s.id].values()), default=None),
+        )
+        for s in free
+    }
     rounds = 0
     while True:
         rounds += 1
-        remaining_s = max(0.5, opts.time_limit_s - (time.perf_counter() - started))
-        solver = mip_solver(opts.backend, min(opts.time_limit_s, remaining_s), opts.seed)
-        model = _build(p, solver, True, fixed_loads)
-        code = solver.Solve()
-        info = mip_info(
-            solver,
-            code,
-            opts.backend,
-            time_limit_s=opts.time_limit_s,
-            seed=opts.seed,
-            scale=100.0,
-            unit="CNY (generalised cost + penalties + fixed running costs)",
-        )
-        if not info.has_solution:
+        model, info, _ = _solve_mip(p, fixed_loads, penalties, started)
+        if not info.has_solution or rounds >= opts.max_rounds:
             break
-        result_values = _values(model)
-        if rounds >= opts.max_rounds:
-            break
-        tight = _tight(p, result_values, fixed_loads)
+        tight = tight_departures(p, chosen_values(model), fixed_loads)
         added = 0
         for s in free:
             for c in list(p.cands[s.id].values()):
@@ -426,270 +420,41 @@ def assign_shipments(
             break
     searches = sum(f.searches for f in p.finders.values())
     n_paths = sum(len(v) for v in p.cands.values())
-    assert model is not None
     if not info.has_solution:
         reasons = list(info.reasons)
         if info.status is SolveStatus.INFEASIBLE:
-            reasons += _infeasibility_reasons(p, fixed_loads) or [
-                "the kept bookings and the minimum loads cannot all be met"
+            reasons += infeasibility_reasons(p, fixed_loads) or [
+                "the kept bookings and the minimum loads cannot all be met by the candidate paths"
             ]
+            info = dataclasses.replace(info, status=SolveStatus.NO_SOLUTION)
         info = dataclasses.replace(
             info, reasons=tuple(reasons), wall_time_s=time.perf_counter() - started
         )
-        return AssignmentResult(info, _unsolved(p, reasons), (), n_paths, searches)
-    assert result_values is not None
-    duals: dict[DepartureKey, float] = {}
-    lp_status = lp_obj = None
-    if opts.compute_duals:
-        duals, lp_status, lp_obj = _duals(p, fixed_loads, result_values["runs"])
-    assignments = _read_assignments(p, model, result_values, fixed_loads)
-    departures = _read_departures(p, result_values, fixed_loads, duals)
-    info = dataclasses.replace(
-        info,
+        return AssignmentResult(info, unsolved(p, reasons), (), n_paths, searches)
+    if _shortfall(model) > 1e-6:
+        reason = "no plan meeting the hard minimum loads among the candidate paths"
+        info = dataclasses.replace(
+            info, status=SolveStatus.NO_SOLUTION, reasons=(reason,), objective=None
+        )
+        return AssignmentResult(info, unsolved(p, [reason]), (), n_paths, searches)
+    info = SolveInfo.from_solver(
+        status=SolveStatus.FEASIBLE,
+        solver=f"candidate paths + {info.solver}",
+        objective=info.objective,
+        best_bound=None,
         wall_time_s=time.perf_counter() - started,
+        time_limit_s=opts.time_limit_s,
+        seed=opts.seed,
+        unit=UNIT,
+        reasons=(
+            f"{'optimal' if info.status is SolveStatus.OPTIMAL else 'feasible'} over its "
+            f"{n_paths} candidate paths only: no bound over every legal path",
+        ),
         details={
+            "method": "candidates",
             "rounds": rounds,
             "variables": model.solver.NumVariables(),
             "constraints": model.solver.NumConstraints(),
         },
     )
-    return AssignmentResult(info, assignments, departures, n_paths, searches, lp_status, lp_obj)
-
-
-def _values(model: _Model) -> dict[str, Any]:
-    chosen: dict[str, Any] = {}
-    for (sid, sig), v in model.x.items():
-        if v.solution_value() > 0.5:
-            chosen[sid] = sig
-    runs = {key: z.solution_value() > 0.5 for key, z in model.z.items()}
-    return {"chosen_sig": chosen, "runs": runs}
-
-
-def _loads(
-    p: _Problem,
-    chosen_sig: Mapping[str, tuple[Any, ...]],
-    fixed_loads: Mapping[DepartureKey, tuple[float, float, list[str]]],
-) -> dict[DepartureKey, tuple[float, float, list[str]]]:
-    loads: dict[DepartureKey, tuple[float, float, list[str]]] = {
-        k: (v[0], v[1], list(v[2])) for k, v in fixed_loads.items()
-    }
-    by_id = {s.id: s for s in p.shipments}
-    for sid, sig in chosen_sig.items():
-        s = by_id[sid]
-        for key in p.cands[sid][sig].cand.departures:
-            teu, t, ids = loads.get(key, (0.0, 0.0, []))
-            loads[key] = (teu + p.need(s, key), t + s.request.cargo.gross_kg / 1000.0, [*ids, sid])
-    return loads
-
-
-def _tight(
-    p: _Problem,
-    values: dict[str, Any],
-    fixed_loads: Mapping[DepartureKey, tuple[float, float, list[str]]],
-) -> set[DepartureKey]:
-    """Departures cancelled in the optimum, or too full for a shipment with a path over them."""
-    loads = _loads(p, values["chosen_sig"], fixed_loads)
-    tight: set[DepartureKey] = {k for k, runs in values["runs"].items() if not runs}
-    by_id = {s.id: s for s in p.shipments}
-    for sid, cands in p.cands.items():
-        s = by_id[sid]
-        sig = values["chosen_sig"].get(sid)
-        mine = set(cands[sig].cand.departures) if sig is not None else set()
-        for c in cands.values():
-            for key in c.cand.departures:
-                cap = p.space.remaining(*key)
-                if key in mine or cap is None:
-                    continue
-                if loads.get(key, (0.0, 0.0, []))[0] + p.need(s, key) > cap + 1e-9:
-                    tight.add(key)
-    return tight
-
-
-def _duals(
-    p: _Problem,
-    fixed_loads: Mapping[DepartureKey, tuple[float, float, list[str]]],
-    runs: Mapping[DepartureKey, bool],
-) -> tuple[dict[DepartureKey, float], str, float | None]:
-    solver = lp_solver()
-    model = _build(p, solver, False, fixed_loads, z_fixed=runs)
-    code = solver.Solve()
-    if code != pywraplp.Solver.OPTIMAL:
-        return {}, "not optimal", None
-    duals = {}
-    for key, row in model.cap_rows.items():
-        if model.z.get(key) is not None and not runs.get(key, True):
-            continue
-        duals[key] = max(0.0, -row.dual_value()) / 100.0
-    return duals, "optimal", solver.Objective().Value() / 100.0
-
-
-def _read_assignments(
-    p: _Problem,
-    model: _Model,
-    values: dict[str, Any],
-    fixed_loads: Mapping[DepartureKey, tuple[float, float, list[str]]],
-) -> tuple[ShipmentAssignment, ...]:
-    chosen_sig = values["chosen_sig"]
-    loads = _loads(p, chosen_sig, fixed_loads)
-    runs = values["runs"]
-    out = []
-    for s in p.shipments:
-        ncand = len(p.cands.get(s.id, {}))
-        if s.id in p.fixed:
-            match = p.fixed[s.id]
-            note = (
-                ()
-                if match is not None
-                else (
-                    "kept booking: its departures are reserved; no current route matches them exactly, so it is not re-priced",
-                )
-            )
-            out.append(
-                ShipmentAssignment(
-                    s.id,
-                    "fixed",
-                    match.cand if match else None,
-                    match.search if match else None,
-                    note,
-                )
-            )
-            continue
-        sig = chosen_sig.get(s.id)
-        if sig is not None:
-            c = p.cands[s.id][sig]
-            moved = bool(s.booked) and set(c.cand.departures) != set(s.booked)
-            out.append(
-                ShipmentAssignment(s.id, "assigned", c.cand, c.search, (), moved, 0.0, ncand)
-            )
-            continue
-        out.append(
-            ShipmentAssignment(
-                s.id,
-                "unassigned",
-                None,
-                None,
-                tuple(_unassigned_reasons(p, s, loads, runs, model.penalties[s.id])),
-                False,
-                model.penalties[s.id],
-                ncand,
-            )
-        )
-    return tuple(out)
-
-
-def _unassigned_reasons(
-    p: _Problem,
-    s: Shipment,
-    loads: Mapping[DepartureKey, tuple[float, float, list[str]]],
-    runs: Mapping[DepartureKey, bool],
-    penalty: float,
-) -> list[str]:
-    cands = list(p.cands.get(s.id, {}).values())
-    if not cands:
-        return [
-            "no legal path: " + r for r in no_route_reasons(p.cn, s.request, p.space.callback())
-        ]
-    blocked_paths = 0
-    why: dict[DepartureKey, str] = {}
-    for c in cands:
-        hit = False
-        for key in c.cand.departures:
-            if not runs.get(key, True):
-                rule = p.min_load(key)
-                need = (
-                    f"{rule.min_teu:g} TEU"
-                    if rule and rule.min_teu
-                    else f"{rule.min_t:g} t"
-                    if rule
-                    else "its minimum load"
-                )
-                why[key] = f"{departure_label(key)} does not run (below its minimum load of {need})"
-                hit = True
-                continue
-            cap = p.space.remaining(*key)
-            load = loads.get(key, (0.0, 0.0, []))[0]
-            if cap is not None and load + p.need(s, key) > cap + 1e-9:
-                why[key] = (
-                    f"{departure_label(key)} is full ({load:g}/{cap:g}, needs {p.need(s, key):g})"
-                )
-                hit = True
-        blocked_paths += hit
-    if blocked_paths == len(cands):
-        return [
-            f"capacity: all {len(cands)} candidate path(s) use a full or cancelled departure: "
-            + "; ".join(why[k] for k in sorted(why, key=lambda k: (k[1], k[0])))
-        ]
-    cheapest = min(c.cand.generalised_cost_cny for c in cands)
-    return [
-        f"leaving it unassigned (penalty CNY {penalty:,.0f}) costs less than its cheapest free path "
-        f"(CNY {cheapest:,.0f} plus what it displaces)"
-    ]
-
-
-def _read_departures(
-    p: _Problem,
-    values: dict[str, Any],
-    fixed_loads: Mapping[DepartureKey, tuple[float, float, list[str]]],
-    duals: Mapping[DepartureKey, float],
-) -> tuple[DepartureUsage, ...]:
-    loads = _loads(p, values["chosen_sig"], fixed_loads)
-    keys = set(loads) | set(values["runs"])
-    out = []
-    for key in sorted(keys, key=lambda k: (k[1], k[0])):
-        mode = p.cn.network.links[key[0]].mode
-        teu, t, ids = loads.get(key, (0.0, 0.0, []))
-        rule = p.min_load(key)
-        out.append(
-            DepartureUsage(
-                key=key,
-                mode=mode.value,
-                unit="kg" if mode is Mode.AIR else "TEU",
-                capacity=p.space.remaining(*key),
-                load=teu,
-                fixed_load=fixed_loads.get(key, (0.0, 0.0, []))[0],
-                load_t=t,
-                runs=values["runs"].get(key, True),
-                min_teu=rule.min_teu if rule else 0.0,
-                min_t=rule.min_t if rule else 0.0,
-                fixed_cost_cny=rule.fixed_cost_cny if rule else 0.0,
-                shadow_price_cny=duals.get(key),
-                shipments=tuple(ids),
-            )
-        )
-    return tuple(out)
-
-
-def _infeasibility_reasons(
-    p: _Problem, fixed_loads: Mapping[DepartureKey, tuple[float, float, list[str]]]
-) -> list[str]:
-    reasons = []
-    by_id = {s.id: s for s in p.shipments}
-    for key, (teu, t, sids) in fixed_loads.items():
-        rule = p.min_load(key)
-        if rule is None:
-            continue
-        extra_teu = extra_t = 0.0
-        for sid, cands in p.cands.items():
-            if any(key in c.cand.departures for c in cands.values()):
-                extra_teu += p.need(by_id[sid], key)
-                extra_t += by_id[sid].request.cargo.gross_kg / 1000.0
-        if rule.min_teu and teu + extra_teu < rule.min_teu:
-            reasons.append(
-                f"{departure_label(key)} must run for the kept bookings ({', '.join(sids)}, {teu:g} TEU) "
-                f"but cannot reach its minimum load of {rule.min_teu:g} TEU (at most {teu + extra_teu:g})"
-            )
-        if rule.min_t and t + extra_t < rule.min_t:
-            reasons.append(
-                f"{departure_label(key)} must run for the kept bookings ({', '.join(sids)}, {t:g} t) "
-                f"but cannot reach its minimum load of {rule.min_t:g} t (at most {t + extra_t:g})"
-            )
-    return reasons
-
-
-def _unsolved(p: _Problem, reasons: Sequence[str]) -> tuple[ShipmentAssignment, ...]:
-    return tuple(
-        ShipmentAssignment(
-            s.id, "fixed" if s.id in p.fixed else "unassigned", None, None, tuple(reasons)
-        )
-        for s in p.shipments
-    )
+    return _result(p, model, info, fixed_loads, penalties, n_paths, searches)

@@ -11,7 +11,15 @@ import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from router.network.model import CargoClass, CustomsState, Mode, Node, ScheduleKind, dg_listed
+from router.network.model import (
+    CargoClass,
+    CustomsOp,
+    CustomsState,
+    Mode,
+    Node,
+    ScheduleKind,
+    dg_listed,
+)
 from router.routing.compiled import (
     HANDLING_KINDS,
     LEG_KIND,
@@ -22,10 +30,12 @@ from router.routing.compiled import (
     TERMINAL_MODES,
     CLink,
     CompiledNetwork,
+    minutes,
 )
 from router.routing.emissions import leg_emissions_g, transfer_emissions_g
 from router.routing.labels import CapacityFn, Label
 from router.routing.prices import CargoPrices, PriceLine
+from router.routing.transitions import DWELL_STATES
 from router.units import MINUTES_PER_DAY as DAY_MINUTES
 from router.units import MINUTES_PER_WEEK as WEEK
 from router.units import fen
@@ -58,6 +68,7 @@ class LinkRules:
     ready_min: int
     lcl: bool
     _air_code: int
+    dwell_link: tuple[bool, ...]
     _closed_from: list[int | None]
     _first_departure_at_or_after: Callable[[CLink, int], int]
     _has_room: Callable[[CLink, int], bool]
@@ -213,3 +224,21 @@ class LinkRules:
             hub_ttw, hub_wtt = transfer_emissions_g(self.cn, cl.origin, cl.link.mode, self.cargo)
             ttw, wtt = ttw + hub_ttw, wtt + hub_wtt
         return ttw, wtt
+
+    def _export_dwell(self, label: Label, cl: CLink) -> tuple[int, str]:
+        """Export yard dwell (minutes, basis) before boarding ``cl``.
+
+        It applies to cargo leaving on an international vessel, train or aircraft from the yard
+        it was delivered to (cleared here, or brought in under seal); not to vessel-to-vessel
+        transshipment of cargo still in transit.
+        """
+        if not self.dwell_link[cl.index] or label.state not in DWELL_STATES:
+            return 0, ""
+        node = self.cn.nodes[label.node]
+        options = [(node.dwell_export_h, "export")]
+        if label.state is CustomsState.CLEARED_EXPORT and label.anchor == label.node:
+            options.append((node.dwell_combined_h, "combined_port"))
+        if self.request.trader.direct_eligible and node.offers(CustomsOp.DIRECT_LOADING):
+            options.append((node.dwell_direct_h, "direct_loading"))
+        hours, basis = min(options)
+        return minutes(hours), basis

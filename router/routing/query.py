@@ -11,7 +11,7 @@ from typing import Any
 
 from router.errors import InvalidRequestError, NotFoundError
 from router.routing.compiled import CompiledNetwork
-from router.routing.labels import CapacityFn
+from router.routing.labels import Access, CapacityFn
 from router.routing.places import resolve_place, suggestions
 from router.routing.request import QuoteRequest
 from router.routing.search import Search
@@ -21,6 +21,15 @@ def build_search(
     cn: CompiledNetwork, request: QuoteRequest, capacity: CapacityFn | None = None, **options: Any
 ) -> Search:
     """A ready-to-run :class:`Search` for ``request`` (places resolved, bounds computed)."""
+    origins, destinations = resolve_ends(cn, request)
+    return Search(cn, request, origins, destinations, capacity=capacity, **options)
+
+
+def resolve_ends(
+    cn: CompiledNetwork, request: QuoteRequest
+) -> tuple[list[tuple[int, Access | None]], list[tuple[int, Access | None]]]:
+    """The request's origin and destination nodes, each with its access leg if the place is a
+    point (required and excluded nodes are checked to exist)."""
     cons = request.constraints
     for node_id in (*cons.required_nodes, *cons.excluded_nodes):
         if node_id not in cn.index:
@@ -31,4 +40,4 @@ def build_search(
     )
     if {i for i, _ in origins} & {i for i, access in destinations if access is None}:
         raise InvalidRequestError("destination", "origin and destination are the same node")
-    return Search(cn, request, origins, destinations, capacity=capacity, **options)
+    return origins, destinations

@@ -27,7 +27,6 @@ from datetime import timedelta
 
 from router.network.model import (
     AeoLevel,
-    CustomsOp,
     CustomsState,
     Mode,
     Regime,
@@ -78,6 +77,9 @@ from router.units import MINUTES_PER_DAY as DAY_MINUTES
 from router.units import fen
 
 MAX_DEPARTURE_TRIES = 60
+
+#: what boarding a link needs that does not depend on the departure taken (see Search._boarding)
+BoardingContext = tuple[int, CustomsState, int, bool, int, int, int, str]
 #: settled labels after which a search stops and reports itself incomplete (bounds the work of
 #: one request; the bundled network's hardest queries settle about 10,000)
 DEFAULT_LABEL_BUDGET = 200_000
@@ -337,25 +339,25 @@ class Search(LinkRules, CustomsRules):
             if successor is not None:
                 yield successor
 
-    def _export_dwell(self, label: Label, cl: CLink) -> tuple[int, str]:
-        """Export yard dwell (minutes, basis) before boarding ``cl``.
-
-        It applies to cargo leaving on an international vessel, train or aircraft from the yard
-        it was delivered to (cleared here, or brought in under seal); not to vessel-to-vessel
-        transshipment of cargo still in transit.
-        """
-        if not self.dwell_link[cl.index] or label.state not in DWELL_STATES:
-            return 0, ""
-        node = self.cn.nodes[label.node]
-        options = [(node.dwell_export_h, "export")]
-        if label.state is CustomsState.CLEARED_EXPORT and label.anchor == label.node:
-            options.append((node.dwell_combined_h, "combined_port"))
-        if self.request.trader.direct_eligible and node.offers(CustomsOp.DIRECT_LOADING):
-            options.append((node.dwell_direct_h, "direct_loading"))
-        hours, basis = min(options)
-        return minutes(hours), basis
-
     def _board(self, label: Label, cl: CLink) -> Label | None:
+        """``label`` boarding ``cl`` on its earliest departure with room (None: not allowed)."""
+        ctx = self._boarding(label, cl)
+        if ctx is None:
+            return None
+        ready = ctx[0]
+        if self.simple_departure[cl.index]:
+            dep = ready + cl.cutoff_min
+        else:
+            scheduled = self.next_departure(cl, ready)
+            if scheduled is None:
+                return None
+            dep = scheduled
+        return self._board_at(label, cl, ctx, dep)
+
+    def _boarding(self, label: Label, cl: CLink) -> BoardingContext | None:
+        """Whether ``label`` may board ``cl`` and, if so, what does not depend on the departure
+        taken: (ready minute, state after, anchor, transfer, transfers, handling minutes, dwell
+        minutes, dwell basis)."""
         i = cl.index
         if not self.boardable[i]:
             return None
@@ -391,13 +393,16 @@ class Search(LinkRules, CustomsRules):
         else:
             dwell_min, dwell_basis = 0, ""
         ready = label.time + handling_min + dwell_min
-        if self.simple_departure[i]:
-            dep = ready + cl.cutoff_min
-        else:
-            scheduled = self.next_departure(cl, ready)
-            if scheduled is None:
-                return None
-            dep = scheduled
+        return (ready, after, anchor, transfer, transfers, handling_min, dwell_min, dwell_basis)
+
+    def _board_at(self, label: Label, cl: CLink, ctx: BoardingContext, dep: int) -> Label:
+        """The label of ``label`` boarding the departure of ``cl`` at minute ``dep``."""
+        ready, after, anchor, transfer, transfers, handling_min, dwell_min, dwell_basis = ctx
+        i = cl.index
+        regime = cl.link.regime
+        kind = self.leg_kind[i]
+        last_kind = LEG_KIND[label.last]
+        origin = label.node
         arrival = dep + cl.transit_min + cl.border_min
         freight, thc_origin, thc_destination, port_fees_fen, co2_g = self.leg_constants(cl)
         if last_kind == ROAD_LEG and kind == ROAD_LEG:

@@ -1,0 +1,423 @@
+"""The batch assignment's inputs and its master model over a set of columns (DESIGN.md §3).
+
+A *column* is one legal path of one shipment. The master model, over the columns found so far
+(pywraplp; GLOP for the LP relaxation and its duals, SCIP by default for the integer plan)::
+
+    x[s,p] >= 0 (binary)  shipment s takes column p
+    u[s]   >= 0 (binary)  shipment s is left unassigned, at a penalty
+    z[d] in [0,1] (binary) an on/off minimum-load departure d runs
+    sum_p x[s,p] + u[s] = 1                                       every shipment decided
+    fixed(d) + sum need(s,d) x[s,p] <= cap(d) [* z[d]]             space of a dated departure
+    fixed(d) + sum need(s,d) x[s,p] >= min(d) * z[d]              on/off minimum load (TEU, t)
+    fixed(d) + sum need(s,d) x[s,p] + short(d) >= min(d)          hard minimum load (TEU, t)
+    sum_{p uses d} x[s,p] <= z[d]                                 a shipment only on a train that runs
+    min  sum gc(s,p) x[s,p] + sum pen(s) u[s] + sum F(d) z[d] + M sum short(d)
+
+in fen (CNY/100). ``short`` is the shortfall of a hard minimum load, priced at
+:data:`SHORTFALL_FEN_PER_UNIT` so that the LP stays feasible while columns are generated; a plan
+with a shortfall is not a plan (see :mod:`router.optimise.assign`). Every row knows its
+coefficient per shipment and departure, so :meth:`MasterModel.prices` turns the LP duals into a
+price per (shipment, departure) for the pricing search.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ortools.linear_solver import pywraplp
+
+from router.errors import InvalidRequestError
+from router.network.model import Mode
+from router.network.timetable import DepartureKey
+from router.optimise.candidates import Candidate, CandidateFinder, DepartureSpace, tracked_need
+from router.optimise.ortools_util import check_limits
+from router.routing.compiled import CompiledNetwork
+from router.routing.request import QuoteRequest
+from router.routing.search import Search
+from router.units import as_cst
+
+#: default penalty of leaving a shipment unassigned, as a multiple of its cheapest path's
+#: generalised cost (a shipment is dropped only when capacity or minimum loads force it)
+DEFAULT_PENALTY_FACTOR = 10.0
+#: penalty for a shipment without any legal path (constant: it cannot be assigned anyway)
+NO_PATH_PENALTY_CNY = 100_000.0
+#: price of one unit (TEU or t) of shortfall of a hard minimum load in the master, fen
+SHORTFALL_FEN_PER_UNIT = 1e10
+#: assignment methods: column generation (bound over every legal path) or the candidate paths
+#: of blocked label searches (no bound beyond its candidates)
+METHODS = ("column_generation", "candidates")
+
+
+@dataclass(frozen=True, slots=True)
+class Shipment:
+    """One shipment of the batch: what is asked (``request``: places, cargo, times, trader,
+    constraints, preferences) and ``booked``: the dated departures it is booked on today."""
+
+    id: str
+    request: QuoteRequest
+    booked: tuple[DepartureKey, ...] = ()
+    unassigned_penalty_cny: float | None = None
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise InvalidRequestError("shipments.id", "every shipment needs an id")
+        if self.unassigned_penalty_cny is not None and self.unassigned_penalty_cny < 0:
+            raise InvalidRequestError(
+                f"shipments[{self.id}].unassigned_penalty_cny", "must be >= 0"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class MinLoad:
+    """A minimum load of ``min_teu`` TEU and ``min_t`` gross tonnes on a departure.
+
+    ``hard`` False (on/off): the departure only runs with at least that much booked, and
+    running it costs ``fixed_cost_cny``; the plan may cancel it. ``hard`` True: the departure
+    must carry at least that much (it runs; ``fixed_cost_cny`` must be 0). ``departure`` None:
+    every departure of the link."""
+
+    link_id: str
+    departure: datetime | None = None
+    min_teu: float = 0.0
+    min_t: float = 0.0
+    fixed_cost_cny: float = 0.0
+    hard: bool = False
+
+    def __post_init__(self) -> None:
+        if self.min_teu < 0 or self.min_t < 0 or self.fixed_cost_cny < 0:
+            raise InvalidRequestError("min_loads", "min_teu, min_t and fixed_cost_cny must be >= 0")
+        if self.hard and self.departure is None:
+            raise InvalidRequestError(
+                "min_loads", "a hard minimum load names its departure (link_id and departure)"
+            )
+        if self.hard and self.fixed_cost_cny:
+            raise InvalidRequestError(
+                "min_loads",
+                "a hard minimum load runs the departure in any case: give no fixed_cost_cny",
+            )
+        if self.departure is not None:
+            object.__setattr__(
+                self, "departure", as_cst(self.departure).replace(second=0, microsecond=0)
+            )
+
+    def applies(self, key: DepartureKey) -> bool:
+        return key[0] == self.link_id and (self.departure is None or self.departure == key[1])
+
+    @property
+    def on_off(self) -> bool:
+        return not self.hard and bool(self.min_teu or self.min_t or self.fixed_cost_cny)
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentOptions:
+    """How to solve. ``method``: ``column_generation`` (default; the status and bound hold over
+    every legal path within ``horizon_days`` of each shipment's ready time) or ``candidates``
+    (the label search with departures blocked; optimal only over the paths it found, so it
+    reports ``feasible`` without a bound). ``max_rounds`` bounds the pricing rounds of column
+    generation (or the candidate rounds); ``max_searches_per_shipment`` the candidate method's
+    searches."""
+
+    time_limit_s: float = 10.0
+    seed: int = 0
+    backend: str = "SCIP"
+    keep_existing: bool = True
+    max_searches_per_shipment: int = 8
+    max_rounds: int = 50
+    compute_duals: bool = True
+    method: str = "column_generation"
+    horizon_days: float = 60.0
+
+    def __post_init__(self) -> None:
+        check_limits(self.time_limit_s, self.seed)
+        if self.max_searches_per_shipment < 1 or self.max_rounds < 1:
+            raise InvalidRequestError("options", "search limits must be >= 1")
+        if self.method not in METHODS:
+            raise InvalidRequestError(
+                "options.method", f"unknown method {self.method!r} (use {', '.join(METHODS)})"
+            )
+        if not 0 < self.horizon_days <= 366:
+            raise InvalidRequestError("options.horizon_days", "must be > 0 and at most 366")
+
+
+@dataclass
+class Column:
+    """A legal path of a shipment in the master: the candidate, the search that built it (for
+    its document) and the departures blocked when it was found (candidate method)."""
+
+    cand: Candidate
+    search: Search
+    blocked: frozenset[DepartureKey] = frozenset()
+
+
+#: (TEU, or kg for air; gross tonnes; shipment ids) per departure, of the kept bookings
+FixedLoads = Mapping[DepartureKey, tuple[float, float, list[str]]]
+
+
+@dataclass
+class AssignmentProblem:
+    cn: CompiledNetwork
+    shipments: list[Shipment]
+    space: DepartureSpace
+    min_loads: list[MinLoad]
+    options: AssignmentOptions
+    finders: dict[str, CandidateFinder] = field(default_factory=dict)
+    cands: dict[str, dict[tuple[Any, ...], Column]] = field(default_factory=dict)
+    fixed: dict[str, Column | None] = field(default_factory=dict)  # kept bookings
+
+    def min_load(self, key: DepartureKey) -> MinLoad | None:
+        found = [m for m in self.min_loads if m.applies(key)]
+        if not found:
+            return None
+        exact = [m for m in found if m.departure is not None]
+        return (exact or found)[0]
+
+    def need(self, s: Shipment, key: DepartureKey) -> float:
+        return tracked_need(s.request, self.cn.network.links[key[0]].mode)
+
+    @property
+    def free(self) -> list[Shipment]:
+        return [s for s in self.shipments if s.id not in self.fixed]
+
+    def explore(self, s: Shipment, blocked: frozenset[DepartureKey]) -> int:
+        """Candidate method: run the label search with ``blocked`` departures; new columns."""
+        from router.optimise.candidates import make_candidate
+
+        finder = self.finders[s.id]
+        if blocked in finder._cache or finder.searches >= self.options.max_searches_per_shipment:
+            return 0
+        added = 0
+        bucket = self.cands.setdefault(s.id, {})
+        for search, route in finder.run(blocked):
+            cand = make_candidate(search, route, self.space)
+            if cand.signature not in bucket:
+                bucket[cand.signature] = Column(cand, search, blocked)
+                added += 1
+        return added
+
+    def add_column(self, s: Shipment, column: Column) -> bool:
+        bucket = self.cands.setdefault(s.id, {})
+        if column.cand.signature in bucket:
+            return False
+        bucket[column.cand.signature] = column
+        return True
+
+    def fixed_loads(self) -> dict[DepartureKey, tuple[float, float, list[str]]]:
+        loads: dict[DepartureKey, tuple[float, float, list[str]]] = {}
+        for s in self.shipments:
+            if s.id not in self.fixed:
+                continue
+            for key in s.booked:
+                if key[0] not in self.cn.network.links:
+                    raise InvalidRequestError(
+                        f"shipments[{s.id}].booked", f"unknown link {key[0]!r}"
+                    )
+                teu, t, ids = loads.get(key, (0.0, 0.0, []))
+                loads[key] = (
+                    teu + self.need(s, key),
+                    t + s.request.cargo.gross_kg / 1000.0,
+                    [*ids, s.id],
+                )
+        return loads
+
+    def penalty(self, s: Shipment, cheapest_cny: float | None) -> float:
+        """Penalty (CNY) of leaving ``s`` unassigned: its own, else a multiple of its cheapest
+        path's generalised cost (``cheapest_cny``, fixed once so the model does not change as
+        columns arrive), else :data:`NO_PATH_PENALTY_CNY`."""
+        if s.unassigned_penalty_cny is not None:
+            return s.unassigned_penalty_cny
+        if cheapest_cny is None:
+            return NO_PATH_PENALTY_CNY
+        return DEFAULT_PENALTY_FACTOR * max(1.0, cheapest_cny)
+
+
+# ------------------------------------------------------------------------------- master
+@dataclass
+class MasterModel:
+    """One build of the master (LP or MIP) over the problem's columns, with its rows."""
+
+    solver: pywraplp.Solver
+    x: dict[tuple[str, tuple[Any, ...]], Any]
+    u: dict[str, Any]
+    z: dict[DepartureKey, Any]
+    cap_rows: dict[DepartureKey, Any]
+    convexity: dict[str, Any]
+    #: per departure: (row, coefficient kind) with kind "teu" (the shipment's space need) or
+    #: "t" (its gross tonnes), for every row the shipments' loads enter
+    load_rows: dict[DepartureKey, list[tuple[Any, str]]]
+    link_rows: dict[tuple[str, DepartureKey], Any]
+    shortfall: dict[tuple[DepartureKey, str], Any]
+    keys: list[DepartureKey]
+    penalties: dict[str, float]
+    #: per shipment: the departures of its link rows
+    links_of: dict[str, list[DepartureKey]] = field(default_factory=dict)
+    #: per departure: the sum of the duals of its rows per TEU and per tonne (sign: price)
+    _row_duals: dict[DepartureKey, tuple[float, float]] | None = None
+
+    def prices_fen(self, p: AssignmentProblem, s: Shipment) -> dict[DepartureKey, float]:
+        """Dual price (fen) of each departure for shipment ``s``: minus the sum of the rows'
+        duals times the shipment's coefficient in them (its reduced cost is its generalised
+        cost plus these prices, less its convexity dual)."""
+        if self._row_duals is None:
+            self._row_duals = {}
+            for key, rows in self.load_rows.items():
+                teu = -sum(row.dual_value() for row, kind in rows if kind == "teu")
+                t = -sum(row.dual_value() for row, kind in rows if kind == "t")
+                if teu or t:
+                    self._row_duals[key] = (teu, t)
+        out: dict[DepartureKey, float] = {}
+        tonnes = s.request.cargo.gross_kg / 1000.0
+        for key, (teu, t) in self._row_duals.items():
+            total = p.need(s, key) * teu + tonnes * t
+            if total:
+                out[key] = total
+        for key in self.links_of.get(s.id, ()):
+            total = out.get(key, 0.0) - self.link_rows[s.id, key].dual_value()
+            if total:
+                out[key] = total
+            else:
+                out.pop(key, None)
+        return out
+
+    def threshold_fen(self, s: Shipment) -> float:
+        """The convexity dual of ``s``: a column below it (with prices) improves the LP."""
+        return float(self.convexity[s.id].dual_value())
+
+
+def build_master(
+    p: AssignmentProblem,
+    solver: pywraplp.Solver,
+    integer: bool,
+    fixed_loads: FixedLoads,
+    penalties: Mapping[str, float],
+    z_fixed: Mapping[DepartureKey, bool] | None = None,
+    link_rows: bool = True,
+    phase_one: bool = False,
+) -> MasterModel:
+    """The master over the problem's columns (see the module doc). ``z_fixed``: on/off
+    decisions fixed (for the duals of a plan); ``link_rows``: the per-shipment rows
+    ``x <= z`` that tighten the relaxation of on/off departures; ``phase_one``: minimise the
+    shortfall of hard minimum loads alone (every other cost 0)."""
+    inf = solver.infinity()
+    money = 0.0 if phase_one else 1.0
+    short_fen = 1.0 if phase_one else SHORTFALL_FEN_PER_UNIT
+
+    def var(name: str, upper: float = inf) -> Any:
+        return solver.IntVar(0.0, 1.0, name) if integer else solver.NumVar(0.0, upper, name)
+
+    x: dict[tuple[str, tuple[Any, ...]], Any] = {}
+    u: dict[str, Any] = {}
+    convexity: dict[str, Any] = {}
+    usage: dict[DepartureKey, list[tuple[Shipment, Any]]] = defaultdict(list)
+    by_pair: dict[tuple[str, DepartureKey], list[Any]] = defaultdict(list)
+    cost_terms: list[Any] = []
+    for si, s in enumerate(p.free):
+        u[s.id] = var(f"u_{si}")
+        row = [u[s.id]]
+        columns = sorted(
+            p.cands.get(s.id, {}).items(), key=lambda kv: kv[1].cand.generalised_cost_cny
+        )
+        for ci, (sig, c) in enumerate(columns):
+            v = x[s.id, sig] = var(f"x_{si}_{ci}")
+            row.append(v)
+            cost_terms.append(money * round(c.cand.generalised_cost_cny * 100.0) * v)
+            for key in c.cand.departures:
+                usage[key].append((s, v))
+                by_pair[s.id, key].append(v)
+        convexity[s.id] = solver.Add(solver.Sum(row) == 1, f"one_{si}")
+        cost_terms.append(money * round(penalties[s.id] * 100.0) * u[s.id])
+    hard = {(m.link_id, m.departure) for m in p.min_loads if m.hard and m.departure is not None}
+    keys = sorted(set(usage) | set(fixed_loads) | hard, key=lambda k: (k[1], k[0]))
+    z: dict[DepartureKey, Any] = {}
+    cap_rows: dict[DepartureKey, Any] = {}
+    load_rows: dict[DepartureKey, list[tuple[Any, str]]] = {}
+    links: dict[tuple[str, DepartureKey], Any] = {}
+    shortfall: dict[tuple[DepartureKey, str], Any] = {}
+    for n, key in enumerate(keys):
+        cap = p.space.remaining(*key)
+        rule = p.min_load(key)
+        fixed_teu, fixed_t, _ = fixed_loads.get(key, (0.0, 0.0, []))
+        terms = usage.get(key, [])
+        load = solver.Sum([p.need(s, key) * v for s, v in terms]) if terms else 0
+        tonnes = (
+            solver.Sum([s.request.cargo.gross_kg / 1000.0 * v for s, v in terms]) if terms else 0
+        )
+        rows: list[tuple[Any, str]] = []
+        if rule is not None and rule.on_off:
+            if z_fixed is not None or fixed_teu or fixed_t:
+                # kept bookings on it: the departure runs
+                value = 1.0 if z_fixed is None or z_fixed.get(key, True) else 0.0
+                z[key] = solver.NumVar(value, value, f"z_{n}")
+            else:
+                z[key] = (
+                    solver.IntVar(0.0, 1.0, f"z_{n}")
+                    if integer
+                    else solver.NumVar(0.0, 1.0, f"z_{n}")
+                )
+            big = cap if cap is not None else fixed_teu + sum(p.need(s, key) for s, _ in terms)
+            cap_rows[key] = solver.Add(load - big * z[key] <= -fixed_teu, f"cap_{n}")
+            rows.append((cap_rows[key], "teu"))
+            must_run = bool(fixed_teu or fixed_t)
+            for unit, minimum, have, amount in (
+                ("teu", rule.min_teu, fixed_teu, load),
+                ("t", rule.min_t, fixed_t, tonnes),
+            ):
+                if not minimum:
+                    continue
+                if must_run and minimum > have:
+                    # it runs for the kept bookings: a shortfall is an infeasibility (phase one)
+                    short = shortfall[key, unit] = solver.NumVar(0.0, inf, f"short_{unit}_{n}")
+                    amount = amount + short
+                    cost_terms.append(short_fen * short)
+                rows.append((solver.Add(amount - minimum * z[key] >= -have), unit))
+            if rule.fixed_cost_cny:
+                cost_terms.append(money * rule.fixed_cost_cny * 100.0 * z[key])
+            if link_rows:
+                for s, _ in terms:
+                    pair = (s.id, key)
+                    if pair not in links:
+                        links[pair] = solver.Add(solver.Sum(by_pair[pair]) - z[key] <= 0)
+        else:
+            if cap is not None:
+                cap_rows[key] = solver.Add(load <= cap - fixed_teu, f"cap_{n}")
+                rows.append((cap_rows[key], "teu"))
+            if rule is not None and rule.hard:
+                for unit, minimum, have, amount in (
+                    ("teu", rule.min_teu, fixed_teu, load),
+                    ("t", rule.min_t, fixed_t, tonnes),
+                ):
+                    if minimum and minimum > have:
+                        short = shortfall[key, unit] = solver.NumVar(0.0, inf, f"short_{unit}_{n}")
+                        rows.append((solver.Add(amount + short >= minimum - have), unit))
+                        cost_terms.append(short_fen * short)
+        if rows:
+            load_rows[key] = rows
+    # kept bookings: their (re-priced) cost is a constant of the objective
+    offset = money * sum(
+        round(c.cand.generalised_cost_cny * 100.0) for c in p.fixed.values() if c is not None
+    )
+    solver.Minimize(solver.Sum(cost_terms) + offset)
+    links_of: dict[str, list[DepartureKey]] = defaultdict(list)
+    for sid, key in links:
+        links_of[sid].append(key)
+    return MasterModel(
+        solver,
+        x,
+        u,
+        z,
+        cap_rows,
+        convexity,
+        load_rows,
+        links,
+        shortfall,
+        keys,
+        dict(penalties),
+        dict(links_of),
+    )
+
+
+def air_unit(mode: Mode) -> str:
+    return "kg" if mode is Mode.AIR else "TEU"

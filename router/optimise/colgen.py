@@ -1,0 +1,261 @@
+"""Column generation for the batch assignment: paths priced by the label search (DESIGN.md §3).
+
+Round 0 prices every shipment with no prices: the path of least (relaxed) generalised cost over
+the path space of :mod:`router.routing.reduced_cost` (legal paths, any later departure of a
+timetabled link, arrival within the horizon). Each round then solves the LP relaxation of the
+master (:mod:`router.optimise.assign_model`, GLOP), turns the duals into a price per shipment and
+departure, and asks the pricing search for paths whose generalised cost plus prices is below the
+shipment's convexity dual (negative reduced cost); they become columns. Shipments asking the
+same (one request) share one search, and one pricing run per distinct prices.
+
+**Bound.** Every round gives a lower bound valid for the whole problem (Lagrangian bound): the
+LP value plus, per shipment, a lower bound of the least reduced cost any of its paths can have
+when negative. The pricing search proves that lower bound (its relaxation leaves storage while
+waiting out, so the bound may stay a little below the LP value when storage matters); a
+shipment whose prices cannot lower any path below its convexity dual (its cheapest path's
+relaxed cost plus every negative price it could collect is not below the dual) is not searched
+and adds nothing. So the bound holds whether or not the generation converged.
+
+**Integer plan.** The MIP over the generated columns (price-and-branch) is optimal when its cost
+reaches the bound. Otherwise, after convergence, :func:`enumerate_improving_columns` adds every
+path whose reduced cost is below the gap between the plan and the LP value: a plan using any
+other path costs at least the LP value plus that path's reduced cost, so the MIP over the
+enlarged set, solved to optimality, is optimal over every path. When the enumeration is too
+large (path, label or time budget), the plan stays ``feasible`` with its gap.
+
+Phase one (``phase_one=True``): every column costs 0 and a minimum load's shortfall 1 per unit.
+Its bound is the least shortfall of the LP relaxation over every path: above zero, the minimum
+loads cannot be met by any plan.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from router.network.timetable import DepartureKey
+from router.optimise.assign_model import (
+    AssignmentProblem,
+    Column,
+    FixedLoads,
+    MasterModel,
+    Shipment,
+    build_master,
+)
+from router.optimise.candidates import make_candidate
+from router.optimise.ortools_util import lp_solver
+from router.routing.labels import Route
+from router.routing.reduced_cost import (
+    PricedSearch,
+    PriceKey,
+    PricingOutcome,
+    build_priced_search,
+)
+from router.routing.request import QuoteRequest
+
+log = logging.getLogger(__name__)
+
+#: a column enters the master when its reduced cost is below minus this (fen)
+ENTER_FEN = 0.01
+#: column costs are whole fen in the master, the search's are exact: at most this apart (fen)
+ROUNDING_FEN = 0.5
+#: paths the pricing search returns per shipment and round
+PATHS_PER_ROUND = 3
+_INF = float("inf")
+
+
+@dataclass
+class ColumnGeneration:
+    """The state and outcome of column generation on one problem (fen unless said)."""
+
+    rounds: int = 0
+    columns_generated: int = 0
+    pricing_searches: int = 0
+    lp_objective_fen: float | None = None
+    bound_fen: float | None = None
+    converged: bool = False
+    incomplete_searches: int = 0
+    #: per shipment: a lower bound of its generalised cost over every path (fen), or None
+    #: when it has no path at all
+    cheapest_fen: dict[str, float | None] = field(default_factory=dict)
+    #: one search per distinct request (shipments asking the same share it)
+    searches: dict[QuoteRequest, PricedSearch] = field(default_factory=dict)
+    #: outcomes of pricing searches by (request, prices, threshold): shipments asking the same
+    #: with the same duals are priced once
+    outcomes: dict[tuple[object, ...], PricingOutcome] = field(default_factory=dict)
+    wall_time_s: float = 0.0
+
+    def search(self, p: AssignmentProblem, s: Shipment, cost_weight: float = 1.0) -> PricedSearch:
+        key = s.request if cost_weight == 1.0 else None
+        ps = self.searches.get(key) if key is not None else None
+        if ps is None:
+            ps = build_priced_search(p.cn, s.request, p.space.callback(), cost_weight=cost_weight)
+            ps.horizon_min = ps.ready_min + int(p.options.horizon_days * 24 * 60)
+            if key is not None:
+                self.searches[key] = ps
+        return ps
+
+    def price(
+        self,
+        ps: PricedSearch,
+        prices: dict[DepartureKey, float],
+        threshold_fen: float,
+        **options: object,
+    ) -> PricingOutcome:
+        """The pricing search's outcome, from the cache when the same request was priced with
+        the same prices and threshold this round."""
+        key = (
+            ps.request,
+            ps.cost_weight,
+            frozenset(prices.items()),
+            threshold_fen,
+            *options.items(),
+        )
+        outcome = self.outcomes.get(key)
+        if outcome is None:
+            outcome = ps.priced_paths(_price_keys(ps, prices), threshold_fen, **options)  # type: ignore[arg-type]
+            self.outcomes[key] = outcome
+            self.pricing_searches += 1
+            if not outcome.complete:
+                self.incomplete_searches += 1
+        return outcome
+
+
+def _price_keys(ps: PricedSearch, prices: dict[DepartureKey, float]) -> dict[PriceKey, float]:
+    epoch = ps.epoch
+    return {
+        (link_id, int((when - epoch) / timedelta(minutes=1))): value
+        for (link_id, when), value in prices.items()
+    }
+
+
+def _column(p: AssignmentProblem, ps: PricedSearch, route: Route) -> Column:
+    return Column(make_candidate(ps, route, p.space), ps)
+
+
+def _master_cost_fen(column: Column, phase_one: bool) -> float:
+    return 0.0 if phase_one else float(round(column.cand.generalised_cost_cny * 100.0))
+
+
+def initial_columns(p: AssignmentProblem, cg: ColumnGeneration) -> None:
+    """Round 0: each free shipment's cheapest path over the whole path space."""
+    for s in p.free:
+        ps = cg.search(p, s)
+        outcome = cg.price(ps, {}, _INF, max_paths=1)
+        if outcome.paths:
+            cg.cheapest_fen[s.id] = outcome.lower_bound_fen
+            if p.add_column(s, _column(p, ps, outcome.paths[0].route)):
+                cg.columns_generated += 1
+        else:
+            cg.cheapest_fen[s.id] = None if outcome.complete else outcome.lower_bound_fen
+
+
+def generate_columns(
+    p: AssignmentProblem,
+    fixed_loads: FixedLoads,
+    penalties: dict[str, float],
+    cg: ColumnGeneration,
+    deadline: float,
+    *,
+    phase_one: bool = False,
+) -> MasterModel | None:
+    """Price columns into ``p`` until none improves the LP, the rounds or the time run out.
+
+    Updates ``cg`` (rounds, columns, the LP value and the best valid bound) and returns the last
+    solved LP master (None if no LP could be solved)."""
+    started = time.perf_counter()
+    weight = 0.0 if phase_one else 1.0
+    model: MasterModel | None = None
+    for _ in range(p.options.max_rounds):
+        solver = lp_solver()
+        model = build_master(p, solver, False, fixed_loads, penalties, phase_one=phase_one)
+        if solver.Solve() != solver.OPTIMAL:
+            log.warning("column generation: the LP master did not solve to optimality")
+            return None
+        cg.rounds += 1
+        lp_value = solver.Objective().Value()
+        cg.lp_objective_fen = lp_value
+        added = 0
+        bound = lp_value
+        timed_out = False
+        for s in p.free:
+            sigma = model.threshold_fen(s)
+            prices = model.prices_fen(p, s)
+            cheapest = 0.0 if phase_one else cg.cheapest_fen.get(s.id)
+            if cheapest is None:
+                continue  # no path at all: nothing to price
+            gain = sum(v for v in prices.values() if v < 0)
+            crude = cheapest + gain - sigma - ROUNDING_FEN
+            if crude >= 0:
+                continue
+            if time.perf_counter() > deadline:
+                timed_out = True
+                bound += crude
+                continue
+            ps = cg.search(p, s, weight)
+            outcome = cg.price(
+                ps, prices, sigma + ROUNDING_FEN, max_paths=PATHS_PER_ROUND, deadline=deadline
+            )
+            bound += min(0.0, outcome.lower_bound_fen - ROUNDING_FEN - sigma)
+            for path in outcome.paths:
+                column = _column(p, ps, path.route)
+                paid = sum(prices.get(key, 0.0) for key in column.cand.departures)
+                reduced = _master_cost_fen(column, phase_one) + paid - sigma
+                if reduced < -ENTER_FEN and p.add_column(s, column):
+                    added += 1
+        cg.columns_generated += added
+        if cg.bound_fen is None or bound > cg.bound_fen:
+            cg.bound_fen = bound
+        if not added:
+            cg.converged = not timed_out
+            break
+        if time.perf_counter() > deadline:
+            break
+    cg.wall_time_s += time.perf_counter() - started
+    return model
+
+
+#: most paths enumerated per shipment when closing a gap (more: the gap stays open)
+MAX_ENUMERATED_PATHS = 2000
+
+
+def enumerate_improving_columns(
+    p: AssignmentProblem,
+    model: MasterModel,
+    cg: ColumnGeneration,
+    gap_fen: float,
+    deadline: float,
+) -> bool:
+    """Add every path whose reduced cost under ``model``'s duals (the converged LP) is below
+    ``gap_fen`` (the plan's cost less the LP value). Any plan using another path costs at least
+    the LP value plus its reduced cost, so no better than the plan: the integer optimum over
+    the columns is then optimal over every path. True when every enumeration finished (within
+    its path and label budgets and the time)."""
+    for s in p.free:
+        cheapest = cg.cheapest_fen.get(s.id)
+        if cheapest is None:
+            continue
+        sigma = model.threshold_fen(s)
+        prices = model.prices_fen(p, s)
+        if cheapest + sum(v for v in prices.values() if v < 0) - sigma - ROUNDING_FEN >= gap_fen:
+            continue
+        if time.perf_counter() > deadline:
+            return False
+        ps = cg.search(p, s)
+        outcome = cg.price(
+            ps,
+            prices,
+            sigma + gap_fen + ROUNDING_FEN,
+            max_paths=MAX_ENUMERATED_PATHS,
+            every_path=True,
+            deadline=deadline,
+            tracked=frozenset(_price_keys(ps, dict.fromkeys(model.load_rows, 0.0))),
+        )
+        if not outcome.complete:
+            return False
+        for path in outcome.paths:
+            if p.add_column(s, _column(p, ps, path.route)):
+                cg.columns_generated += 1
+    return True

@@ -1,0 +1,217 @@
+"""Column generation for the batch assignment: known optima, an independent solver (HiGHS via
+scipy) over explicitly enumerated paths, the bound, the candidate method's miss, minimum loads.
+
+The feeder network ``A -> X -> B`` (domestic, no fees, value of time 5 CNY per TEU-hour,
+carbon price 0):
+
+* ``TRUCK_AB``: A -> B any time, 10 h, 10 km, CNY 1,000 per 20';
+* ``RAIL_AX``: A -> X Mondays 10:00, 20 h, 500 km, CNY 900 per 20';
+* ``RAIL_XB``: X -> B Tuesdays 10:00, 20 h, CNY 300 per 20', 40 TEU; in the tests it only runs
+  with 20 TEU on board (an on/off minimum load, every week);
+* ``TRUCK_XB``: X -> B any time, 10 h, CNY 2,000 per 20'.
+
+Shipment S (10 x 20' at A, ready Monday 08:00): by truck 10 x 1,000 + 50 x 10 h = 10,500; by
+rail over X (Monday 10:00 -> Tuesday 06:00 -> Tuesday 10:00 -> Wednesday 06:00, 46 h)
+10 x 1,200 + 50 x 46 = 14,300, slower, dearer, with a transfer and more CO2e: for S alone the
+rail path is dominated in every criterion. Shipment T (10 x 20' at X, ready Monday 08:00): rail
+10 x 300 + 50 x 46 = 5,300; truck 10 x 2,000 + 50 x 10 = 20,500. The train needs 20 TEU, so
+either both ride it (14,300 + 5,300 = 19,600, the optimum) or neither (10,500 + 20,500 =
+31,000). The candidate method never sees the rail path for S and returns 31,000.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+import pytest
+from optimise_testkit import MON_RAIL, READY, TUE_BARGE, shipment, two_mode_network
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from router.network.builder import NetworkBuilder, container_tariffs
+from router.network.model import Mode, Network, NodeKind
+from router.optimise.assign import AssignmentOptions, MinLoad, Shipment, assign_shipments
+from router.optimise.candidates import DepartureSpace, make_candidate
+from router.routing.compiled import compile_network
+from router.routing.reduced_cost import build_priced_search
+from router.routing.request import Cargo, PlaceRef, Preferences, QuoteRequest
+from router.units import CST
+
+TUE_TRAIN = datetime(2025, 3, 4, 10, 0, tzinfo=CST)
+CG = AssignmentOptions(time_limit_s=20.0, seed=0)
+CANDIDATES = AssignmentOptions(time_limit_s=20.0, seed=0, method="candidates")
+
+
+def feeder_network() -> Network:
+    b = NetworkBuilder("feeder")
+    b.add_node("A", 114.0, 22.6, kind=NodeKind.SEAPORT)
+    b.add_node("X", 113.6, 22.8, kind=NodeKind.SEAPORT)
+    b.add_node("B", 113.3, 23.1, kind=NodeKind.SEAPORT)
+    b.add_link("TRUCK_AB", "A", "B", Mode.TRUCK, transit_h=10, distance_km=10.0,
+               tariffs=container_tariffs(1000.0))  # fmt: skip
+    b.add_link("RAIL_AX", "A", "X", Mode.RAIL, transit_h=20, distance_km=500.0,
+               weekly=((0, 600),), tariffs=container_tariffs(900.0))  # fmt: skip
+    b.add_link("RAIL_XB", "X", "B", Mode.RAIL, transit_h=20, weekly=((1, 600),),
+               tariffs=container_tariffs(300.0), capacity_teu=40.0)  # fmt: skip
+    b.add_link("TRUCK_XB", "X", "B", Mode.TRUCK, transit_h=10, distance_km=10.0,
+               tariffs=container_tariffs(2000.0))  # fmt: skip
+    for node in ("A", "X", "B"):
+        for unit in ("20", "40", "40HC"):
+            b.add_fee(node, "thc", unit, 0.0)
+    return b.build()
+
+
+def ship(sid: str, origin: str, n20: int) -> Shipment:
+    cargo = Cargo(containers=(("22G1", n20),))
+    return Shipment(
+        sid,
+        QuoteRequest(
+            origin=PlaceRef(origin),
+            destination=PlaceRef("B"),
+            cargo=cargo,
+            ready=READY,
+            preferences=Preferences(value_of_time_cny_per_h=5.0 * n20, carbon_price_cny_per_t=0.0),
+        ),
+    )
+
+
+TRAIN_NEEDS_20 = MinLoad("RAIL_XB", None, min_teu=20)  # every departure
+
+
+@pytest.fixture(scope="module")
+def feeder():
+    return compile_network(feeder_network())
+
+
+def test_column_generation_finds_the_path_no_shipment_would_choose(feeder):
+    ships = [ship("S", "A", 10), ship("T", "X", 10)]
+    result = assign_shipments(feeder, ships, min_loads=[TRAIN_NEEDS_20], options=CG)
+    assert result.info.status.value == "optimal"
+    assert result.info.objective == pytest.approx(19_600.0)
+    assert result.info.best_bound == pytest.approx(19_600.0)
+    links = {a.shipment_id: [k[0] for k in a.candidate.departures] for a in result.assignments}
+    assert links == {"S": ["RAIL_AX", "RAIL_XB"], "T": ["RAIL_XB"]}
+    assert result.info.details["columns_generated"] >= 3
+    assert result.info.details["pricing_rounds"] >= 2
+
+
+def test_the_candidate_method_misses_it_and_does_not_claim_optimality(feeder):
+    ships = [ship("S", "A", 10), ship("T", "X", 10)]
+    result = assign_shipments(feeder, ships, min_loads=[TRAIN_NEEDS_20], options=CANDIDATES)
+    assert result.info.objective == pytest.approx(31_000.0)  # 58 % above the optimum
+    assert result.info.status.value == "feasible" and result.info.best_bound is None
+    assert "candidate paths only" in result.info.reasons[0]
+
+
+def _enumerate(cn, s: Shipment, space: DepartureSpace, limit_fen: float):
+    """Every path of ``s`` with generalised cost below ``limit_fen`` (no dominance)."""
+    ps = build_priced_search(cn, s.request, space.callback(), horizon_min=None)
+    ps.horizon_min = ps.ready_min + 60 * 24 * 60
+    out = ps.priced_paths({}, limit_fen, max_paths=5000, every_path=True)
+    assert out.complete
+    return [make_candidate(ps, p.route, space) for p in out.paths]
+
+
+def _highs_optimum(cn, ships, rules, penalty_cny):
+    """The assignment's optimum by HiGHS (scipy.optimize.milp) over every path cheaper than
+    the penalty, enumerated without dominance: an independent model of the same problem."""
+    space = DepartureSpace(cn.network)
+    cols = []  # (shipment index, cost CNY, departures)
+    for i, s in enumerate(ships):
+        for c in _enumerate(cn, s, space, penalty_cny * 100.0):
+            cols.append((i, round(c.generalised_cost_cny * 100.0) / 100.0, c.departures))
+    deps = sorted(
+        {k for _, _, d in cols for k in d}
+        | {(r.link_id, r.departure) for r in rules if r.departure is not None}
+    )
+    n_x, n_s, n_d = len(cols), len(ships), len(deps)
+    # variables: x (columns), u (unassigned), z (departure runs)
+    n = n_x + n_s + n_d
+    cost = np.array([c for _, c, _ in cols] + [penalty_cny] * n_s + [0.0] * n_d)
+    rows, lo, hi = [], [], []
+    for i in range(n_s):  # each shipment once
+        row = np.zeros(n)
+        for j, (si, _, _) in enumerate(cols):
+            row[j] = 1.0 if si == i else 0.0
+        row[n_x + i] = 1.0
+        rows.append(row), lo.append(1.0), hi.append(1.0)
+    for d, key in enumerate(deps):
+        cap = space.remaining(*key)
+        need = [ships[si].request.cargo.space_teu if key in k else 0.0 for si, _, k in cols]
+        rule = next((r for r in rules if r.applies(key)), None)
+        row = np.zeros(n)
+        row[:n_x] = need
+        if rule is not None:
+            row[n_x + n_s + d] = -(cap or 1e6)  # load <= cap * z
+            rows.append(row), lo.append(-np.inf), hi.append(0.0)
+            row2 = np.zeros(n)
+            row2[:n_x] = need
+            row2[n_x + n_s + d] = -rule.min_teu  # load >= min * z
+            rows.append(row2), lo.append(0.0), hi.append(np.inf)
+        elif cap is not None:
+            rows.append(row), lo.append(-np.inf), hi.append(cap)
+    res = milp(
+        cost,
+        constraints=LinearConstraint(np.array(rows), lo, hi),
+        integrality=np.ones(n),
+        bounds=Bounds(0, 1),
+    )
+    assert res.success
+    return res.fun
+
+
+def test_an_independent_solver_over_every_path_agrees(feeder):
+    ships = [ship("S", "A", 10), ship("T", "X", 10)]
+    optimum = _highs_optimum(feeder, ships, [TRAIN_NEEDS_20], penalty_cny=50_000.0)
+    assert optimum == pytest.approx(19_600.0)
+    result = assign_shipments(feeder, ships, min_loads=[TRAIN_NEEDS_20], options=CG)
+    assert result.info.objective == pytest.approx(optimum)
+    assert result.info.best_bound <= optimum + 1e-6
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_random_batches_on_the_two_mode_network_agree_with_highs(seed):
+    rng = np.random.default_rng(seed)
+    net = two_mode_network(truck=True, rail_teu=float(rng.integers(10, 40)))
+    cn = compile_network(net)
+    ships = [shipment(f"S{i}", int(rng.integers(2, 15)), penalty=50_000.0) for i in range(5)]
+    rules = [MinLoad("RAIL", MON_RAIL, min_teu=float(rng.integers(5, 25)))]
+    optimum = _highs_optimum(cn, ships, rules, penalty_cny=50_000.0)
+    result = assign_shipments(cn, ships, min_loads=rules, options=CG)
+    bound = result.info.best_bound
+    assert bound is not None and bound <= optimum + 0.01  # the bound never exceeds the optimum
+    assert result.info.objective >= optimum - 0.01
+    if result.info.status.value == "optimal":
+        assert result.info.objective == pytest.approx(optimum, abs=0.01)
+        assert result.info.gap == 0.0
+    else:
+        assert result.info.gap > 0
+
+
+def test_hard_and_on_off_minimum_loads_differ():
+    cn = compile_network(two_mode_network(truck=True))
+    eight = [shipment("S", 8)]
+    on_off = assign_shipments(
+        cn, eight, min_loads=[MinLoad("RAIL", MON_RAIL, min_teu=10)], options=CG
+    )
+    assert on_off.assignment("S").candidate.departures[0] == ("BARGE", TUE_BARGE)
+    assert not on_off.departure("RAIL", MON_RAIL).runs
+    # hard: the Monday train must carry 8 TEU, so the shipment rides it
+    hard = MinLoad("RAIL", MON_RAIL, min_teu=8, hard=True)
+    forced = assign_shipments(cn, [shipment("S", 8)], min_loads=[hard], options=CG)
+    assert forced.info.status.value == "optimal"
+    assert forced.assignment("S").candidate.departures[0] == ("RAIL", MON_RAIL)
+    # hard and out of reach: proved infeasible (phase one over every path)
+    hard10 = MinLoad("RAIL", MON_RAIL, min_teu=10, hard=True)
+    none = assign_shipments(cn, eight, min_loads=[hard10], options=CG)
+    assert none.info.status.value == "infeasible"
+    assert any("cannot be met by any plan" in r for r in none.info.reasons)
+
+
+def test_same_seed_same_answer(feeder):
+    ships = [ship("S", "A", 10), ship("T", "X", 10)]
+    one = assign_shipments(feeder, ships, min_loads=[TRAIN_NEEDS_20], options=CG).to_dict()
+    two = assign_shipments(feeder, ships, min_loads=[TRAIN_NEEDS_20], options=CG).to_dict()
+    for doc in (one, two):
+        doc["solve"].pop("wall_time_s")
+    assert one == two
