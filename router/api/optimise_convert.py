@@ -125,6 +125,7 @@ def shipment(row: ShipmentIn) -> Shipment:
         request=request,
         booked=tuple(departure_key(b.link_id.strip(), b.departure) for b in row.booked),
         unassigned_penalty_cny=row.penalty_cny,
+        origins=tuple(o.strip() for o in row.origins),
     )
 
 
@@ -135,6 +136,7 @@ def min_load(row: MinLoadIn) -> MinLoad:
         min_teu=row.min_teu,
         min_t=row.min_t,
         fixed_cost_cny=row.fixed_cost_cny,
+        hard=row.hard,
     )
 
 
@@ -150,6 +152,7 @@ class AssignmentInputs:
     min_loads: list[MinLoad]
     capacities: dict[DepartureKey, float] | None
     options: AssignmentOptions
+    supplies: dict[str, float]
 
 
 def assignment_inputs(body: AssignmentIn, time_limit_s: float) -> AssignmentInputs:
@@ -163,8 +166,16 @@ def assignment_inputs(body: AssignmentIn, time_limit_s: float) -> AssignmentInpu
         seed=body.seed,
         backend=body.backend,
         keep_existing=body.keep_existing,
+        method=body.method,
+        horizon_days=body.horizon_days,
     )
-    return AssignmentInputs(shipments, rules, overrides, options)
+    supplies: dict[str, float] = {}
+    for i, row in enumerate(body.supplies):
+        node = _required(row.node, f"supplies.{i}.node")
+        if node in supplies:
+            raise InvalidRequestError(f"supplies.{i}.node", f"depot {node!r} is listed twice")
+        supplies[node] = row.teu
+    return AssignmentInputs(shipments, rules, overrides, options, supplies)
 
 
 # --------------------------------------------------------------------------- consolidation

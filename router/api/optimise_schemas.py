@@ -80,6 +80,12 @@ class ShipmentIn(Strict):
     penalty_cny: float | None = Field(
         None, ge=0, le=1e12, description="Cost of leaving it unassigned (default: 10x its cheapest)"
     )
+    origins: list[Text] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Depots (node codes) it may leave from instead of `origin`: the model "
+        "chooses within each depot's stock (`supplies`)",
+    )
 
 
 class MinLoadIn(Strict):
@@ -90,6 +96,18 @@ class MinLoadIn(Strict):
     min_teu: float = Field(0.0, ge=0, le=100_000)
     min_t: float = Field(0.0, ge=0, le=10_000_000)
     fixed_cost_cny: float = Field(0.0, ge=0, le=1e12, description="Cost of running it")
+    hard: bool = Field(
+        False,
+        description="true: the departure must carry at least this much (it runs; no fixed cost); "
+        "false: it only runs with at least this much booked (on/off)",
+    )
+
+
+class SupplyIn(Strict):
+    """Stock at a depot that shipments with `origins` may take (TEU)."""
+
+    node: Text
+    teu: float = Field(ge=0, le=1e9)
 
 
 class CapacityIn(Strict):
@@ -146,7 +164,20 @@ class AssignmentIn(Strict):
         description="`live`: each departure's capacity less what is booked through this service; "
         "`schedule`: the full per-departure capacity of the dataset (a plan from scratch)",
     )
+    supplies: list[SupplyIn] = Field(
+        default_factory=list,
+        max_length=500,
+        description="Stock per depot: the paths leaving a depot take no more than its stock",
+    )
     keep_existing: bool = Field(True, description="Keep the shipments' `booked` departures")
+    method: Literal["column_generation", "candidates"] = Field(
+        "column_generation",
+        description="`column_generation`: status and bound over every legal path (within "
+        "`horizon_days`); `candidates`: the label search's candidate paths, no bound",
+    )
+    horizon_days: float = Field(
+        60.0, gt=0, le=366, description="Paths arrive within this many days of the ready time"
+    )
     backend: Literal["SCIP", "CBC", "CP_SAT"] = "SCIP"
     time_limit_s: float = Field(10.0, gt=0, le=3600, description="Bounded by the service limit")
     seed: int = Field(0, ge=0, lt=2**31)

@@ -48,12 +48,25 @@ def assign_command(
         Path | None,
         typer.Option("--capacities", help="capacities.csv: link_id, departure, capacity."),
     ] = None,
+    supplies: Annotated[
+        Path | None,
+        typer.Option("--supplies", help="supplies.csv: node, teu (stock at depots)."),
+    ] = None,
     keep_existing: Annotated[
         bool,
         typer.Option(
             "--keep-existing/--reoptimise-existing", help="Keep shipments' existing bookings fixed."
         ),
     ] = True,
+    method: Annotated[
+        str,
+        typer.Option(
+            help="column_generation (status and bound over every legal path) or candidates."
+        ),
+    ] = "column_generation",
+    horizon_days: Annotated[
+        float, typer.Option(help="Paths arrive within this many days of the ready time.")
+    ] = 60.0,
     backend: Annotated[str, typer.Option(help="MIP backend: SCIP, CBC or CP_SAT.")] = "SCIP",
     time_limit: TimeLimit = 10.0,
     seed: Seed = 0,
@@ -69,6 +82,7 @@ def assign_command(
         min_loads_from_records,
         read_csv,
         read_shipments,
+        supplies_from_records,
     )
     from router.services.context import load_dataset
 
@@ -78,14 +92,21 @@ def assign_command(
         caps = (
             capacities_from_records(read_csv(capacities), str(capacities)) if capacities else None
         )
+        stock = supplies_from_records(read_csv(supplies), str(supplies)) if supplies else None
         cn = load_dataset(data or get_settings().data_dir).compiled
         result = assign_shipments(
             cn,
             items,
             capacities=caps,
             min_loads=rules,
+            supplies=stock,
             options=AssignmentOptions(
-                time_limit_s=time_limit, seed=seed, backend=backend, keep_existing=keep_existing
+                time_limit_s=time_limit,
+                seed=seed,
+                backend=backend,
+                keep_existing=keep_existing,
+                method=method,
+                horizon_days=horizon_days,
             ),
         )
     except (RouterError, ValueError) as exc:

@@ -79,17 +79,26 @@ def _check_references(
     shipments: Sequence[Shipment],
     rules: Sequence[MinLoad],
     capacities: Mapping[DepartureKey, float],
+    supplies: Mapping[str, float],
 ) -> None:
     """Every place names a node and every link exists; all problems at once, by path
-    (``shipments.3.destination``, ``min_loads.0.link_id``, ``capacities.2.link_id``)."""
+    (``shipments.3.destination``, ``min_loads.0.link_id``, ``capacities.2.link_id``,
+    ``supplies.CNYTN``)."""
     problems = []
     for i, s in enumerate(shipments):
-        for name, place in (("origin", s.request.origin), ("destination", s.request.destination)):
+        places = [("origin", s.request.origin.code), ("destination", s.request.destination.code)]
+        places += [(f"origins.{k}", code) for k, code in enumerate(s.origins)]
+        for name, code in places:
             try:
-                if place.code is not None:
-                    resolve_code(cn, place.code)
+                if code is not None:
+                    resolve_code(cn, code)
             except NotFoundError as exc:
                 problems.append((f"shipments.{i}.{name}", str(exc)))
+    for code, stock in supplies.items():
+        if code not in cn.index:
+            problems.append((f"supplies.{code}", f"unknown node {code!r}"))
+        if not stock >= 0:
+            problems.append((f"supplies.{code}", f"stock must be >= 0 TEU, got {stock!r}"))
     for name, links in (
         ("min_loads", [r.link_id for r in rules]),
         ("capacities", [key[0] for key in capacities]),
@@ -108,6 +117,7 @@ def assign_shipments(
     capacity: CapacityFn | None = None,
     capacities: Mapping[DepartureKey, float] | None = None,
     min_loads: Iterable[MinLoad] = (),
+    supplies: Mapping[str, float] | None = None,
     options: AssignmentOptions | None = None,
 ) -> AssignmentResult:
     """Assign every shipment to a legal path, or leave it unassigned.
@@ -116,7 +126,9 @@ def assign_shipments(
     ``capacities``: explicit per-departure space, overriding the callback and the links' static
     per-departure capacity. Shipments with ``booked`` departures keep them when
     ``options.keep_existing`` (their load is fixed); otherwise they are re-optimised and
-    reported as ``moved`` if their path changes.
+    reported as ``moved`` if their path changes. ``supplies``: stock (TEU) per depot node
+    code; the paths that leave a depot take no more than its stock (shipments with ``origins``
+    choose among depots).
     """
     opts = options or AssignmentOptions()
     started = time.perf_counter()
@@ -127,9 +139,13 @@ def assign_shipments(
     if not shipments:
         raise InvalidRequestError("shipments", "give at least one shipment")
     rules = list(min_loads)
-    _check_references(cn, shipments, rules, capacities or {})
+    _check_references(cn, shipments, rules, capacities or {}, supplies or {})
+    if opts.method == "candidates" and (supplies or any(s.origins for s in shipments)):
+        raise InvalidRequestError(
+            "options.method", "origins and supplies need the column_generation method"
+        )
     space = DepartureSpace(cn.network, capacity, capacities)
-    p = AssignmentProblem(cn, list(shipments), space, rules, opts)
+    p = AssignmentProblem(cn, list(shipments), space, rules, opts, dict(supplies or {}))
     for s in p.shipments:
         p.finders[s.id] = CandidateFinder(cn, s.request, space)
         p.cands[s.id] = {}
@@ -213,7 +229,7 @@ def _by_column_generation(
     deadline = started + PRICING_SHARE * opts.time_limit_s
     initial_columns(p, cg)
     penalties = {
-        s.id: p.penalty(s, None if (c := cg.cheapest_fen.get(s.id)) is None else c / 100.0)
+        s.id: p.penalty(s, None if (c := cg.cheapest_of(p, s)) is None else c / 100.0)
         for s in p.free
     }
     lp = generate_columns(p, fixed_loads, penalties, cg, deadline)
@@ -280,7 +296,7 @@ def _by_column_generation(
             info, unsolved(p, [*info.reasons]), (), n_paths, cg.pricing_searches
         )
     details["gap_closed_by_enumeration"] = enumerated
-    info = _honest(info, cg, details, started, enumerated)
+    info = _honest(info, cg, details, started, enumerated, len(p.free))
     return _result(p, model, info, fixed_loads, penalties, n_paths, cg.pricing_searches)
 
 
@@ -299,13 +315,14 @@ def _honest(
     details: dict[str, Any],
     started: float,
     enumerated: bool,
+    shipments: int,
 ) -> SolveInfo:
     """The plan's status against the bound valid over every path: optimal only when the plan's
     cost reaches it, or when every path that could improve the plan was among the columns of
     an integer optimum (``enumerated``)."""
     assert info.objective is not None
     bound = None if cg.bound_fen is None else cg.bound_fen / 100.0
-    proved = enumerated or _reaches(info.objective, cg.bound_fen, len(cg.cheapest_fen))
+    proved = enumerated or _reaches(info.objective, cg.bound_fen, shipments)
     if enumerated:
         bound = info.objective
     reasons = list(info.reasons)

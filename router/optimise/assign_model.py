@@ -22,6 +22,7 @@ price per (shipment, departure) for the pricing search.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ from router.network.timetable import DepartureKey
 from router.optimise.candidates import Candidate, CandidateFinder, DepartureSpace, tracked_need
 from router.optimise.ortools_util import check_limits
 from router.routing.compiled import CompiledNetwork
-from router.routing.request import QuoteRequest
+from router.routing.request import PlaceRef, QuoteRequest
 from router.routing.search import Search
 from router.units import as_cst
 
@@ -61,10 +62,26 @@ class Shipment:
     request: QuoteRequest
     booked: tuple[DepartureKey, ...] = ()
     unassigned_penalty_cny: float | None = None
+    #: node codes of depots the cargo may leave from instead of ``request.origin`` (the model
+    #: chooses, within each depot's stock: ``supplies`` of :func:`assign_shipments`)
+    origins: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.id:
             raise InvalidRequestError("shipments.id", "every shipment needs an id")
+        if len(set(self.origins)) != len(self.origins):
+            raise InvalidRequestError(f"shipments[{self.id}].origins", "an origin is named twice")
+        if self.origins and self.booked:
+            raise InvalidRequestError(
+                f"shipments[{self.id}].origins", "a booked shipment has its origin already"
+            )
+
+    @property
+    def requests(self) -> list[QuoteRequest]:
+        """The request from each origin it may leave from (its own when none are listed)."""
+        if not self.origins:
+            return [self.request]
+        return [dataclasses.replace(self.request, origin=PlaceRef(code=o)) for o in self.origins]
         if self.unassigned_penalty_cny is not None and self.unassigned_penalty_cny < 0:
             raise InvalidRequestError(
                 f"shipments[{self.id}].unassigned_penalty_cny", "must be >= 0"
@@ -151,6 +168,8 @@ class Column:
     cand: Candidate
     search: Search
     blocked: frozenset[DepartureKey] = frozenset()
+    #: node code the path leaves from (for depots' stock), None for a point
+    origin: str | None = None
 
 
 #: (TEU, or kg for air; gross tonnes; shipment ids) per departure, of the kept bookings
@@ -164,6 +183,8 @@ class AssignmentProblem:
     space: DepartureSpace
     min_loads: list[MinLoad]
     options: AssignmentOptions
+    #: stock per depot (node code), TEU: what shipments choosing among origins may take there
+    supplies: dict[str, float] = field(default_factory=dict)
     finders: dict[str, CandidateFinder] = field(default_factory=dict)
     cands: dict[str, dict[tuple[Any, ...], Column]] = field(default_factory=dict)
     fixed: dict[str, Column | None] = field(default_factory=dict)  # kept bookings
@@ -177,6 +198,9 @@ class AssignmentProblem:
 
     def need(self, s: Shipment, key: DepartureKey) -> float:
         return tracked_need(s.request, self.cn.network.links[key[0]].mode)
+
+    def requests_of(self, s: Shipment) -> list[QuoteRequest]:
+        return s.requests
 
     @property
     def free(self) -> list[Shipment]:
@@ -254,6 +278,8 @@ class MasterModel:
     penalties: dict[str, float]
     #: per shipment: the departures of its link rows
     links_of: dict[str, list[DepartureKey]] = field(default_factory=dict)
+    #: per depot (node code): its stock row
+    supply_rows: dict[str, Any] = field(default_factory=dict)
     #: per departure: the sum of the duals of its rows per TEU and per tonne (sign: price)
     _row_duals: dict[DepartureKey, tuple[float, float]] | None = None
 
@@ -281,6 +307,12 @@ class MasterModel:
             else:
                 out.pop(key, None)
         return out
+
+    def origin_price_fen(self, p: AssignmentProblem, s: Shipment, request: QuoteRequest) -> float:
+        """Dual price (fen) of taking ``s``'s cargo from its request's origin's stock."""
+        code = request.origin.code
+        row = self.supply_rows.get(code) if code is not None else None
+        return 0.0 if row is None else -s.request.cargo.teu * row.dual_value()
 
     def threshold_fen(self, s: Shipment) -> float:
         """The convexity dual of ``s``: a column below it (with prices) improves the LP."""
@@ -403,6 +435,15 @@ def build_master(
     links_of: dict[str, list[DepartureKey]] = defaultdict(list)
     for sid, key in links:
         links_of[sid].append(key)
+    supply_rows = {}
+    for code, stock in sorted(p.supplies.items()):
+        taking = [
+            s.request.cargo.teu * x[s.id, sig]
+            for s in p.free
+            for sig, c in p.cands.get(s.id, {}).items()
+            if c.origin == code
+        ]
+        supply_rows[code] = solver.Add(solver.Sum(taking) <= stock, f"stock_{code}")
     return MasterModel(
         solver,
         x,
@@ -416,6 +457,7 @@ def build_master(
         keys,
         dict(penalties),
         dict(links_of),
+        supply_rows,
     )
 
 

@@ -77,9 +77,9 @@ class ColumnGeneration:
     bound_fen: float | None = None
     converged: bool = False
     incomplete_searches: int = 0
-    #: per shipment: a lower bound of its generalised cost over every path (fen), or None
-    #: when it has no path at all
-    cheapest_fen: dict[str, float | None] = field(default_factory=dict)
+    #: per request (a shipment from one of its origins): a lower bound of its generalised cost
+    #: over every path (fen), or None when it has no path at all
+    cheapest_fen: dict[QuoteRequest, float | None] = field(default_factory=dict)
     #: one search per distinct request (shipments asking the same share it)
     searches: dict[QuoteRequest, PricedSearch] = field(default_factory=dict)
     #: outcomes of pricing searches by (request, prices, threshold): shipments asking the same
@@ -87,11 +87,18 @@ class ColumnGeneration:
     outcomes: dict[tuple[object, ...], PricingOutcome] = field(default_factory=dict)
     wall_time_s: float = 0.0
 
-    def search(self, p: AssignmentProblem, s: Shipment, cost_weight: float = 1.0) -> PricedSearch:
-        key = s.request if cost_weight == 1.0 else None
+    def cheapest_of(self, p: AssignmentProblem, s: Shipment) -> float | None:
+        """A lower bound of the shipment's generalised cost from any of its origins (fen)."""
+        known = [c for r in p.requests_of(s) if (c := self.cheapest_fen.get(r)) is not None]
+        return min(known, default=None)
+
+    def search(
+        self, p: AssignmentProblem, request: QuoteRequest, cost_weight: float = 1.0
+    ) -> PricedSearch:
+        key = request if cost_weight == 1.0 else None
         ps = self.searches.get(key) if key is not None else None
         if ps is None:
-            ps = build_priced_search(p.cn, s.request, p.space.callback(), cost_weight=cost_weight)
+            ps = build_priced_search(p.cn, request, p.space.callback(), cost_weight=cost_weight)
             ps.horizon_min = ps.ready_min + int(p.options.horizon_days * 24 * 60)
             if key is not None:
                 self.searches[key] = ps
@@ -132,7 +139,8 @@ def _price_keys(ps: PricedSearch, prices: dict[DepartureKey, float]) -> dict[Pri
 
 
 def _column(p: AssignmentProblem, ps: PricedSearch, route: Route) -> Column:
-    return Column(make_candidate(ps, route, p.space), ps)
+    origin = ps.request.origin.code if ps.request.origin.code is not None else None
+    return Column(make_candidate(ps, route, p.space), ps, origin=origin)
 
 
 def _master_cost_fen(column: Column, phase_one: bool) -> float:
@@ -140,16 +148,18 @@ def _master_cost_fen(column: Column, phase_one: bool) -> float:
 
 
 def initial_columns(p: AssignmentProblem, cg: ColumnGeneration) -> None:
-    """Round 0: each free shipment's cheapest path over the whole path space."""
+    """Round 0: each free shipment's cheapest path over the whole path space, from each of its
+    origins."""
     for s in p.free:
-        ps = cg.search(p, s)
-        outcome = cg.price(ps, {}, _INF, max_paths=1)
-        if outcome.paths:
-            cg.cheapest_fen[s.id] = outcome.lower_bound_fen
-            if p.add_column(s, _column(p, ps, outcome.paths[0].route)):
-                cg.columns_generated += 1
-        else:
-            cg.cheapest_fen[s.id] = None if outcome.complete else outcome.lower_bound_fen
+        for request in p.requests_of(s):
+            ps = cg.search(p, request)
+            outcome = cg.price(ps, {}, _INF, max_paths=1)
+            if outcome.paths:
+                cg.cheapest_fen[request] = outcome.lower_bound_fen
+                if p.add_column(s, _column(p, ps, outcome.paths[0].route)):
+                    cg.columns_generated += 1
+            else:
+                cg.cheapest_fen[request] = None if outcome.complete else outcome.lower_bound_fen
 
 
 def generate_columns(
@@ -181,30 +191,34 @@ def generate_columns(
         bound = lp_value
         timed_out = False
         for s in p.free:
-            sigma = model.threshold_fen(s)
             prices = model.prices_fen(p, s)
-            cheapest = 0.0 if phase_one else cg.cheapest_fen.get(s.id)
-            if cheapest is None:
-                continue  # no path at all: nothing to price
             gain = sum(v for v in prices.values() if v < 0)
-            crude = cheapest + gain - sigma - ROUNDING_FEN
-            if crude >= 0:
-                continue
-            if time.perf_counter() > deadline:
-                timed_out = True
-                bound += crude
-                continue
-            ps = cg.search(p, s, weight)
-            outcome = cg.price(
-                ps, prices, sigma + ROUNDING_FEN, max_paths=PATHS_PER_ROUND, deadline=deadline
-            )
-            bound += min(0.0, outcome.lower_bound_fen - ROUNDING_FEN - sigma)
-            for path in outcome.paths:
-                column = _column(p, ps, path.route)
-                paid = sum(prices.get(key, 0.0) for key in column.cand.departures)
-                reduced = _master_cost_fen(column, phase_one) + paid - sigma
-                if reduced < -ENTER_FEN and p.add_column(s, column):
-                    added += 1
+            least = 0.0  # the least reduced cost of the shipment's paths, at most
+            for request in p.requests_of(s):
+                # the convexity dual less the price of the origin's stock
+                sigma = model.threshold_fen(s) - model.origin_price_fen(p, s, request)
+                cheapest = 0.0 if phase_one else cg.cheapest_fen.get(request)
+                if cheapest is None:
+                    continue  # no path at all from there: nothing to price
+                crude = cheapest + gain - sigma - ROUNDING_FEN
+                if crude >= 0:
+                    continue
+                if time.perf_counter() > deadline:
+                    timed_out = True
+                    least = min(least, crude)
+                    continue
+                ps = cg.search(p, request, weight)
+                outcome = cg.price(
+                    ps, prices, sigma + ROUNDING_FEN, max_paths=PATHS_PER_ROUND, deadline=deadline
+                )
+                least = min(least, outcome.lower_bound_fen - ROUNDING_FEN - sigma)
+                for path in outcome.paths:
+                    column = _column(p, ps, path.route)
+                    paid = sum(prices.get(key, 0.0) for key in column.cand.departures)
+                    reduced = _master_cost_fen(column, phase_one) + paid - sigma
+                    if reduced < -ENTER_FEN and p.add_column(s, column):
+                        added += 1
+            bound += least
         cg.columns_generated += added
         if cg.bound_fen is None or bound > cg.bound_fen:
             cg.bound_fen = bound
@@ -234,28 +248,30 @@ def enumerate_improving_columns(
     the columns is then optimal over every path. True when every enumeration finished (within
     its path and label budgets and the time)."""
     for s in p.free:
-        cheapest = cg.cheapest_fen.get(s.id)
-        if cheapest is None:
-            continue
-        sigma = model.threshold_fen(s)
         prices = model.prices_fen(p, s)
-        if cheapest + sum(v for v in prices.values() if v < 0) - sigma - ROUNDING_FEN >= gap_fen:
-            continue
-        if time.perf_counter() > deadline:
-            return False
-        ps = cg.search(p, s)
-        outcome = cg.price(
-            ps,
-            prices,
-            sigma + gap_fen + ROUNDING_FEN,
-            max_paths=MAX_ENUMERATED_PATHS,
-            every_path=True,
-            deadline=deadline,
-            tracked=frozenset(_price_keys(ps, dict.fromkeys(model.load_rows, 0.0))),
-        )
-        if not outcome.complete:
-            return False
-        for path in outcome.paths:
-            if p.add_column(s, _column(p, ps, path.route)):
-                cg.columns_generated += 1
+        gain = sum(v for v in prices.values() if v < 0)
+        for request in p.requests_of(s):
+            cheapest = cg.cheapest_fen.get(request)
+            if cheapest is None:
+                continue
+            sigma = model.threshold_fen(s) - model.origin_price_fen(p, s, request)
+            if cheapest + gain - sigma - ROUNDING_FEN >= gap_fen:
+                continue
+            if time.perf_counter() > deadline:
+                return False
+            ps = cg.search(p, request)
+            outcome = cg.price(
+                ps,
+                prices,
+                sigma + gap_fen + ROUNDING_FEN,
+                max_paths=MAX_ENUMERATED_PATHS,
+                every_path=True,
+                deadline=deadline,
+                tracked=frozenset(_price_keys(ps, dict.fromkeys(model.load_rows, 0.0))),
+            )
+            if not outcome.complete:
+                return False
+            for path in outcome.paths:
+                if p.add_column(s, _column(p, ps, path.route)):
+                    cg.columns_generated += 1
     return True

@@ -16,11 +16,15 @@ Formats (one header row, ``;`` separates lists inside a cell):
 ``shipments.csv`` (batch assignment)
     id, origin, destination, containers, ready, deadline, cargo_class, imdg_class, aeo_level,
     direct_eligible, combined_port_allowed, weight_kg, value_cny, booked, penalty_cny; optional
-    joint_declaration_eligible, drug_whitelisted, inspect_first_pilot, ecommerce_regime
+    joint_declaration_eligible, drug_whitelisted, inspect_first_pilot, ecommerce_regime, origins
+    (depot node codes separated by ``;``: the model chooses among them)
 ``min_loads.csv``
-    link_id, departure, min_teu, min_t, fixed_cost_cny
+    link_id, departure, min_teu, min_t, fixed_cost_cny; optional hard (true: the departure
+    must carry at least that much; false, the default: it runs only with that much, on/off)
 ``capacities.csv``
     link_id, departure, capacity
+``supplies.csv``
+    node, teu (stock at a depot that shipments with ``origins`` may take)
 """
 
 from __future__ import annotations
@@ -448,6 +452,7 @@ def shipment_from_record(rec: Record) -> Shipment:
         ),
         booked=booked,
         unassigned_penalty_cny=_get(_float, rec, "penalty_cny", False),
+        origins=tuple(_list(rec.get("origins"))),
     )
 
 
@@ -470,6 +475,7 @@ def min_load_from_record(rec: Record) -> MinLoad:
         min_teu=_get(_float, rec, "min_teu", False, 0.0) or 0.0,
         min_t=_get(_float, rec, "min_t", False, 0.0) or 0.0,
         fixed_cost_cny=_get(_float, rec, "fixed_cost_cny", False, 0.0) or 0.0,
+        hard=_get(_bool, rec, "hard", False),
     )
 
 
@@ -491,6 +497,23 @@ def capacities_from_records(
         return departure_key(_get(_text, rec, "link_id") or "", when), cap
 
     return dict(_rows(records, source, first_row, build))
+
+
+def supplies_from_records(
+    records: Sequence[Record], source: str = "supplies", first_row: int = 2
+) -> dict[str, float]:
+    """Stock per depot node code (TEU); a depot listed twice is an error."""
+
+    def build(rec: Record) -> tuple[str, float]:
+        teu = _get(_float, rec, "teu")
+        assert teu is not None
+        if teu < 0:
+            raise _FieldError("teu", "must be >= 0")
+        return _get(_text, rec, "node") or "", teu
+
+    rows = _rows(records, source, first_row, build)
+    require_unique(rows, lambda r: r[0], source, "node")
+    return dict(rows)
 
 
 def require_unique(items: Iterable[T], key: Callable[[T], str], source: str, name: str) -> None:

@@ -138,6 +138,8 @@ class PricedSearch(Search):
     #: weight of the generalised cost in the criterion: 1, or 0 to minimise the prices alone
     #: (phase one of column generation: is there a plan at all?)
     cost_weight: float = 1.0
+    #: start from the quick single-criterion routes as upper bounds (see Search.seed_routes)
+    use_seeds: bool = True
 
     def priced_paths(
         self,
@@ -183,7 +185,7 @@ class PricedSearch(Search):
         )
         # (g, finished label); a label carries ``acc``: prices paid less storage paid (x weight)
         found: list[tuple[float, Label]] = []
-        for seed in self.seed_routes():
+        for seed in self.seed_routes() if self.use_seeds else ():
             # the quick routes take the earliest departures: paths of this space too
             if latest is None or seed.time <= latest:
                 steps = seed.steps()
@@ -297,7 +299,12 @@ class PricedSearch(Search):
         prices = st.prices
         for successor in self._customs_actions(label):
             yield successor, price, 0.0, None
+        # a successor's criterion is at least this label's (less what prices may give back)
+        base = st.g(label, price) + st.floor
+        lb_g, best = st.lb_g, st.best
         for cl in self.cn.out_links[label.node]:
+            if base + lb_g[cl.destination] >= best:
+                continue
             ctx = self._boarding(label, cl)
             if ctx is None:
                 continue

@@ -85,6 +85,7 @@ def run_assignment(
     *,
     min_loads: Sequence[MinLoad] = (),
     capacities: Mapping[DepartureKey, float] | None = None,
+    supplies: Mapping[str, float] | None = None,
     space: Space = "live",
     options: AssignmentOptions,
     request: dict[str, Any],
@@ -102,6 +103,7 @@ def run_assignment(
         capacity=capacity,
         capacities=capacities,
         min_loads=min_loads,
+        supplies=supplies,
         options=options,
     )
     document = {**result.to_dict(), "space": space}

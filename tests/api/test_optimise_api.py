@@ -169,6 +169,34 @@ def test_assignment_input_errors_name_the_field(svc: Service) -> None:
     assert response.status_code == 422
     assert response.json()["details"][0]["field"] == "shipments.0.containers"
 
+    response = assign(svc, supplies=[{"node": "NOWHERE", "teu": 4}])
+    assert response.status_code == 422
+    assert response.json()["details"][0]["field"] == "supplies.NOWHERE"
+
+    hard = {"link_id": RAIL, "min_teu": 10, "hard": True}  # no departure named
+    response = assign(svc, min_loads=[hard])
+    assert response.status_code == 422
+    assert "names its departure" in response.json()["message"]
+
+    response = assign(svc, method="guess")
+    assert response.status_code == 422
+    assert response.json()["details"][0]["field"] == "method"
+
+
+def test_assignment_from_depots_within_their_stock(svc: Service) -> None:
+    # the same two shipments from the city or from Dongguan; the city holds stock for one
+    ships = [
+        {**shipment("A", 5), "origins": ["SZ-CITY", "DG-CITY"]},
+        {**shipment("B", 5), "origins": ["SZ-CITY", "DG-CITY"]},
+    ]
+    supplies = [{"node": "SZ-CITY", "teu": 10}, {"node": "DG-CITY", "teu": 10}]
+    response = assign(svc, shipments=ships, supplies=supplies, time_limit_s=5)
+    assert response.status_code == 201, response.text
+    result = response.json()["result"]
+    assert result["assigned"] == 2
+    starts = sorted(a["legs"][0]["from"] for a in result["assignments"])
+    assert starts == ["DG-CITY", "SZ-CITY"]
+
 
 # ------------------------------------------------------------------------ consolidation
 def container(cid: str, iso: str = "42G1", **extra: Any) -> dict[str, Any]:

@@ -28,6 +28,7 @@ import pytest
 from optimise_testkit import MON_RAIL, READY, TUE_BARGE, shipment, two_mode_network
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from router.errors import InvalidRecordsError, InvalidRequestError
 from router.network.builder import NetworkBuilder, container_tariffs
 from router.network.model import Mode, Network, NodeKind
 from router.optimise.assign import AssignmentOptions, MinLoad, Shipment, assign_shipments
@@ -215,3 +216,47 @@ def test_same_seed_same_answer(feeder):
     for doc in (one, two):
         doc["solve"].pop("wall_time_s")
     assert one == two
+
+
+def depots_network() -> Network:
+    """Two depots D1 and D2 trucking to B: CNY 1,000 and 1,500 per 20', 10 h each."""
+    b = NetworkBuilder("depots")
+    b.add_node("D1", 114.0, 22.6, kind=NodeKind.SEAPORT)
+    b.add_node("D2", 113.9, 22.7, kind=NodeKind.SEAPORT)
+    b.add_node("B", 113.3, 23.1, kind=NodeKind.SEAPORT)
+    b.add_link("T1", "D1", "B", Mode.TRUCK, transit_h=10, tariffs=container_tariffs(1000.0))
+    b.add_link("T2", "D2", "B", Mode.TRUCK, transit_h=10, tariffs=container_tariffs(1500.0))
+    return b.build()
+
+
+def from_depots(sid: str) -> Shipment:
+    s = ship(sid, "D1", 10)
+    return Shipment(sid, s.request, origins=("D1", "D2"), unassigned_penalty_cny=100_000.0)
+
+
+def test_several_origins_with_stock_limits():
+    cn = compile_network(depots_network())
+    ships = [from_depots("S1"), from_depots("S2")]
+    # unlimited stock: both from the cheaper depot, 2 x (10 x 1,000 + 50 x 10 h)
+    free = assign_shipments(cn, ships, options=CG)
+    assert free.info.objective == pytest.approx(21_000.0)
+    # D1 holds 10 TEU: one shipment leaves from D2 (10 x 1,500 + 500)
+    limited = assign_shipments(cn, ships, supplies={"D1": 10.0, "D2": 20.0}, options=CG)
+    assert limited.info.status.value == "optimal"
+    assert limited.info.objective == pytest.approx(10_500.0 + 15_500.0)
+    firsts = sorted(a.candidate.route.steps[0].node for a in limited.assignments)
+    assert [cn.nodes[i].id for i in firsts] == ["D1", "D2"]
+    # 10 TEU of stock in all: one shipment stays behind at its penalty
+    short = assign_shipments(cn, ships, supplies={"D1": 10.0, "D2": 0.0}, options=CG)
+    assert short.info.status.value == "optimal"
+    assert short.info.objective == pytest.approx(10_500.0 + 100_000.0)
+    assert sorted(a.status for a in short.assignments) == ["assigned", "unassigned"]
+
+
+def test_unknown_depot_and_method_errors():
+    cn = compile_network(depots_network())
+    with pytest.raises(InvalidRecordsError) as err:
+        assign_shipments(cn, [from_depots("S1")], supplies={"NOPE": 5.0}, options=CG)
+    assert "supplies.NOPE" in str(err.value.problems)
+    with pytest.raises(InvalidRequestError):
+        assign_shipments(cn, [from_depots("S1")], options=CANDIDATES)

@@ -153,3 +153,27 @@ def test_shipment_rows_refuse_the_abolished_general_aeo_level(tmp_path) -> None:
         assert "GAC Decree 251" in str(exc) and "aeo_level" in str(exc)
     else:
         raise AssertionError("the general AEO level must be refused")
+
+
+def test_depots_hard_minimum_loads_and_supplies_from_csv(tmp_path) -> None:
+    from router.optimise.io import supplies_from_records
+
+    path = tmp_path / "shipments.csv"
+    path.write_text(
+        "id,origin,destination,containers,ready,origins\n"
+        "S1,CN-SZ-CITY,NLRTM,1x42G1,2026-12-01T08:00,CNYTN;CNSHK\n"
+    )
+    (shipment,) = read_shipments(path)
+    assert shipment.origins == ("CNYTN", "CNSHK")
+    rules = min_loads_from_records(
+        [
+            {"link_id": "R", "departure": "2026-12-04T20:00", "min_teu": "40", "hard": "true"},
+            {"link_id": "R", "min_teu": "20"},
+        ]
+    )
+    assert [r.hard for r in rules] == [True, False]
+    assert supplies_from_records([{"node": "CNYTN", "teu": "12"}]) == {"CNYTN": 12.0}
+    with pytest.raises(InvalidRecordsError) as err:
+        supplies_from_records([{"node": "CNYTN", "teu": "-1"}, {"node": "CNYTN", "teu": "2"}])
+    text = str(err.value)
+    assert "teu" in text and "must be >= 0" in text

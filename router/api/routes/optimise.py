@@ -156,6 +156,7 @@ def create_assignment(
         inputs.shipments,
         min_loads=inputs.min_loads,
         capacities=inputs.capacities,
+        supplies=inputs.supplies,
         space=body.space,
         options=inputs.options,
         request=body.model_dump(mode="json"),
