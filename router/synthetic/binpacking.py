@@ -31,8 +31,8 @@ class PublishedInstance:
     source: str
 
     def load(self, directory: Path = DATA_DIR) -> BinPackingInstance:
-        """The instance with weights scaled to a wagon of about 30 t (integer kg): the
-        optimum is unchanged by scaling."""
+        """The instance with weights scaled to a wagon of about 30 t (integer kg; the optimum is
+        unchanged by scaling) and wagon slots that never bind (pure bin packing)."""
         values = [int(v) for v in (directory / self.file).read_text(encoding="utf-8").split()]
         n, capacity, sizes = values[0], values[1], values[2:]
         if len(sizes) != n:
@@ -43,6 +43,7 @@ class PublishedInstance:
             float(capacity * scale),
             tuple(float(s * scale) for s in sizes),
             self.optimum,
+            slots=None,
         )
 
 

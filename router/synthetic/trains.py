@@ -154,21 +154,26 @@ class BinPackingInstance:
     name: str
     capacity_kg: float
     sizes_kg: tuple[float, ...]
-    optimum: int  # bins, known by construction
+    optimum: int  # bins, known by construction or published
+    #: 20' slots per wagon; None: as many as the lightest items that fit by weight (the slots
+    #: never bind). Perfect packings use 4: none of their bins holds more than four items
+    slots: int | None = 4
 
     def as_consolidation(
         self, spare: float = 0.25
     ) -> tuple[list[BookedContainer], list[TrainDeparture]]:
         """Items -> 20' containers of that gross weight; bins -> identical wagons (payload =
-        capacity, with as many 20' slots as the lightest items that fit by weight, so slots
-        never bind); one departure with ``spare`` extra wagons and no weight/length binding.
-        Minimum wagons used with every container loaded = the bin-packing optimum."""
+        capacity, ``slots`` 20' slots); one departure with ``spare`` extra wagons and no
+        weight/length binding. Minimum wagons used with every container loaded = the
+        bin-packing optimum."""
         day = date(2025, 1, 6)
-        total, slots = 0.0, 0
-        for s in sorted(self.sizes_kg):
-            if total + s > self.capacity_kg:
-                break
-            total, slots = total + s, slots + 1
+        slots = self.slots
+        if slots is None:
+            total, slots = 0.0, 0
+            for s in sorted(self.sizes_kg):
+                if total + s > self.capacity_kg:
+                    break
+                total, slots = total + s, slots + 1
         wagon = WagonType("BIN", parse_patterns(f"{max(1, slots)}x20"), self.capacity_kg, 0.0, 1.0)
         n_wagons = self.optimum + max(2, math.ceil(spare * self.optimum))
         train = TrainDeparture(

@@ -4,6 +4,8 @@ against those optima, same seed -> same answer, and the week bound of the decomp
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from router.optimise.consolidation import (
@@ -11,7 +13,14 @@ from router.optimise.consolidation import (
     consolidate,
     validate_plan,
 )
-from router.optimise.consolidation.binpack import l2_bound, lower_bound, pack
+from router.optimise.consolidation.binpack import (
+    _arc_flow,
+    _patterns,
+    fit_decreasing,
+    l2_bound,
+    lower_bound,
+    pack,
+)
 from router.optimise.consolidation.eligibility import eligible_departures
 from router.optimise.consolidation.objective import objective_weights
 from router.synthetic.binpacking import published_instances
@@ -115,3 +124,21 @@ def test_decomposed_week_bound_is_valid_for_the_whole_week():
     assert dec.info.objective <= optimum + 1e-9
     if dec.info.status.value == "optimal":
         assert abs(dec.info.objective - optimum) <= 1e-9 and dec.info.gap == 0
+
+
+@pytest.mark.parametrize(("name", "search"), [("u120_00", "arc flow"), ("t120_00", "patterns")])
+def test_arc_flow_and_pattern_models_pack_every_box(name, search):
+    instance = PUBLISHED[name].load()
+    kg = [int(s) for s in instance.sizes_kg]
+    cap = int(instance.capacity_kg)
+    k = PUBLISHED[name].optimum
+    deadline = time.perf_counter() + 20.0
+    if search == "arc flow":  # (on 40 of the boxes and as many wagons as first fit needs)
+        kg = kg[:40]
+        k = len(fit_decreasing(kg, cap, len(kg), best=False))
+        bins = _arc_flow(kg, cap, k, 20.0, seed=0)
+    else:
+        bins = _patterns(kg, cap, len(kg), k, deadline, seed=0)
+    assert bins is not None and len([b for b in bins if b]) <= k
+    assert sorted(i for b in bins for i in b) == list(range(len(kg)))
+    assert all(sum(kg[i] for i in b) <= cap for b in bins)
