@@ -25,6 +25,11 @@ Model
    is paid once per part that uses it.
 4. **Read.** The optimal flow is decomposed into parts: how many containers of which type go on
    which legs, each with its own departure and arrival.
+
+**Status.** The flow or MIP is optimal over the candidate paths only, not over every legal path
+(a path through departures no search tried is not in the network): the result says
+``feasible``, without a bound, and names the candidate set in its reasons. (The batch
+assignment, :mod:`router.optimise.assign`, proves its status over every path.)
 """
 
 from __future__ import annotations
@@ -616,6 +621,20 @@ def split_shipment(
     if not flow.info.has_solution:
         reasons.extend(flow.info.reasons)
     info = dataclasses.replace(flow.info, wall_time_s=time.perf_counter() - started)
+    if info.status is SolveStatus.OPTIMAL:
+        # proved only over the candidate paths merged into the time-expanded network: paths
+        # through departures the searches never tried are not covered, so no stronger claim
+        info = dataclasses.replace(
+            info,
+            status=SolveStatus.FEASIBLE,
+            best_bound=None,
+            gap=None,
+            reasons=(
+                *info.reasons,
+                f"optimal over the {total_paths} candidate paths of its time-expanded network "
+                "only: no bound over every legal path",
+            ),
+        )
     return SplitResult(
         info=info,
         method=flow.method,

@@ -46,8 +46,10 @@ def test_sixty_boxes_fill_the_rail_and_the_rest_take_the_barge(net):
     assert parts["BARGE", TUE_BARGE].arrival == datetime(2025, 3, 7, 10, 0, tzinfo=CST)
     assert result.generalised_cost_cny == pytest.approx(40 * RAIL_GC + 20 * BARGE_GC)  # 71,000
     assert result.cost_cny == pytest.approx(40 * 1000 + 20 * 800)
-    assert result.info.objective == pytest.approx(71_000.0)
-    assert result.info.gap == 0.0
+    assert result.info.objective == pytest.approx(71_000.0)  # the known optimum
+    # proved only over its candidate paths: the status says no more than that
+    assert result.info.status.value == "feasible" and result.info.best_bound is None
+    assert "candidate paths" in result.info.reasons[-1]
 
 
 def test_flow_and_mip_agree_on_the_pure_flow_case(net):
@@ -58,7 +60,7 @@ def test_flow_and_mip_agree_on_the_pure_flow_case(net):
         compile_network(net), request(boxes(60)), options=SplitOptions(method="mip")
     )
     assert flow.method == "min_cost_flow" and mip.method == "mip"
-    assert flow.info.status.value == mip.info.status.value == "optimal"
+    assert flow.info.status.value == mip.info.status.value == "feasible"
     assert flow.info.objective == pytest.approx(mip.info.objective)
     assert sorted(p.count for p in flow.parts) == sorted(p.count for p in mip.parts)
 
@@ -154,7 +156,7 @@ def test_quote_attaches_the_split_when_no_single_departure_fits(net):
     counts = sorted(p["containers"] for p in split["parts"])
     assert counts == [40, 80]
     assert split["total"]["generalised_cost_cny"] == pytest.approx(40 * RAIL_GC + 80 * BARGE_GC)
-    assert split["solve"]["status"] == "optimal"
+    assert split["solve"]["status"] == "feasible"  # optimal over its candidate paths only
 
 
 def test_quote_without_capacity_trouble_has_no_split_unless_asked(net):
