@@ -1,6 +1,8 @@
 """Column generation for the batch assignment: known optima, an independent solver (HiGHS via
 scipy) over explicitly enumerated paths, the bound, the candidate method's miss, minimum loads.
 
+Also the published Powerco transportation problem (Winston) as an assignment from depots.
+
 The feeder network ``A -> X -> B`` (domestic, no fees, value of time 5 CNY per TEU-hour,
 carbon price 0):
 
@@ -260,3 +262,59 @@ def test_unknown_depot_and_method_errors():
     assert "supplies.NOPE" in str(err.value.problems)
     with pytest.raises(InvalidRequestError):
         assign_shipments(cn, [from_depots("S1")], options=CANDIDATES)
+
+
+# ---------------------------------------------------------------- a published instance
+#: Powerco (W. L. Winston, *Operations Research: Applications and Algorithms*, 4th ed., 2004,
+#: §7.1 Example 1): three power plants supply 35, 50 and 40 million kWh, four cities need 45,
+#: 20, 30 and 30; the cost of sending one million kWh from plant i to city j is COSTS[i][j] (USD).
+#: Published optimum: USD 1,020 (x12 = 10, x13 = 25, x21 = 45, x23 = 5, x32 = 10, x34 = 30).
+POWERCO_SUPPLY = {"P1": 35.0, "P2": 50.0, "P3": 40.0}
+POWERCO_DEMAND = {"C1": 45, "C2": 20, "C3": 30, "C4": 30}
+POWERCO_COSTS = {
+    "P1": {"C1": 8, "C2": 6, "C3": 10, "C4": 9},
+    "P2": {"C1": 9, "C2": 12, "C3": 13, "C4": 7},
+    "P3": {"C1": 14, "C2": 9, "C3": 16, "C4": 5},
+}
+POWERCO_OPTIMUM = 1_020.0
+
+
+def powerco_network() -> Network:
+    """Plants and cities as depots and destinations; one truck link per pair whose price per
+    20' box is the unit cost (one box = one million kWh), no fees, value of time 0."""
+    b = NetworkBuilder("powerco")
+    for k, node in enumerate([*POWERCO_SUPPLY, *POWERCO_DEMAND]):
+        b.add_node(node, 113.0 + 0.1 * k, 22.5 + 0.05 * k, kind=NodeKind.SEAPORT)
+    for plant, row in POWERCO_COSTS.items():
+        for city, unit in row.items():
+            b.add_link(f"{plant}-{city}", plant, city, Mode.TRUCK, transit_h=1,
+                       tariffs=container_tariffs(float(unit)))  # fmt: skip
+    return b.build()
+
+
+def test_the_published_powerco_optimum():
+    """Each city's demand in lots of 5 (every flow of the published optimum is a multiple of
+    5, so lots lose nothing); each lot may come from any plant within its supply."""
+    cn = compile_network(powerco_network())
+    lots = []
+    for city, demand in POWERCO_DEMAND.items():
+        for k in range(demand // 5):
+            request = QuoteRequest(
+                origin=PlaceRef("P1"),
+                destination=PlaceRef(city),
+                cargo=Cargo(containers=(("22G1", 5),)),
+                ready=READY,
+                preferences=Preferences(value_of_time_cny_per_h=0.0, carbon_price_cny_per_t=0.0),
+            )
+            lots.append(Shipment(f"{city}-{k}", request, origins=tuple(POWERCO_SUPPLY)))
+    result = assign_shipments(cn, lots, supplies=POWERCO_SUPPLY, options=CG)
+    assert result.info.status.value == "optimal"
+    assert result.info.objective == pytest.approx(POWERCO_OPTIMUM)
+    assert result.info.best_bound <= POWERCO_OPTIMUM + 1e-6
+    flows: dict[tuple[str, str], int] = {}
+    for a in result.assignments:
+        plant = cn.nodes[a.candidate.route.steps[0].node].id
+        city = a.shipment_id.split("-")[0]
+        flows[plant, city] = flows.get((plant, city), 0) + 5
+    for plant, stock in POWERCO_SUPPLY.items():
+        assert sum(v for (p, _), v in flows.items() if p == plant) <= stock
