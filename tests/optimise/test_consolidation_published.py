@@ -142,3 +142,12 @@ def test_arc_flow_and_pattern_models_pack_every_box(name, search):
     assert bins is not None and len([b for b in bins if b]) <= k
     assert sorted(i for b in bins for i in b) == list(range(len(kg)))
     assert all(sum(kg[i] for i in b) <= cap for b in bins)
+
+
+def test_auto_method_uses_the_bin_packing_core():
+    # 249 boxes x 104 wagons is too large for `auto` to pick the exact model; the bin-packing
+    # structure is recognised first and proves the published optimum
+    containers, trains = PUBLISHED["t249_00"].load().as_consolidation()
+    result = consolidate(containers, trains, ConsolidationOptions(time_limit_s=10.0, seed=1))
+    assert result.method == "bin packing" and result.info.status.value == "optimal"
+    assert result.stats.wagons_used == PUBLISHED["t249_00"].optimum

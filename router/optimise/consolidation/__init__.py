@@ -29,9 +29,10 @@ wagons exactly in date order, then tries the containers a train could not take o
 trains. ``auto`` picks by model size. Both start from the first-fit-decreasing plan as a hint;
 :func:`first_fit_decreasing` is also the baseline of ``benchmarks/consolidation_bench.py``.
 When a problem is one-dimensional bin packing (one departure, one wagon type, one destination,
-one box length, no dangerous goods) ``exact`` first runs :mod:`.binpack` (lower bound L2,
-searches for a packing at that bound); a packing of every box at the bound is optimal and is
-returned as such, otherwise it is the hint of the CP-SAT model.
+one box length, no dangerous goods) ``auto`` and ``exact`` first run :mod:`.binpack` (lower
+bound L2, searches for a packing at that bound); a packing of every box at the bound is optimal
+and is returned as such (method ``bin packing``), otherwise it is the warm start of the model
+``auto`` picks by size (or of ``exact``) and its bound bounds the result too.
 
 Bounds and statuses. ``optimal`` means proved optimal for the whole problem given: CP-SAT proved
 it on the exact model, or every box is loaded on as few wagons as the bin-packing lower bound.

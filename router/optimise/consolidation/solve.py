@@ -82,7 +82,7 @@ def consolidate(
     ffd = ffd_loads(containers, trains, elig) if opts.warm_start else {}
     warm = "first-fit-decreasing warm start"
     pure_bound: float | None = None  # a bound for the whole problem from bin packing
-    if method == "exact" and (packed := _bin_packing(containers, trains, elig, opts)):
+    if opts.method != "decomposed" and (packed := _bin_packing(containers, trains, elig, opts)):
         load, least_wagons = packed
         plans = plans_from_loads(load, containers, trains)
         value = weights.objective(plans) / weights.scale()
@@ -98,8 +98,9 @@ def consolidate(
                          "container_wagon_pairs": pairs},
             )  # fmt: skip
             return make_result(
-                info, method, plans, containers, trains, elig, {"container_wagon_pairs": pairs}
-            )
+                info, "bin packing", plans, containers, trains, elig,
+                {"container_wagon_pairs": pairs},
+            )  # fmt: skip
         if _wagons(load) < _wagons(ffd) or _boxes(ffd) < _boxes(load):
             ffd, warm = load, "bin-packing warm start"  # the better warm start
         opts = dataclasses.replace(
