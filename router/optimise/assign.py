@@ -31,6 +31,7 @@ from typing import Any
 from ortools.linear_solver import pywraplp
 
 from router.errors import InvalidRecordsError, InvalidRequestError, NotFoundError
+from router.network.model import Mode
 from router.network.timetable import DepartureKey, departure_label
 from router.optimise.assign_model import (
     AssignmentOptions,
@@ -38,6 +39,7 @@ from router.optimise.assign_model import (
     FixedLoads,
     MasterModel,
     MinLoad,
+    SharedBoxes,
     Shipment,
     build_master,
 )
@@ -64,7 +66,7 @@ from router.routing.compiled import CompiledNetwork
 from router.routing.places import resolve_code
 from router.routing.search import CapacityFn
 
-__all__ = ["AssignmentOptions", "MinLoad", "Shipment", "assign_shipments"]
+__all__ = ["AssignmentOptions", "MinLoad", "SharedBoxes", "Shipment", "assign_shipments"]
 
 #: share of the time limit column generation may use before the integer plan is solved
 PRICING_SHARE = 0.7
@@ -80,6 +82,7 @@ def _check_references(
     rules: Sequence[MinLoad],
     capacities: Mapping[DepartureKey, float],
     supplies: Mapping[str, float],
+    shared: Sequence[SharedBoxes] = (),
 ) -> None:
     """Every place names a node and every link exists; all problems at once, by path
     (``shipments.3.destination``, ``min_loads.0.link_id``, ``capacities.2.link_id``,
@@ -94,6 +97,18 @@ def _check_references(
                     resolve_code(cn, code)
             except NotFoundError as exc:
                 problems.append((f"shipments.{i}.{name}", str(exc)))
+    for i, rule in enumerate(shared):
+        link = cn.network.links.get(rule.link_id)
+        if link is None:
+            problems.append((f"shared_boxes.{i}.link_id", f"unknown link {rule.link_id!r}"))
+        elif link.mode not in (Mode.RAIL, Mode.BARGE, Mode.FEEDER, Mode.DEEPSEA):
+            problems.append(
+                (
+                    f"shared_boxes.{i}.link_id",
+                    f"{rule.link_id} is a {link.mode.value} link: boxes are shared on vessels, "
+                    "barges and trains",
+                )
+            )
     for code, stock in supplies.items():
         if code not in cn.index:
             problems.append((f"supplies.{code}", f"unknown node {code!r}"))
@@ -118,6 +133,7 @@ def assign_shipments(
     capacities: Mapping[DepartureKey, float] | None = None,
     min_loads: Iterable[MinLoad] = (),
     supplies: Mapping[str, float] | None = None,
+    shared_boxes: Iterable[SharedBoxes] = (),
     options: AssignmentOptions | None = None,
 ) -> AssignmentResult:
     """Assign every shipment to a legal path, or leave it unassigned.
@@ -128,7 +144,8 @@ def assign_shipments(
     ``options.keep_existing`` (their load is fixed); otherwise they are re-optimised and
     reported as ``moved`` if their path changes. ``supplies``: stock (TEU) per depot node
     code; the paths that leave a depot take no more than its stock (shipments with ``origins``
-    choose among depots).
+    choose among depots). ``shared_boxes``: departures on which the batch's LCL shipments may
+    share boxes (seed §8); the model decides who shares and how many boxes to book.
     """
     opts = options or AssignmentOptions()
     started = time.perf_counter()
@@ -139,13 +156,15 @@ def assign_shipments(
     if not shipments:
         raise InvalidRequestError("shipments", "give at least one shipment")
     rules = list(min_loads)
-    _check_references(cn, shipments, rules, capacities or {}, supplies or {})
-    if opts.method == "candidates" and (supplies or any(s.origins for s in shipments)):
+    shared = list(shared_boxes)
+    _check_references(cn, shipments, rules, capacities or {}, supplies or {}, shared)
+    if opts.method == "candidates" and (supplies or shared or any(s.origins for s in shipments)):
         raise InvalidRequestError(
-            "options.method", "origins and supplies need the column_generation method"
+            "options.method",
+            "origins, supplies and shared boxes need the column_generation method",
         )
     space = DepartureSpace(cn.network, capacity, capacities)
-    p = AssignmentProblem(cn, list(shipments), space, rules, opts, dict(supplies or {}))
+    p = AssignmentProblem(cn, list(shipments), space, rules, opts, dict(supplies or {}), shared)
     for s in p.shipments:
         p.finders[s.id] = CandidateFinder(cn, s.request, space)
         p.cands[s.id] = {}
@@ -229,7 +248,9 @@ def _by_column_generation(
     deadline = started + PRICING_SHARE * opts.time_limit_s
     initial_columns(p, cg)
     penalties = {
-        s.id: p.penalty(s, None if (c := cg.cheapest_of(p, s)) is None else c / 100.0)
+        s.id: p.penalty(
+            s, min((c.cand.generalised_cost_cny for c in p.cands[s.id].values()), default=None)
+        )
         for s in p.free
     }
     lp = generate_columns(p, fixed_loads, penalties, cg, deadline)

@@ -37,9 +37,10 @@ from router.network.timetable import DepartureKey
 from router.optimise.candidates import Candidate, CandidateFinder, DepartureSpace, tracked_need
 from router.optimise.ortools_util import check_limits
 from router.routing.compiled import CompiledNetwork
-from router.routing.request import PlaceRef, QuoteRequest
+from router.routing.prices import CargoPrices
+from router.routing.request import CONTAINER_TYPES, Cargo, PlaceRef, QuoteRequest
 from router.routing.search import Search
-from router.units import as_cst
+from router.units import M3_PER_TEU, as_cst
 
 #: default penalty of leaving a shipment unassigned, as a multiple of its cheapest path's
 #: generalised cost (a shipment is dropped only when capacity or minimum loads force it)
@@ -129,6 +130,49 @@ class MinLoad:
         return not self.hard and bool(self.min_teu or self.min_t or self.fixed_cost_cny)
 
 
+#: loadable volume of one 40' high cube for consolidated LCL, m3 (ISO 668 internal volume about
+#: 76 m3; stowage leaves about 90 % usable: estimate, see data/README.md)
+DEFAULT_BOX_M3 = 68.0
+
+
+@dataclass(frozen=True, slots=True)
+class SharedBoxes:
+    """A departure (or every departure of a link) on which the LCL shipments of the batch may
+    share boxes (seed §8, 拼箱): a consolidator books whole ``box_type`` boxes at the link's
+    per-box freight, each takes ``box_m3`` of cargo and the box type's payload, and an LCL
+    shipment riding a shared box pays no freight of its own on that leg (its terminal and
+    CFS handling stay)."""
+
+    link_id: str
+    departure: datetime | None = None
+    box_type: str = "45G1"
+    box_m3: float = DEFAULT_BOX_M3
+
+    def __post_init__(self) -> None:
+        if self.box_type not in CONTAINER_TYPES:
+            raise InvalidRequestError(
+                "shared_boxes.box_type",
+                f"unknown ISO size-type {self.box_type!r} (one of {', '.join(CONTAINER_TYPES)})",
+            )
+        if not 0 < self.box_m3 <= 100:
+            raise InvalidRequestError("shared_boxes.box_m3", "must be > 0 and at most 100 m3")
+        if self.departure is not None:
+            object.__setattr__(
+                self, "departure", as_cst(self.departure).replace(second=0, microsecond=0)
+            )
+
+    def applies(self, key: DepartureKey) -> bool:
+        return key[0] == self.link_id and (self.departure is None or self.departure == key[1])
+
+    @property
+    def payload_t(self) -> float:
+        return CONTAINER_TYPES[self.box_type].max_payload_kg / 1000.0
+
+    @property
+    def teu(self) -> float:
+        return float(CONTAINER_TYPES[self.box_type].teu)
+
+
 @dataclass(frozen=True, slots=True)
 class AssignmentOptions:
     """How to solve. ``method``: ``column_generation`` (default; the status and bound hold over
@@ -170,6 +214,18 @@ class Column:
     blocked: frozenset[DepartureKey] = frozenset()
     #: node code the path leaves from (for depots' stock), None for a point
     origin: str | None = None
+    #: departures on which it rides a shared box, and the freight (fen) it does not pay there
+    shared: frozenset[DepartureKey] = frozenset()
+    saving_fen: int = 0
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        return (self.cand.signature, tuple(sorted(self.shared, key=lambda k: (k[1], k[0]))))
+
+    @property
+    def cost_fen(self) -> int:
+        """Generalised cost in the master, fen: the path's less the freight shared boxes pay."""
+        return round(self.cand.generalised_cost_cny * 100.0) - self.saving_fen
 
 
 #: (TEU, or kg for air; gross tonnes; shipment ids) per departure, of the kept bookings
@@ -185,6 +241,9 @@ class AssignmentProblem:
     options: AssignmentOptions
     #: stock per depot (node code), TEU: what shipments choosing among origins may take there
     supplies: dict[str, float] = field(default_factory=dict)
+    shared_boxes: list[SharedBoxes] = field(default_factory=list)
+    #: freight of one shared box per departure, fen (computed once)
+    box_fen: dict[DepartureKey, int] = field(default_factory=dict)
     finders: dict[str, CandidateFinder] = field(default_factory=dict)
     cands: dict[str, dict[tuple[Any, ...], Column]] = field(default_factory=dict)
     fixed: dict[str, Column | None] = field(default_factory=dict)  # kept bookings
@@ -216,18 +275,39 @@ class AssignmentProblem:
         added = 0
         bucket = self.cands.setdefault(s.id, {})
         for search, route in finder.run(blocked):
-            cand = make_candidate(search, route, self.space)
-            if cand.signature not in bucket:
-                bucket[cand.signature] = Column(cand, search, blocked)
+            column = Column(make_candidate(search, route, self.space), search, blocked)
+            if column.key not in bucket:
+                bucket[column.key] = column
                 added += 1
         return added
 
     def add_column(self, s: Shipment, column: Column) -> bool:
         bucket = self.cands.setdefault(s.id, {})
-        if column.cand.signature in bucket:
+        if column.key in bucket:
             return False
-        bucket[column.cand.signature] = column
+        bucket[column.key] = column
         return True
+
+    def shared_rule(self, key: DepartureKey) -> SharedBoxes | None:
+        found = [r for r in self.shared_boxes if r.applies(key)]
+        exact = [r for r in found if r.departure is not None]
+        return (exact or found)[0] if found else None
+
+    def box_freight_fen(self, key: DepartureKey) -> int:
+        """Freight (fen) of one shared box on the departure ``key``: the link's per-box base
+        rate and surcharges on the departure's day."""
+        if key not in self.box_fen:
+            rule = self.shared_rule(key)
+            assert rule is not None
+            clink = next(cl for cl in self.cn.links if cl.link.id == key[0])
+            box = Cargo(containers=((rule.box_type, 1),))
+            lines = CargoPrices(self.cn, box, key[1].date()).freight_lines(clink)
+            if lines is None:
+                raise InvalidRequestError(
+                    "shared_boxes", f"link {key[0]} has no price for a {rule.box_type} box"
+                )
+            self.box_fen[key] = sum(line.fen for line in lines)
+        return self.box_fen[key]
 
     def fixed_loads(self) -> dict[DepartureKey, tuple[float, float, list[str]]]:
         loads: dict[DepartureKey, tuple[float, float, list[str]]] = {}
@@ -258,6 +338,11 @@ class AssignmentProblem:
         return DEFAULT_PENALTY_FACTOR * max(1.0, cheapest_cny)
 
 
+def cargo_m3(cargo: Cargo) -> float:
+    """Volume of a loose cargo, m3 (its declared volume, else its space in TEU x m3 per TEU)."""
+    return cargo.volume_m3 if cargo.volume_m3 is not None else cargo.space_teu * M3_PER_TEU
+
+
 # ------------------------------------------------------------------------------- master
 @dataclass
 class MasterModel:
@@ -280,6 +365,21 @@ class MasterModel:
     links_of: dict[str, list[DepartureKey]] = field(default_factory=dict)
     #: per depot (node code): its stock row
     supply_rows: dict[str, Any] = field(default_factory=dict)
+    #: per shared-box departure: its boxes and its (volume, weight) rows
+    boxes: dict[DepartureKey, Any] = field(default_factory=dict)
+    box_rows: dict[DepartureKey, tuple[Any, Any]] = field(default_factory=dict)
+
+    def shared_price_fen(self, s: Shipment, key: DepartureKey) -> float:
+        """Dual price (fen) of ``s``'s cargo in the shared boxes of ``key`` (0 without boxes
+        yet): its volume and weight at the duals of the box rows."""
+        rows = self.box_rows.get(key)
+        if rows is None:
+            return 0.0
+        cargo = s.request.cargo
+        return (
+            -cargo_m3(cargo) * rows[0].dual_value() - cargo.gross_kg / 1000.0 * rows[1].dual_value()
+        )
+
     #: per departure: the sum of the duals of its rows per TEU and per tonne (sign: price)
     _row_duals: dict[DepartureKey, tuple[float, float]] | None = None
 
@@ -343,7 +443,10 @@ def build_master(
     x: dict[tuple[str, tuple[Any, ...]], Any] = {}
     u: dict[str, Any] = {}
     convexity: dict[str, Any] = {}
-    usage: dict[DepartureKey, list[tuple[Shipment, Any]]] = defaultdict(list)
+    # per departure: (shipment, variable, space it takes: 0 in a shared box)
+    usage: dict[DepartureKey, list[tuple[Shipment, Any, float]]] = defaultdict(list)
+    # per shared-box departure: (shipment, variable) of the columns riding its boxes
+    sharing: dict[DepartureKey, list[tuple[Shipment, Any]]] = defaultdict(list)
     by_pair: dict[tuple[str, DepartureKey], list[Any]] = defaultdict(list)
     cost_terms: list[Any] = []
     for si, s in enumerate(p.free):
@@ -355,14 +458,34 @@ def build_master(
         for ci, (sig, c) in enumerate(columns):
             v = x[s.id, sig] = var(f"x_{si}_{ci}")
             row.append(v)
-            cost_terms.append(money * round(c.cand.generalised_cost_cny * 100.0) * v)
+            cost_terms.append(money * c.cost_fen * v)
             for key in c.cand.departures:
-                usage[key].append((s, v))
+                shared = key in c.shared
+                usage[key].append((s, v, 0.0 if shared else p.need(s, key)))
+                if shared:
+                    sharing[key].append((s, v))
                 by_pair[s.id, key].append(v)
         convexity[s.id] = solver.Add(solver.Sum(row) == 1, f"one_{si}")
         cost_terms.append(money * round(penalties[s.id] * 100.0) * u[s.id])
     hard = {(m.link_id, m.departure) for m in p.min_loads if m.hard and m.departure is not None}
     keys = sorted(set(usage) | set(fixed_loads) | hard, key=lambda k: (k[1], k[0]))
+    boxes: dict[DepartureKey, Any] = {}
+    box_rows: dict[DepartureKey, tuple[Any, Any]] = {}
+    for n, key in enumerate(sorted(sharing, key=lambda k: (k[1], k[0]))):
+        box_rule = p.shared_rule(key)
+        assert box_rule is not None
+        y = boxes[key] = (
+            solver.IntVar(0.0, inf, f"boxes_{n}")
+            if integer
+            else solver.NumVar(0.0, inf, f"boxes_{n}")
+        )
+        cost_terms.append(money * p.box_freight_fen(key) * y)
+        vol = solver.Sum([cargo_m3(s.request.cargo) * v for s, v in sharing[key]])
+        wt = solver.Sum([s.request.cargo.gross_kg / 1000.0 * v for s, v in sharing[key]])
+        box_rows[key] = (
+            solver.Add(vol - box_rule.box_m3 * y <= 0, f"box_m3_{n}"),
+            solver.Add(wt - box_rule.payload_t * y <= 0, f"box_t_{n}"),
+        )
     z: dict[DepartureKey, Any] = {}
     cap_rows: dict[DepartureKey, Any] = {}
     load_rows: dict[DepartureKey, list[tuple[Any, str]]] = {}
@@ -373,9 +496,13 @@ def build_master(
         rule = p.min_load(key)
         fixed_teu, fixed_t, _ = fixed_loads.get(key, (0.0, 0.0, []))
         terms = usage.get(key, [])
-        load = solver.Sum([p.need(s, key) * v for s, v in terms]) if terms else 0
+        load = solver.Sum([need * v for _, v, need in terms]) if terms else 0
+        if key in boxes:
+            rule_box = p.shared_rule(key)
+            assert rule_box is not None
+            load = load + rule_box.teu * boxes[key]
         tonnes = (
-            solver.Sum([s.request.cargo.gross_kg / 1000.0 * v for s, v in terms]) if terms else 0
+            solver.Sum([s.request.cargo.gross_kg / 1000.0 * v for s, v, _ in terms]) if terms else 0
         )
         rows: list[tuple[Any, str]] = []
         if rule is not None and rule.on_off:
@@ -389,7 +516,11 @@ def build_master(
                     if integer
                     else solver.NumVar(0.0, 1.0, f"z_{n}")
                 )
-            big = cap if cap is not None else fixed_teu + sum(p.need(s, key) for s, _ in terms)
+            big = (
+                cap
+                if cap is not None
+                else fixed_teu + sum(need for _, _, need in terms) + (1e6 if key in boxes else 0.0)
+            )
             cap_rows[key] = solver.Add(load - big * z[key] <= -fixed_teu, f"cap_{n}")
             rows.append((cap_rows[key], "teu"))
             must_run = bool(fixed_teu or fixed_t)
@@ -408,7 +539,7 @@ def build_master(
             if rule.fixed_cost_cny:
                 cost_terms.append(money * rule.fixed_cost_cny * 100.0 * z[key])
             if link_rows:
-                for s, _ in terms:
+                for s, _, _ in terms:
                     pair = (s.id, key)
                     if pair not in links:
                         links[pair] = solver.Add(solver.Sum(by_pair[pair]) - z[key] <= 0)
@@ -458,6 +589,8 @@ def build_master(
         dict(penalties),
         dict(links_of),
         supply_rows,
+        boxes,
+        box_rows,
     )
 
 

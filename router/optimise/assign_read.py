@@ -28,13 +28,15 @@ def chosen_values(model: MasterModel) -> dict[str, Any]:
         if v.solution_value() > 0.5:
             chosen[sid] = sig
     runs = {key: z.solution_value() > 0.5 for key, z in model.z.items()}
-    return {"chosen_sig": chosen, "runs": runs}
+    boxes = {key: round(y.solution_value()) for key, y in model.boxes.items()}
+    return {"chosen_sig": chosen, "runs": runs, "boxes": boxes}
 
 
 def departure_loads(
     p: AssignmentProblem,
     chosen_sig: Mapping[str, tuple[Any, ...]],
     fixed_loads: FixedLoads,
+    boxes: Mapping[DepartureKey, int] | None = None,
 ) -> dict[DepartureKey, tuple[float, float, list[str]]]:
     loads: dict[DepartureKey, tuple[float, float, list[str]]] = {
         k: (v[0], v[1], list(v[2])) for k, v in fixed_loads.items()
@@ -42,9 +44,16 @@ def departure_loads(
     by_id = {s.id: s for s in p.shipments}
     for sid, sig in chosen_sig.items():
         s = by_id[sid]
-        for key in p.cands[sid][sig].cand.departures:
+        column = p.cands[sid][sig]
+        for key in column.cand.departures:
             teu, t, ids = loads.get(key, (0.0, 0.0, []))
-            loads[key] = (teu + p.need(s, key), t + s.request.cargo.gross_kg / 1000.0, [*ids, sid])
+            need = 0.0 if key in column.shared else p.need(s, key)  # the boxes count instead
+            loads[key] = (teu + need, t + s.request.cargo.gross_kg / 1000.0, [*ids, sid])
+    for key, n in (boxes or {}).items():
+        rule = p.shared_rule(key)
+        if n and rule is not None:
+            teu, t, ids = loads.get(key, (0.0, 0.0, []))
+            loads[key] = (teu + n * rule.teu, t, ids)
     return loads
 
 
@@ -97,7 +106,7 @@ def read_assignments(
     fixed_loads: FixedLoads,
 ) -> tuple[ShipmentAssignment, ...]:
     chosen_sig = values["chosen_sig"]
-    loads = departure_loads(p, chosen_sig, fixed_loads)
+    loads = departure_loads(p, chosen_sig, fixed_loads, values.get("boxes"))
     runs = values["runs"]
     out = []
     for s in p.shipments:
@@ -126,7 +135,18 @@ def read_assignments(
             c = p.cands[s.id][sig]
             moved = bool(s.booked) and set(c.cand.departures) != set(s.booked)
             out.append(
-                ShipmentAssignment(s.id, "assigned", c.cand, c.search, (), moved, 0.0, ncand)
+                ShipmentAssignment(
+                    s.id,
+                    "assigned",
+                    c.cand,
+                    c.search,
+                    (),
+                    moved,
+                    0.0,
+                    ncand,
+                    tuple(sorted(c.shared, key=lambda k: (k[1], k[0]))),
+                    c.saving_fen / 100.0,
+                )
             )
             continue
         out.append(
@@ -199,7 +219,7 @@ def read_departures(
     fixed_loads: FixedLoads,
     duals: Mapping[DepartureKey, float],
 ) -> tuple[DepartureUsage, ...]:
-    loads = departure_loads(p, values["chosen_sig"], fixed_loads)
+    loads = departure_loads(p, values["chosen_sig"], fixed_loads, values["boxes"])
     keys = set(loads) | set(values["runs"])
     out = []
     for key in sorted(keys, key=lambda k: (k[1], k[0])):
@@ -221,6 +241,13 @@ def read_departures(
                 fixed_cost_cny=rule.fixed_cost_cny if rule else 0.0,
                 shadow_price_cny=duals.get(key),
                 shipments=tuple(ids),
+                shared_boxes=values["boxes"].get(key, 0),
+                box_type=(rule_box.box_type if (rule_box := p.shared_rule(key)) else None),
+                box_cost_cny=(
+                    values["boxes"].get(key, 0) * p.box_freight_fen(key) / 100.0
+                    if key in values["boxes"]
+                    else 0.0
+                ),
             )
         )
     return tuple(out)

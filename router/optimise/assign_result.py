@@ -25,6 +25,17 @@ class ShipmentAssignment:
     moved: bool = False  # had a booking, now on another path
     penalty_cny: float = 0.0
     candidates: int = 0
+    #: departures on which it rides boxes shared with other LCL shipments (their cost is the
+    #: departure's ``box_cost_cny``), and the freight it does not pay there (CNY)
+    shared_boxes: tuple[DepartureKey, ...] = ()
+    freight_shared_cny: float = 0.0
+
+    @property
+    def generalised_cost_cny(self) -> float:
+        """Its path's generalised cost less the freight its shared boxes carry."""
+        if self.candidate is None:
+            return 0.0
+        return self.candidate.generalised_cost_cny - self.freight_shared_cny
 
     def to_dict(self) -> dict[str, Any]:
         doc: dict[str, Any] = {
@@ -44,7 +55,11 @@ class ShipmentAssignment:
                     "arrival": alt["arrival"],
                     "duration_h": alt["duration_h"],
                     "cost": alt["cost"],
-                    "generalised_cost_cny": round(self.candidate.generalised_cost_cny, 2),
+                    "generalised_cost_cny": round(self.generalised_cost_cny, 2),
+                    "shared_boxes": [
+                        {"link_id": k[0], "departure": k[1].isoformat()} for k in self.shared_boxes
+                    ],
+                    "freight_in_shared_boxes_cny": round(self.freight_shared_cny, 2),
                     "co2e_kg": alt["co2e_kg"],
                     "summary": alt["summary"],
                     "departures": [
@@ -75,6 +90,10 @@ class DepartureUsage:
     fixed_cost_cny: float = 0.0
     shadow_price_cny: float | None = None  # per one more unit of space (LP dual)
     shipments: tuple[str, ...] = ()
+    #: boxes booked to carry LCL shipments together, their ISO type and their freight (CNY)
+    shared_boxes: int = 0
+    box_type: str | None = None
+    box_cost_cny: float = 0.0
 
     @property
     def utilisation(self) -> float | None:
@@ -114,6 +133,9 @@ class DepartureUsage:
             if self.value_of_space_cny is None
             else round(self.value_of_space_cny, 2),
             "shipments": list(self.shipments),
+            "shared_boxes": self.shared_boxes or None,
+            "box_type": self.box_type if self.shared_boxes else None,
+            "box_cost_cny": round(self.box_cost_cny, 2) if self.shared_boxes else None,
         }
 
 
@@ -145,12 +167,13 @@ class AssignmentResult:
     def total_cost_cny(self) -> float:
         return round(
             sum(
-                a.candidate.generalised_cost_cny
+                a.generalised_cost_cny
                 for a in self.assignments
                 if a.candidate and a.status in ("assigned", "fixed")
             )
             + sum(a.penalty_cny for a in self.assignments if a.status == "unassigned")
-            + sum(d.fixed_cost_cny for d in self.departures if d.runs),
+            + sum(d.fixed_cost_cny for d in self.departures if d.runs)
+            + sum(d.box_cost_cny for d in self.departures),
             2,
         )
 

@@ -118,7 +118,7 @@ class ColumnGeneration:
             ps.cost_weight,
             frozenset(prices.items()),
             threshold_fen,
-            *options.items(),
+            *((k, frozenset(v.items()) if isinstance(v, dict) else v) for k, v in options.items()),
         )
         outcome = self.outcomes.get(key)
         if outcome is None:
@@ -138,13 +138,85 @@ def _price_keys(ps: PricedSearch, prices: dict[DepartureKey, float]) -> dict[Pri
     }
 
 
-def _column(p: AssignmentProblem, ps: PricedSearch, route: Route) -> Column:
+@dataclass
+class _Offer:
+    """What paths cost a shipment (from one origin) under the duals, fen: ``plain`` per
+    departure with rows; for LCL cargo on shared-box departures, ``shared`` (the box rows'
+    dual price) and ``freight`` (what it would not pay), folded into ``prices`` and
+    ``link_prices`` as the better of the two for the pricing search."""
+
+    plain: dict[DepartureKey, float]
+    prices: dict[DepartureKey, float]
+    link_prices: dict[str, float] = field(default_factory=dict)
+    shared: dict[DepartureKey, float] = field(default_factory=dict)
+    freight: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def gain(self) -> float:
+        """The most the prices can give back on one path (each shared link once)."""
+        return sum(v for v in self.prices.values() if v < 0) + sum(
+            v for v in self.link_prices.values() if v < 0
+        )
+
+    def rides_shared(self, key: DepartureKey) -> bool:
+        freight = self.freight.get(key[0])
+        if freight is None:
+            return False
+        return self.shared.get(key, 0.0) - freight < self.plain.get(key, 0.0)
+
+    def paid(self, column: Column) -> float:
+        """The prices the column pays (the box rows' for the legs it rides a shared box)."""
+        return sum(
+            self.shared.get(key, 0.0) if key in column.shared else self.plain.get(key, 0.0)
+            for key in column.cand.departures
+        )
+
+
+def _offer(
+    p: AssignmentProblem,
+    model: MasterModel | None,
+    s: Shipment,
+    ps: PricedSearch,
+    plain: dict[DepartureKey, float],
+) -> _Offer:
+    offer = _Offer(plain, dict(plain))
+    if s.request.cargo.is_containerised or not p.shared_boxes:
+        return offer
+    index = {cl.link.id: cl.index for cl in p.cn.links}
+    for rule in p.shared_boxes:
+        freight = ps.freight_fen[index[rule.link_id]]
+        if freight is None:
+            continue
+        offer.freight[rule.link_id] = freight
+        if rule.departure is None:
+            offer.link_prices[rule.link_id] = min(0.0, -float(freight))
+    keys = set(plain) | (set(model.box_rows) if model is not None else set())
+    keys |= {(r.link_id, r.departure) for r in p.shared_boxes if r.departure is not None}
+    for key in keys:
+        if key[0] not in offer.freight or p.shared_rule(key) is None:
+            continue
+        offer.shared[key] = model.shared_price_fen(s, key) if model is not None else 0.0
+        shared = offer.shared[key] - offer.freight[key[0]]
+        offer.prices[key] = min(plain.get(key, 0.0), shared)
+    return offer
+
+
+def _column(
+    p: AssignmentProblem, ps: PricedSearch, route: Route, offer: _Offer | None = None
+) -> Column:
     origin = ps.request.origin.code if ps.request.origin.code is not None else None
-    return Column(make_candidate(ps, route, p.space), ps, origin=origin)
+    cand = make_candidate(ps, route, p.space)
+    shared = frozenset(
+        key
+        for key in cand.departures
+        if offer is not None and p.shared_rule(key) is not None and offer.rides_shared(key)
+    )
+    saving = sum(offer.freight[key[0]] for key in shared) if offer is not None else 0
+    return Column(cand, ps, origin=origin, shared=shared, saving_fen=saving)
 
 
 def _master_cost_fen(column: Column, phase_one: bool) -> float:
-    return 0.0 if phase_one else float(round(column.cand.generalised_cost_cny * 100.0))
+    return 0.0 if phase_one else float(column.cost_fen)
 
 
 def initial_columns(p: AssignmentProblem, cg: ColumnGeneration) -> None:
@@ -153,10 +225,11 @@ def initial_columns(p: AssignmentProblem, cg: ColumnGeneration) -> None:
     for s in p.free:
         for request in p.requests_of(s):
             ps = cg.search(p, request)
-            outcome = cg.price(ps, {}, _INF, max_paths=1)
+            offer = _offer(p, None, s, ps, {})
+            outcome = cg.price(ps, offer.prices, _INF, max_paths=1, link_prices=offer.link_prices)
             if outcome.paths:
                 cg.cheapest_fen[request] = outcome.lower_bound_fen
-                if p.add_column(s, _column(p, ps, outcome.paths[0].route)):
+                if p.add_column(s, _column(p, ps, outcome.paths[0].route, offer)):
                     cg.columns_generated += 1
             else:
                 cg.cheapest_fen[request] = None if outcome.complete else outcome.lower_bound_fen
@@ -191,8 +264,7 @@ def generate_columns(
         bound = lp_value
         timed_out = False
         for s in p.free:
-            prices = model.prices_fen(p, s)
-            gain = sum(v for v in prices.values() if v < 0)
+            plain = model.prices_fen(p, s)
             least = 0.0  # the least reduced cost of the shipment's paths, at most
             for request in p.requests_of(s):
                 # the convexity dual less the price of the origin's stock
@@ -200,22 +272,27 @@ def generate_columns(
                 cheapest = 0.0 if phase_one else cg.cheapest_fen.get(request)
                 if cheapest is None:
                     continue  # no path at all from there: nothing to price
-                crude = cheapest + gain - sigma - ROUNDING_FEN
+                ps = cg.search(p, request, weight)
+                offer = _offer(p, model, s, ps, plain) if not phase_one else _Offer(plain, plain)
+                crude = cheapest + offer.gain - sigma - ROUNDING_FEN
                 if crude >= 0:
                     continue
                 if time.perf_counter() > deadline:
                     timed_out = True
                     least = min(least, crude)
                     continue
-                ps = cg.search(p, request, weight)
                 outcome = cg.price(
-                    ps, prices, sigma + ROUNDING_FEN, max_paths=PATHS_PER_ROUND, deadline=deadline
+                    ps,
+                    offer.prices,
+                    sigma + ROUNDING_FEN,
+                    max_paths=PATHS_PER_ROUND,
+                    deadline=deadline,
+                    link_prices=offer.link_prices,
                 )
                 least = min(least, outcome.lower_bound_fen - ROUNDING_FEN - sigma)
                 for path in outcome.paths:
-                    column = _column(p, ps, path.route)
-                    paid = sum(prices.get(key, 0.0) for key in column.cand.departures)
-                    reduced = _master_cost_fen(column, phase_one) + paid - sigma
+                    column = _column(p, ps, path.route, offer)
+                    reduced = _master_cost_fen(column, phase_one) + offer.paid(column) - sigma
                     if reduced < -ENTER_FEN and p.add_column(s, column):
                         added += 1
             bound += least
@@ -248,30 +325,34 @@ def enumerate_improving_columns(
     the columns is then optimal over every path. True when every enumeration finished (within
     its path and label budgets and the time)."""
     for s in p.free:
-        prices = model.prices_fen(p, s)
-        gain = sum(v for v in prices.values() if v < 0)
+        plain = model.prices_fen(p, s)
         for request in p.requests_of(s):
             cheapest = cg.cheapest_fen.get(request)
             if cheapest is None:
                 continue
             sigma = model.threshold_fen(s) - model.origin_price_fen(p, s, request)
-            if cheapest + gain - sigma - ROUNDING_FEN >= gap_fen:
+            ps = cg.search(p, request)
+            offer = _offer(p, model, s, ps, plain)
+            if cheapest + offer.gain - sigma - ROUNDING_FEN >= gap_fen:
                 continue
             if time.perf_counter() > deadline:
                 return False
-            ps = cg.search(p, request)
             outcome = cg.price(
                 ps,
-                prices,
+                offer.prices,
                 sigma + gap_fen + ROUNDING_FEN,
                 max_paths=MAX_ENUMERATED_PATHS,
                 every_path=True,
                 deadline=deadline,
-                tracked=frozenset(_price_keys(ps, dict.fromkeys(model.load_rows, 0.0))),
+                tracked=frozenset(
+                    _price_keys(ps, dict.fromkeys([*model.load_rows, *model.box_rows], 0.0))
+                ),
+                tracked_links=frozenset(r.link_id for r in p.shared_boxes),
+                link_prices=offer.link_prices,
             )
             if not outcome.complete:
                 return False
             for path in outcome.paths:
-                if p.add_column(s, _column(p, ps, path.route)):
+                if p.add_column(s, _column(p, ps, path.route, offer)):
                     cg.columns_generated += 1
     return True

@@ -98,6 +98,7 @@ class _Pricing:
     """The state of one pricing run: prices, rates and the best value so far (all fen)."""
 
     prices: Mapping[PriceKey, float]
+    link_prices: Mapping[str, float]
     vot: float  # value of time, fen per minute
     carbon: float  # carbon price, fen per gram
     weight: float  # of the money cost
@@ -110,6 +111,11 @@ class _Pricing:
     best: float
     every_path: bool = False
     truncated: bool = False
+
+    def price_at(self, link_id: str, dep: int) -> float:
+        """The price of the departure of ``link_id`` at minute ``dep`` (fen)."""
+        found = self.prices.get((link_id, dep))
+        return self.link_prices.get(link_id, 0.0) if found is None else found
 
     def g(self, label: Label, price: float) -> float:
         return (
@@ -149,6 +155,8 @@ class PricedSearch(Search):
         every_path: bool = False,
         deadline: float | None = None,
         tracked: frozenset[PriceKey] = frozenset(),
+        link_prices: Mapping[str, float] | None = None,
+        tracked_links: frozenset[str] = frozenset(),
     ) -> PricingOutcome:
         """Paths whose generalised cost plus ``prices`` is below ``threshold_fen`` (all in fen),
         the least first, and a lower bound of that sum over the whole path space.
@@ -156,8 +164,11 @@ class PricedSearch(Search):
         ``every_path``: return *every* path below the threshold (no dominance between labels,
         no tightening to the best found); ``complete`` is False when there are more than
         ``max_paths`` of them or the label budget ran out; two partial paths are compared only
-        when they use the same ``tracked`` departures (those with rows in the model), on their
-        true cost with the storage slack of the module doc. ``deadline``: a
+        when they use the same ``tracked`` departures (those with rows in the model, and every
+        departure of ``tracked_links``), on their
+        true cost with the storage slack of the module doc. ``link_prices``: the price of a
+        departure of these links that ``prices`` does not name (a path takes a link once at
+        most where it pays: its bound counts each negative one once). ``deadline``: a
         :func:`time.perf_counter` value after which the search stops (``complete`` False)."""
         w = self.cost_weight
         vot = w * self.request.value_of_time_cny_per_h * 100.0 / 60.0
@@ -177,7 +188,9 @@ class PricedSearch(Search):
                 for t, c, e in zip(lb_time, lb_cost, lb_co2, strict=True)
             ],
             lb_time=lb_time,
-            floor=sum(p for p in prices.values() if p < 0),
+            link_prices=link_prices or {},
+            floor=sum(p for p in prices.values() if p < 0)
+            + sum(p for p in (link_prices or {}).values() if p < 0),
             slack_rate=vot,
             latest=latest,
             best=threshold_fen,
@@ -189,7 +202,7 @@ class PricedSearch(Search):
             # the quick routes take the earliest departures: paths of this space too
             if latest is None or seed.time <= latest:
                 steps = seed.steps()
-                acc = self._price_of(steps, prices) - w * sum(x.storage_fen for x in steps)
+                acc = self._price_of(steps, st) - w * sum(x.storage_fen for x in steps)
                 g_seed = st.g(seed, acc)
                 if g_seed < st.best and not every_path:
                     found.append((g_seed, seed))
@@ -264,7 +277,8 @@ class PricedSearch(Search):
                         break
             for successor, paid, stored, row in self._priced_successors(label, st, price):
                 if every_path:
-                    sig = trail[1] if row is None or row not in tracked else (*trail[1], row)
+                    kept = row is not None and (row in tracked or row[0] in tracked_links)
+                    sig = (*trail[1], row) if kept and row is not None else trail[1]
                     push(successor, paid, (trail[0] + stored, sig))
                 else:
                     push(successor, paid, _NO_TRAIL)
@@ -273,7 +287,7 @@ class PricedSearch(Search):
         paths = []
         for _, f in found[:max_paths]:
             route = Route(f.time, f.cost, f.co2, f.transfers, tuple(f.steps()))
-            paths.append(PricedPath(route, st.g(f, 0.0), self._price_of(route.steps, prices)))
+            paths.append(PricedPath(route, st.g(f, 0.0), self._price_of(route.steps, st)))
         if complete:
             lower = found[0][0] if found else threshold_fen
         else:
@@ -281,12 +295,12 @@ class PricedSearch(Search):
             lower = min([*still_open, threshold_fen, *(g_ for g_, _ in found)])
         return PricingOutcome(tuple(paths), lower, complete, settled_count)
 
-    def _price_of(self, steps: Iterable[Step], prices: Mapping[PriceKey, float]) -> float:
+    def _price_of(self, steps: Iterable[Step], st: _Pricing) -> float:
         """The prices a route pays (its leg steps' departures)."""
         total = 0.0
         for step in steps:
             if step.kind == "leg" and step.clink is not None:
-                total += prices.get((step.clink.link.id, step.start_min), 0.0)
+                total += st.price_at(step.clink.link.id, step.start_min)
         return total
 
     def _priced_successors(
@@ -296,7 +310,6 @@ class PricedSearch(Search):
         step and its departure: customs operations, and each link boarded on its earliest
         departure and, if timetabled, on each later departure with room that the labels of the
         earlier departures do not dominate, until no later one can pay."""
-        prices = st.prices
         for successor in self._customs_actions(label):
             yield successor, price, 0.0, None
         # a successor's criterion is at least this label's (less what prices may give back)
@@ -319,7 +332,7 @@ class PricedSearch(Search):
                 continue
             if cl.schedule is ScheduleKind.ANY:
                 stored = self._stored(label, dep, st)
-                acc = price + prices.get((link_id, dep), 0.0) - stored
+                acc = price + st.price_at(link_id, dep) - stored
                 yield self._board_at(label, cl, ctx, dep), acc, stored, (link_id, dep)
                 continue
             siblings: list[tuple[int, float]] = []
@@ -329,7 +342,7 @@ class PricedSearch(Search):
                 # without its own price, g only grows with the departure: once hopeless, stop
                 if st.hopeless(boarded, st.g(boarded, price - stored)):
                     break
-                paid = price + prices.get((link_id, dep), 0.0) - stored
+                paid = price + st.price_at(link_id, dep) - stored
                 g = st.g(boarded, paid)
                 t = boarded.time
                 if st.every_path or not any(

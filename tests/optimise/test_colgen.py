@@ -33,7 +33,13 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from router.errors import InvalidRecordsError, InvalidRequestError
 from router.network.builder import NetworkBuilder, container_tariffs
 from router.network.model import Mode, Network, NodeKind
-from router.optimise.assign import AssignmentOptions, MinLoad, Shipment, assign_shipments
+from router.optimise.assign import (
+    AssignmentOptions,
+    MinLoad,
+    SharedBoxes,
+    Shipment,
+    assign_shipments,
+)
 from router.optimise.candidates import DepartureSpace, make_candidate
 from router.routing.compiled import compile_network
 from router.routing.reduced_cost import build_priced_search
@@ -318,3 +324,54 @@ def test_the_published_powerco_optimum():
         flows[plant, city] = flows.get((plant, city), 0) + 5
     for plant, stock in POWERCO_SUPPLY.items():
         assert sum(v for (p, _), v in flows.items() if p == plant) <= stock
+
+
+# ------------------------------------------------------------------- shared LCL boxes
+def lcl(sid: str, m3: float, tonnes: float) -> Shipment:
+    """Loose cargo A -> B on the two-mode network, value of time and carbon price 0."""
+    return Shipment(
+        sid,
+        QuoteRequest(
+            origin=PlaceRef("A"),
+            destination=PlaceRef("B"),
+            cargo=Cargo(weight_kg=tonnes * 1000.0, volume_m3=m3),
+            ready=READY,
+            preferences=Preferences(value_of_time_cny_per_h=0.0, carbon_price_cny_per_t=0.0),
+        ),
+    )
+
+
+def test_lcl_shipments_share_boxes_when_it_pays():
+    """Value of time 0: as LCL the barge is cheapest (CNY 80 per revenue tonne: 30 m3 pay
+    2,400 each, 4,800 together); the rail takes LCL at 100 per revenue tonne or a whole 40'
+    high cube at 1,900 (68 m3, 26.6 t). Sharing one box on the rail: 1,900 for both. A single
+    10 m3 lot pays 800 on the barge, less than a box."""
+    cn = compile_network(two_mode_network(truck=True))
+    pair = [lcl("L1", 30.0, 5.0), lcl("L2", 30.0, 5.0)]
+    alone = assign_shipments(cn, pair, options=CG)
+    assert alone.info.objective == pytest.approx(4_800.0)
+    shared = assign_shipments(cn, pair, shared_boxes=[SharedBoxes("RAIL")], options=CG)
+    assert shared.info.status.value == "optimal"
+    assert shared.info.objective == pytest.approx(1_900.0)
+    assert shared.total_cost_cny == pytest.approx(shared.info.objective)
+    for a in shared.assignments:
+        assert a.shared_boxes == (("RAIL", MON_RAIL),) and a.freight_shared_cny == 3_000.0
+    rail = shared.departure("RAIL", MON_RAIL)
+    assert rail.shared_boxes == 1 and rail.box_type == "45G1" and rail.box_cost_cny == 1_900.0
+    assert rail.load == 2.0  # the box's space, not the loose cargo's
+    # three lots of 30 m3 need two boxes (68 m3 each): 3,800 against 7,200 on the barge
+    trio = [*pair, lcl("L3", 30.0, 5.0)]
+    three = assign_shipments(cn, trio, shared_boxes=[SharedBoxes("RAIL")], options=CG)
+    assert three.info.objective == pytest.approx(3_800.0)
+    assert three.departure("RAIL", MON_RAIL).shared_boxes == 2
+    small = [lcl("S", 10.0, 2.0)]
+    one = assign_shipments(cn, small, shared_boxes=[SharedBoxes("RAIL")], options=CG)
+    assert not one.assignments[0].shared_boxes
+    assert one.info.objective == pytest.approx(800.0)
+
+
+def test_shared_boxes_only_on_vessels_barges_and_trains():
+    cn = compile_network(two_mode_network(truck=True))
+    with pytest.raises(InvalidRecordsError) as err:
+        assign_shipments(cn, [lcl("L", 5.0, 1.0)], shared_boxes=[SharedBoxes("TRUCK")], options=CG)
+    assert "shared_boxes.0.link_id" in str(err.value.problems)

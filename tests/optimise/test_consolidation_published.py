@@ -58,7 +58,9 @@ def _solve_and_check(name: str, time_limit_s: float, seed: int = 3):
 
 @pytest.mark.parametrize("name", ["u120_00", "u120_03", "t120_00", "t120_03", "t249_01"])
 def test_falkenauer_instances_solved_to_the_published_optimum(name):
-    result = _solve_and_check(name, 10.0)
+    result = _solve_and_check(
+        name, 60.0
+    )  # a loaded machine needs the room; it stops at the optimum
     assert result.info.status.value == "optimal"
     assert result.stats.wagons_used == PUBLISHED[name].optimum
 
@@ -148,6 +150,6 @@ def test_auto_method_uses_the_bin_packing_core():
     # 249 boxes x 104 wagons is too large for `auto` to pick the exact model; the bin-packing
     # structure is recognised first and proves the published optimum
     containers, trains = PUBLISHED["t249_00"].load().as_consolidation()
-    result = consolidate(containers, trains, ConsolidationOptions(time_limit_s=10.0, seed=1))
+    result = consolidate(containers, trains, ConsolidationOptions(time_limit_s=60.0, seed=1))
     assert result.method == "bin packing" and result.info.status.value == "optimal"
     assert result.stats.wagons_used == PUBLISHED["t249_00"].optimum
