@@ -21,13 +21,14 @@ from router.api.optimise_schemas import (
     CapacityIn,
     ConsolidationIn,
     MinLoadIn,
+    SharedBoxesIn,
     ShipmentIn,
     WagonGroupIn,
 )
 from router.api.schemas import trader_profile
 from router.errors import InvalidRecordsError, InvalidRequestError, RouterError
 from router.network.timetable import DepartureKey, departure_key
-from router.optimise.assign import AssignmentOptions, MinLoad, Shipment
+from router.optimise.assign import AssignmentOptions, MinLoad, SharedBoxes, Shipment
 from router.optimise.consolidation import (
     BookedContainer,
     ConsolidationOptions,
@@ -140,6 +141,15 @@ def min_load(row: MinLoadIn) -> MinLoad:
     )
 
 
+def shared_boxes(row: SharedBoxesIn) -> SharedBoxes:
+    return SharedBoxes(
+        link_id=_required(row.link_id, "link_id"),
+        departure=row.departure,
+        box_type=row.box_type.strip().upper(),
+        box_m3=row.box_m3,
+    )
+
+
 def capacity(row: CapacityIn) -> tuple[DepartureKey, float]:
     return departure_key(_required(row.link_id, "link_id"), row.departure), row.capacity
 
@@ -153,6 +163,7 @@ class AssignmentInputs:
     capacities: dict[DepartureKey, float] | None
     options: AssignmentOptions
     supplies: dict[str, float]
+    shared_boxes: list[SharedBoxes]
 
 
 def assignment_inputs(body: AssignmentIn, time_limit_s: float) -> AssignmentInputs:
@@ -175,7 +186,8 @@ def assignment_inputs(body: AssignmentIn, time_limit_s: float) -> AssignmentInpu
         if node in supplies:
             raise InvalidRequestError(f"supplies.{i}.node", f"depot {node!r} is listed twice")
         supplies[node] = row.teu
-    return AssignmentInputs(shipments, rules, overrides, options, supplies)
+    shared = _convert("shared_boxes", body.shared_boxes, shared_boxes)
+    return AssignmentInputs(shipments, rules, overrides, options, supplies, shared)
 
 
 # --------------------------------------------------------------------------- consolidation

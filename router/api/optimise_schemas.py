@@ -103,6 +103,16 @@ class MinLoadIn(Strict):
     )
 
 
+class SharedBoxesIn(Strict):
+    """A departure (or every departure of a link) on which the batch's LCL shipments may share
+    boxes (seed §8, 拼箱): the model books whole boxes at the link's per-box freight."""
+
+    link_id: Text
+    departure: IsoDateTime | None = Field(None, description="Omit for every departure of the link")
+    box_type: str = Field("45G1", max_length=4, description="ISO size-type of the shared boxes")
+    box_m3: float = Field(68.0, gt=0, le=100, description="Loadable volume of one box, m3")
+
+
 class SupplyIn(Strict):
     """Stock at a depot that shipments with `origins` may take (TEU)."""
 
@@ -169,6 +179,7 @@ class AssignmentIn(Strict):
         max_length=500,
         description="Stock per depot: the paths leaving a depot take no more than its stock",
     )
+    shared_boxes: list[SharedBoxesIn] = Field(default_factory=list, max_length=500)
     keep_existing: bool = Field(True, description="Keep the shipments' `booked` departures")
     method: Literal["column_generation", "candidates"] = Field(
         "column_generation",

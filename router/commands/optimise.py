@@ -52,6 +52,13 @@ def assign_command(
         Path | None,
         typer.Option("--supplies", help="supplies.csv: node, teu (stock at depots)."),
     ] = None,
+    shared_boxes: Annotated[
+        Path | None,
+        typer.Option(
+            "--shared-boxes",
+            help="shared_boxes.csv: link_id, departure, box_type, box_m3 (LCL sharing boxes).",
+        ),
+    ] = None,
     keep_existing: Annotated[
         bool,
         typer.Option(
@@ -82,6 +89,7 @@ def assign_command(
         min_loads_from_records,
         read_csv,
         read_shipments,
+        shared_boxes_from_records,
         supplies_from_records,
     )
     from router.services.context import load_dataset
@@ -93,6 +101,11 @@ def assign_command(
             capacities_from_records(read_csv(capacities), str(capacities)) if capacities else None
         )
         stock = supplies_from_records(read_csv(supplies), str(supplies)) if supplies else None
+        boxes = (
+            shared_boxes_from_records(read_csv(shared_boxes), str(shared_boxes))
+            if shared_boxes
+            else []
+        )
         cn = load_dataset(data or get_settings().data_dir).compiled
         result = assign_shipments(
             cn,
@@ -100,6 +113,7 @@ def assign_command(
             capacities=caps,
             min_loads=rules,
             supplies=stock,
+            shared_boxes=boxes,
             options=AssignmentOptions(
                 time_limit_s=time_limit,
                 seed=seed,

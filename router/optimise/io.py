@@ -25,6 +25,8 @@ Formats (one header row, ``;`` separates lists inside a cell):
     link_id, departure, capacity
 ``supplies.csv``
     node, teu (stock at a depot that shipments with ``origins`` may take)
+``shared_boxes.csv``
+    link_id, departure (blank: every departure), box_type (default 45G1), box_m3 (default 68)
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ from typing import Any, TypeVar
 from router.errors import InvalidRecordsError, InvalidRequestError, RouterError
 from router.network.model import CargoClass, parse_aeo_level
 from router.network.timetable import DepartureKey, departure_key
-from router.optimise.assign import MinLoad, Shipment
+from router.optimise.assign import MinLoad, SharedBoxes, Shipment
+from router.optimise.assign_model import DEFAULT_BOX_M3
 from router.optimise.consolidation import (
     BookedContainer,
     CustomsStatus,
@@ -514,6 +517,22 @@ def supplies_from_records(
     rows = _rows(records, source, first_row, build)
     require_unique(rows, lambda r: r[0], source, "node")
     return dict(rows)
+
+
+def shared_boxes_from_records(
+    records: Sequence[Record], source: str = "shared_boxes", first_row: int = 2
+) -> list[SharedBoxes]:
+    """Departures on which LCL shipments may share boxes."""
+
+    def build(rec: Record) -> SharedBoxes:
+        return SharedBoxes(
+            link_id=_get(_text, rec, "link_id") or "",
+            departure=_get(_datetime, rec, "departure", False),
+            box_type=(_get(_text, rec, "box_type", False) or "45G1").upper(),
+            box_m3=_get(_float, rec, "box_m3", False, DEFAULT_BOX_M3) or DEFAULT_BOX_M3,
+        )
+
+    return _rows(records, source, first_row, build)
 
 
 def require_unique(items: Iterable[T], key: Callable[[T], str], source: str, name: str) -> None:

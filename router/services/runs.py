@@ -13,7 +13,13 @@ from typing import Any, Literal
 
 from router.errors import InvalidRequestError
 from router.network.timetable import DepartureKey
-from router.optimise.assign import AssignmentOptions, MinLoad, Shipment, assign_shipments
+from router.optimise.assign import (
+    AssignmentOptions,
+    MinLoad,
+    SharedBoxes,
+    Shipment,
+    assign_shipments,
+)
 from router.optimise.consolidation import (
     BookedContainer,
     ConsolidationOptions,
@@ -86,6 +92,7 @@ def run_assignment(
     min_loads: Sequence[MinLoad] = (),
     capacities: Mapping[DepartureKey, float] | None = None,
     supplies: Mapping[str, float] | None = None,
+    shared_boxes: Sequence[SharedBoxes] = (),
     space: Space = "live",
     options: AssignmentOptions,
     request: dict[str, Any],
@@ -104,6 +111,7 @@ def run_assignment(
         capacities=capacities,
         min_loads=min_loads,
         supplies=supplies,
+        shared_boxes=shared_boxes,
         options=options,
     )
     document = {**result.to_dict(), "space": space}

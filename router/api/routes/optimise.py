@@ -157,6 +157,7 @@ def create_assignment(
         min_loads=inputs.min_loads,
         capacities=inputs.capacities,
         supplies=inputs.supplies,
+        shared_boxes=inputs.shared_boxes,
         space=body.space,
         options=inputs.options,
         request=body.model_dump(mode="json"),
