@@ -31,7 +31,7 @@ from typing import Any
 from ortools.linear_solver import pywraplp
 
 from router.errors import InvalidRecordsError, InvalidRequestError, NotFoundError
-from router.network.model import Mode
+from router.network.model import Mode, ScheduleKind
 from router.network.timetable import DepartureKey, departure_label
 from router.optimise.assign_model import (
     AssignmentOptions,
@@ -93,20 +93,29 @@ def _check_references(
         places += [(f"origins.{k}", code) for k, code in enumerate(s.origins)]
         for name, code in places:
             try:
-                if code is not None:
-                    resolve_code(cn, code)
+                nodes = resolve_code(cn, code) if code is not None else []
             except NotFoundError as exc:
                 problems.append((f"shipments.{i}.{name}", str(exc)))
+                continue
+            if name.startswith("origins.") and len(nodes) > 1:
+                problems.append(
+                    (
+                        f"shipments.{i}.{name}",
+                        f"{code!r} names {len(nodes)} nodes: give the depot's node id",
+                    )
+                )
     for i, rule in enumerate(shared):
         link = cn.network.links.get(rule.link_id)
         if link is None:
             problems.append((f"shared_boxes.{i}.link_id", f"unknown link {rule.link_id!r}"))
-        elif link.mode not in (Mode.RAIL, Mode.BARGE, Mode.FEEDER, Mode.DEEPSEA):
+        elif link.mode not in (Mode.RAIL, Mode.BARGE, Mode.FEEDER, Mode.DEEPSEA) or (
+            link.schedule.kind is ScheduleKind.ANY
+        ):
             problems.append(
                 (
                     f"shared_boxes.{i}.link_id",
-                    f"{rule.link_id} is a {link.mode.value} link: boxes are shared on vessels, "
-                    "barges and trains",
+                    f"{rule.link_id} is a {link.mode.value} link: boxes are shared on the "
+                    "timetabled departures of vessels, barges and trains",
                 )
             )
     for code, stock in supplies.items():
@@ -119,8 +128,17 @@ def _check_references(
         ("capacities", [key[0] for key in capacities]),
     ):
         for i, link_id in enumerate(links):
-            if link_id not in cn.network.links:
+            link = cn.network.links.get(link_id)
+            if link is None:
                 problems.append((f"{name}.{i}.link_id", f"unknown link {link_id!r}"))
+            elif link.schedule.kind is ScheduleKind.ANY:
+                problems.append(
+                    (
+                        f"{name}.{i}.link_id",
+                        f"{link_id} has no timetable (it leaves whenever the cargo is ready): "
+                        "its departures have no space or minimum load of their own",
+                    )
+                )
     if problems:
         raise InvalidRecordsError("assignment input", problems)
 
@@ -158,12 +176,21 @@ def assign_shipments(
     rules = list(min_loads)
     shared = list(shared_boxes)
     _check_references(cn, shipments, rules, capacities or {}, supplies or {}, shared)
+    # depots by node id (a UN/LOCODE naming one node is accepted), as the stock rows know them
+    shipments = [
+        dataclasses.replace(
+            s, origins=tuple(cn.nodes[resolve_code(cn, o)[0]].id for o in s.origins)
+        )
+        if s.origins
+        else s
+        for s in shipments
+    ]
     if opts.method == "candidates" and (supplies or shared or any(s.origins for s in shipments)):
         raise InvalidRequestError(
             "options.method",
             "origins, supplies and shared boxes need the column_generation method",
         )
-    space = DepartureSpace(cn.network, capacity, capacities)
+    space = DepartureSpace(cn.network, capacity, capacities, timetabled_only=True)
     p = AssignmentProblem(cn, list(shipments), space, rules, opts, dict(supplies or {}), shared)
     for s in p.shipments:
         p.finders[s.id] = CandidateFinder(cn, s.request, space)
@@ -258,15 +285,15 @@ def _by_column_generation(
     enumerated = False
     if (
         lp is not None
-        and cg.converged
         and info.status is SolveStatus.OPTIMAL
         and info.objective is not None
         and cg.lp_objective_fen is not None
         and not _reaches(info.objective, cg.bound_fen, len(p.free))
-        and not model.shortfall
+        and _shortfall(model) <= 1e-6
+        and cg.last_bound_fen is not None
     ):
         # price-and-branch left a gap: enumerate every path that could still improve the plan
-        gap_fen = info.objective * 100.0 - cg.lp_objective_fen + ROUNDING_FEN * len(p.free)
+        gap_fen = info.objective * 100.0 - cg.last_bound_fen
         budget = started + 0.85 * opts.time_limit_s
         if enumerate_improving_columns(p, lp, cg, gap_fen, budget):
             model, info, _ = _solve_mip(p, fixed_loads, penalties, started)

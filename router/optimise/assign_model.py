@@ -76,6 +76,10 @@ class Shipment:
             raise InvalidRequestError(
                 f"shipments[{self.id}].origins", "a booked shipment has its origin already"
             )
+        if self.unassigned_penalty_cny is not None and self.unassigned_penalty_cny < 0:
+            raise InvalidRequestError(
+                f"shipments[{self.id}].unassigned_penalty_cny", "must be >= 0"
+            )
 
     @property
     def requests(self) -> list[QuoteRequest]:
@@ -83,10 +87,6 @@ class Shipment:
         if not self.origins:
             return [self.request]
         return [dataclasses.replace(self.request, origin=PlaceRef(code=o)) for o in self.origins]
-        if self.unassigned_penalty_cny is not None and self.unassigned_penalty_cny < 0:
-            raise InvalidRequestError(
-                f"shipments[{self.id}].unassigned_penalty_cny", "must be >= 0"
-            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,6 +338,18 @@ class AssignmentProblem:
         return DEFAULT_PENALTY_FACTOR * max(1.0, cheapest_cny)
 
 
+def _most_load(p: AssignmentProblem, key: DepartureKey, fixed_teu: float) -> float:
+    """The most a departure without a capacity could carry: every free shipment on it (and
+    the shared boxes they would fill), fixed for the problem so the model does not tighten
+    as columns arrive."""
+    most = fixed_teu + sum(p.need(s, key) for s in p.free)
+    rule = p.shared_rule(key)
+    if rule is not None:
+        m3 = sum(cargo_m3(s.request.cargo) for s in p.free if not s.request.cargo.is_containerised)
+        most += rule.teu * (m3 / rule.box_m3 + len(p.free))
+    return most
+
+
 def cargo_m3(cargo: Cargo) -> float:
     """Volume of a loose cargo, m3 (its declared volume, else its space in TEU x m3 per TEU)."""
     return cargo.volume_m3 if cargo.volume_m3 is not None else cargo.space_teu * M3_PER_TEU
@@ -412,7 +424,7 @@ class MasterModel:
         """Dual price (fen) of taking ``s``'s cargo from its request's origin's stock."""
         code = request.origin.code
         row = self.supply_rows.get(code) if code is not None else None
-        return 0.0 if row is None else -s.request.cargo.teu * row.dual_value()
+        return 0.0 if row is None else -s.request.cargo.space_teu * row.dual_value()
 
     def threshold_fen(self, s: Shipment) -> float:
         """The convexity dual of ``s``: a column below it (with prices) improves the LP."""
@@ -516,11 +528,7 @@ def build_master(
                     if integer
                     else solver.NumVar(0.0, 1.0, f"z_{n}")
                 )
-            big = (
-                cap
-                if cap is not None
-                else fixed_teu + sum(need for _, _, need in terms) + (1e6 if key in boxes else 0.0)
-            )
+            big = cap if cap is not None else _most_load(p, key, fixed_teu)
             cap_rows[key] = solver.Add(load - big * z[key] <= -fixed_teu, f"cap_{n}")
             rows.append((cap_rows[key], "teu"))
             must_run = bool(fixed_teu or fixed_t)
@@ -569,7 +577,7 @@ def build_master(
     supply_rows = {}
     for code, stock in sorted(p.supplies.items()):
         taking = [
-            s.request.cargo.teu * x[s.id, sig]
+            s.request.cargo.space_teu * x[s.id, sig]
             for s in p.free
             for sig, c in p.cands.get(s.id, {}).items()
             if c.origin == code

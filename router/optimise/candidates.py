@@ -39,12 +39,20 @@ class DepartureSpace:
         network: Network,
         capacity: CapacityFn | None = None,
         overrides: Mapping[DepartureKey, float] | None = None,
+        timetabled_only: bool = False,
     ) -> None:
         self.network = network
         self.capacity = capacity
         self.overrides = dict(overrides or {})
+        #: links without a timetable (trucks leaving when the cargo is ready) are not tracked
+        #: (the batch assignment: a per-minute truck departure has no space of its own)
+        self.timetabled_only = timetabled_only
 
     def remaining(self, link_id: str, when: datetime) -> float | None:
+        if self.timetabled_only:
+            link = self.network.links.get(link_id)
+            if link is not None and link.schedule.kind is ScheduleKind.ANY:
+                return None
         key = (link_id, when)
         if key in self.overrides:
             return self.overrides[key]

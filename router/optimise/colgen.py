@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -75,6 +76,8 @@ class ColumnGeneration:
     pricing_searches: int = 0
     lp_objective_fen: float | None = None
     bound_fen: float | None = None
+    #: the bound of the last round, from the duals of the last LP solved (fen)
+    last_bound_fen: float | None = None
     converged: bool = False
     incomplete_searches: int = 0
     #: per request (a shipment from one of its origins): a lower bound of its generalised cost
@@ -204,7 +207,13 @@ def _offer(
 def _column(
     p: AssignmentProblem, ps: PricedSearch, route: Route, offer: _Offer | None = None
 ) -> Column:
-    origin = ps.request.origin.code if ps.request.origin.code is not None else None
+    # the node the path leaves from (a code may name several nodes; a point names none)
+    first = route.steps[0] if route.steps else None
+    origin = (
+        p.cn.nodes[first.node].id
+        if first is not None and first.kind != "access" and ps.request.origin.code is not None
+        else None
+    )
     cand = make_candidate(ps, route, p.space)
     shared = frozenset(
         key
@@ -213,6 +222,22 @@ def _column(
     )
     saving = sum(offer.freight[key[0]] for key in shared) if offer is not None else 0
     return Column(cand, ps, origin=origin, shared=shared, saving_fen=saving)
+
+
+def _tracked(p: AssignmentProblem, ps: PricedSearch) -> Callable[[str, int], bool]:
+    """Whether the departure of a link at a search minute has a row in the model, now or once
+    a column uses it: space, a minimum load or shared boxes."""
+    epoch = ps.epoch
+
+    def tracked(link_id: str, minute: int) -> bool:
+        key = (link_id, epoch + timedelta(minutes=minute))
+        return (
+            p.space.remaining(*key) is not None
+            or p.min_load(key) is not None
+            or p.shared_rule(key) is not None
+        )
+
+    return tracked
 
 
 def _master_cost_fen(column: Column, phase_one: bool) -> float:
@@ -263,6 +288,7 @@ def generate_columns(
         added = 0
         bound = lp_value
         timed_out = False
+        rounding = 0.0 if phase_one else ROUNDING_FEN  # phase one's costs are exact
         for s in p.free:
             plain = model.prices_fen(p, s)
             least = 0.0  # the least reduced cost of the shipment's paths, at most
@@ -274,7 +300,7 @@ def generate_columns(
                     continue  # no path at all from there: nothing to price
                 ps = cg.search(p, request, weight)
                 offer = _offer(p, model, s, ps, plain) if not phase_one else _Offer(plain, plain)
-                crude = cheapest + offer.gain - sigma - ROUNDING_FEN
+                crude = cheapest + offer.gain - sigma - rounding
                 if crude >= 0:
                     continue
                 if time.perf_counter() > deadline:
@@ -284,12 +310,13 @@ def generate_columns(
                 outcome = cg.price(
                     ps,
                     offer.prices,
-                    sigma + ROUNDING_FEN,
+                    sigma + rounding,
                     max_paths=PATHS_PER_ROUND,
                     deadline=deadline,
                     link_prices=offer.link_prices,
                 )
-                least = min(least, outcome.lower_bound_fen - ROUNDING_FEN - sigma)
+                least = min(least, outcome.lower_bound_fen - rounding - sigma)
+                timed_out = timed_out or not outcome.complete
                 for path in outcome.paths:
                     column = _column(p, ps, path.route, offer)
                     reduced = _master_cost_fen(column, phase_one) + offer.paid(column) - sigma
@@ -297,9 +324,11 @@ def generate_columns(
                         added += 1
             bound += least
         cg.columns_generated += added
+        cg.last_bound_fen = bound
         if cg.bound_fen is None or bound > cg.bound_fen:
             cg.bound_fen = bound
         if not added:
+            # converged: every shipment was priced to the end and none had a better path
             cg.converged = not timed_out
             break
         if time.perf_counter() > deadline:
@@ -319,11 +348,12 @@ def enumerate_improving_columns(
     gap_fen: float,
     deadline: float,
 ) -> bool:
-    """Add every path whose reduced cost under ``model``'s duals (the converged LP) is below
-    ``gap_fen`` (the plan's cost less the LP value). Any plan using another path costs at least
-    the LP value plus its reduced cost, so no better than the plan: the integer optimum over
-    the columns is then optimal over every path. True when every enumeration finished (within
-    its path and label budgets and the time)."""
+    """Add every path whose reduced cost under ``model``'s duals is below ``gap_fen``: the
+    plan's cost less the bound of the round those duals come from (LP value plus each
+    shipment's least reduced cost). A plan using another path costs at least that bound plus
+    the path's reduced cost, so no less than the plan: the integer optimum over the columns is
+    then optimal over every path. True when every enumeration finished (within its path and
+    label budgets and the time)."""
     for s in p.free:
         plain = model.prices_fen(p, s)
         for request in p.requests_of(s):
@@ -344,10 +374,7 @@ def enumerate_improving_columns(
                 max_paths=MAX_ENUMERATED_PATHS,
                 every_path=True,
                 deadline=deadline,
-                tracked=frozenset(
-                    _price_keys(ps, dict.fromkeys([*model.load_rows, *model.box_rows], 0.0))
-                ),
-                tracked_links=frozenset(r.link_id for r in p.shared_boxes),
+                tracked=_tracked(p, ps),
                 link_prices=offer.link_prices,
             )
             if not outcome.complete:

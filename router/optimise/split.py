@@ -621,9 +621,10 @@ def split_shipment(
     if not flow.info.has_solution:
         reasons.extend(flow.info.reasons)
     info = dataclasses.replace(flow.info, wall_time_s=time.perf_counter() - started)
-    if info.status is SolveStatus.OPTIMAL:
+    if info.has_solution:
         # proved only over the candidate paths merged into the time-expanded network: paths
         # through departures the searches never tried are not covered, so no stronger claim
+        # (and a MIP's own bound holds over those candidates only)
         info = dataclasses.replace(
             info,
             status=SolveStatus.FEASIBLE,
@@ -631,8 +632,9 @@ def split_shipment(
             gap=None,
             reasons=(
                 *info.reasons,
-                f"optimal over the {total_paths} candidate paths of its time-expanded network "
-                "only: no bound over every legal path",
+                f"{'optimal' if flow.info.status is SolveStatus.OPTIMAL else 'feasible'} over "
+                f"the {total_paths} candidate paths of its time-expanded network only: no bound "
+                "over every legal path",
             ),
         )
     return SplitResult(

@@ -36,7 +36,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from router.network.model import ScheduleKind
@@ -111,6 +111,8 @@ class _Pricing:
     best: float
     every_path: bool = False
     truncated: bool = False
+    #: a lower bound of what the departures left untried (the guard) could reach
+    beyond: float = float("inf")
 
     def price_at(self, link_id: str, dep: int) -> float:
         """The price of the departure of ``link_id`` at minute ``dep`` (fen)."""
@@ -154,9 +156,8 @@ class PricedSearch(Search):
         max_paths: int = 3,
         every_path: bool = False,
         deadline: float | None = None,
-        tracked: frozenset[PriceKey] = frozenset(),
+        tracked: Callable[[str, int], bool] | None = None,
         link_prices: Mapping[str, float] | None = None,
-        tracked_links: frozenset[str] = frozenset(),
     ) -> PricingOutcome:
         """Paths whose generalised cost plus ``prices`` is below ``threshold_fen`` (all in fen),
         the least first, and a lower bound of that sum over the whole path space.
@@ -164,8 +165,9 @@ class PricedSearch(Search):
         ``every_path``: return *every* path below the threshold (no dominance between labels,
         no tightening to the best found); ``complete`` is False when there are more than
         ``max_paths`` of them or the label budget ran out; two partial paths are compared only
-        when they use the same ``tracked`` departures (those with rows in the model, and every
-        departure of ``tracked_links``), on their
+        when they use the same ``tracked`` departures (``tracked(link_id, minute)``: those with
+        space or a minimum load in the model; None: every departure of a timetabled link), on
+        their
         true cost with the storage slack of the module doc. ``link_prices``: the price of a
         departure of these links that ``prices`` does not name (a path takes a link once at
         most where it pays: its bound counts each negative one once). ``deadline``: a
@@ -277,7 +279,7 @@ class PricedSearch(Search):
                         break
             for successor, paid, stored, row in self._priced_successors(label, st, price):
                 if every_path:
-                    kept = row is not None and (row in tracked or row[0] in tracked_links)
+                    kept = row is not None and (tracked is None or tracked(*row))
                     sig = (*trail[1], row) if kept and row is not None else trail[1]
                     push(successor, paid, (trail[0] + stored, sig))
                 else:
@@ -292,7 +294,7 @@ class PricedSearch(Search):
             lower = found[0][0] if found else threshold_fen
         else:
             still_open = (h[1] + st.lb_g[h[3].node] + st.floor for h in heap)
-            lower = min([*still_open, threshold_fen, *(g_ for g_, _ in found)])
+            lower = min([*still_open, st.beyond, threshold_fen, *(g_ for g_, _ in found)])
         return PricingOutcome(tuple(paths), lower, complete, settled_count)
 
     def _price_of(self, steps: Iterable[Step], st: _Pricing) -> float:
@@ -354,7 +356,10 @@ class PricedSearch(Search):
                 if dep is None:
                     break
             else:
+                # departures beyond the guard were not tried: what they could still reach
                 st.truncated = True
+                beyond = st.g(boarded, price - stored) + lb_g[boarded.node] + st.floor
+                st.beyond = min(st.beyond, beyond)
 
     def _stored(self, label: Label, dep: int, st: _Pricing) -> float:
         """Storage (fen, times the cost weight) the leg boarded at ``dep`` pays at the node of

@@ -375,3 +375,23 @@ def test_shared_boxes_only_on_vessels_barges_and_trains():
     with pytest.raises(InvalidRecordsError) as err:
         assign_shipments(cn, [lcl("L", 5.0, 1.0)], shared_boxes=[SharedBoxes("TRUCK")], options=CG)
     assert "shared_boxes.0.link_id" in str(err.value.problems)
+
+
+def test_departures_without_a_timetable_have_no_space_or_minimum_of_their_own():
+    """A truck leaves whenever the cargo is ready: space or a minimum load per truck minute
+    is refused (the search could not compare two arrivals fairly across such minutes)."""
+    cn = compile_network(two_mode_network(truck=True))
+    when = READY.replace(hour=9)
+    with pytest.raises(InvalidRecordsError) as err:
+        assign_shipments(cn, [shipment("S", 2)], capacities={("TRUCK", when): 1.0}, options=CG)
+    assert "capacities.0.link_id" in str(err.value.problems)
+    with pytest.raises(InvalidRecordsError):
+        assign_shipments(cn, [shipment("S", 2)], min_loads=[MinLoad("TRUCK", None, 5)], options=CG)
+
+
+def test_bad_shipment_inputs_are_refused():
+    with pytest.raises(InvalidRequestError):
+        shipment("S", 2, penalty=-1.0)
+    s = from_depots("S1")
+    with pytest.raises(InvalidRequestError):
+        Shipment("S2", s.request, origins=("D1", "D1"))
