@@ -1,23 +1,29 @@
 """Batch assignment: many shipments competing for limited departures (DESIGN.md §3).
 
-Each shipment takes one legal path or is left unassigned at a penalty; dated departures have
-capacities; a departure may need a minimum load, either on/off (a train only runs with at least
-M TEU or M tonnes booked, and running it has a fixed cost) or hard (it must carry at least M);
-existing bookings can be kept fixed. The model is in :mod:`router.optimise.assign_model`.
+Each shipment takes one legal path or is left unassigned at a penalty; dated departures of
+timetabled links have space; a departure may need a minimum load, either on/off (a train only
+runs with at least M TEU or M tonnes booked, and running it has a fixed cost) or hard (it must
+carry at least M); shipments may leave from one of several depots within their stock; LCL
+shipments may share boxes on named departures; existing bookings can be kept fixed. The model
+is in :mod:`router.optimise.assign_model`; links without a timetable (trucks leaving when the
+cargo is ready) have no space or minimum load per departure.
 
 Two methods:
 
 * ``column_generation`` (default, :mod:`router.optimise.colgen`): the label search prices paths
   with the LP duals until no path improves the LP; its lower bound holds over **every** legal
-  path (within the horizon), so the integer plan over the generated columns is reported
-  ``optimal`` only when it reaches that bound, else ``feasible`` with the gap to it.
+  path (within the horizon). The integer plan over the generated columns is ``optimal`` when
+  it reaches that bound (within 1e-6 relative and half a fen per shipment of rounding) or when
+  every path that could still improve it was enumerated and the MIP solved again; else
+  ``feasible`` with the gap to the bound; ``infeasible`` only when phase one proves that no
+  plan meets the minimum loads that must be met; ``no_solution`` otherwise.
 * ``candidates``: paths from the label search with contested, cancelled or full departures
   blocked (:mod:`router.optimise.candidates`), then the MIP over them. It proves nothing about
   the paths it did not find: the status is at best ``feasible``, without a bound.
 
 The value of capacity comes from the LP relaxation with the on/off decisions fixed at the plan,
-solved by GLOP: the dual value of each departure's capacity row is what one more TEU of space on
-that departure would save (CNY per TEU; kg for air).
+solved by GLOP: the dual value of each departure's capacity row is what one more unit of space
+on that departure would save (CNY per TEU, or per kg for air).
 """
 
 from __future__ import annotations
