@@ -182,6 +182,11 @@ def test_assignment_input_errors_name_the_field(svc: Service) -> None:
     assert response.status_code == 422
     assert response.json()["details"][0]["field"] == "method"
 
+    truck = {"link_id": "TRK-SZ-SHK"}  # boxes are shared on timetabled vessels and trains
+    response = assign(svc, shared_boxes=[truck])
+    assert response.status_code == 422
+    assert response.json()["details"][0]["field"] == "shared_boxes.0.link_id"
+
 
 def test_assignment_from_depots_within_their_stock(svc: Service) -> None:
     # the same two shipments from the city or from Dongguan; the city holds stock for one
