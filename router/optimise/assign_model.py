@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from ortools.linear_solver import pywraplp
 
@@ -90,7 +90,35 @@ class Shipment:
 
 
 @dataclass(frozen=True, slots=True)
-class MinLoad:
+class DepartureRule:
+    """A rule on one dated departure of a link, or on every departure (``departure`` None)."""
+
+    link_id: str
+    departure: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.departure is not None:
+            object.__setattr__(
+                self, "departure", as_cst(self.departure).replace(second=0, microsecond=0)
+            )
+
+    def applies(self, key: DepartureKey) -> bool:
+        return key[0] == self.link_id and (self.departure is None or self.departure == key[1])
+
+
+R = TypeVar("R", bound=DepartureRule)
+
+
+def _most_specific(rules: Sequence[R], key: DepartureKey) -> R | None:
+    """The first rule naming ``key``'s departure, else the first for every departure of its
+    link, else None."""
+    found = [r for r in rules if r.applies(key)]
+    exact = [r for r in found if r.departure is not None]
+    return (exact or found)[0] if found else None
+
+
+@dataclass(frozen=True, slots=True)
+class MinLoad(DepartureRule):
     """A minimum load of ``min_teu`` TEU and ``min_t`` gross tonnes on a departure.
 
     ``hard`` False (on/off): the departure only runs with at least that much booked, and
@@ -98,14 +126,13 @@ class MinLoad:
     must carry at least that much (it runs; ``fixed_cost_cny`` must be 0). ``departure`` None:
     every departure of the link."""
 
-    link_id: str
-    departure: datetime | None = None
     min_teu: float = 0.0
     min_t: float = 0.0
     fixed_cost_cny: float = 0.0
     hard: bool = False
 
     def __post_init__(self) -> None:
+        DepartureRule.__post_init__(self)
         if self.min_teu < 0 or self.min_t < 0 or self.fixed_cost_cny < 0:
             raise InvalidRequestError("min_loads", "min_teu, min_t and fixed_cost_cny must be >= 0")
         if self.hard and self.departure is None:
@@ -117,13 +144,6 @@ class MinLoad:
                 "min_loads",
                 "a hard minimum load runs the departure in any case: give no fixed_cost_cny",
             )
-        if self.departure is not None:
-            object.__setattr__(
-                self, "departure", as_cst(self.departure).replace(second=0, microsecond=0)
-            )
-
-    def applies(self, key: DepartureKey) -> bool:
-        return key[0] == self.link_id and (self.departure is None or self.departure == key[1])
 
     @property
     def on_off(self) -> bool:
@@ -136,19 +156,18 @@ DEFAULT_BOX_M3 = 68.0
 
 
 @dataclass(frozen=True, slots=True)
-class SharedBoxes:
+class SharedBoxes(DepartureRule):
     """A departure (or every departure of a link) on which the LCL shipments of the batch may
     share boxes (seed §8, 拼箱): a consolidator books whole ``box_type`` boxes at the link's
     per-box freight, each takes ``box_m3`` of cargo and the box type's payload, and an LCL
     shipment riding a shared box pays no freight of its own on that leg (its terminal and
     CFS handling stay)."""
 
-    link_id: str
-    departure: datetime | None = None
     box_type: str = "45G1"
     box_m3: float = DEFAULT_BOX_M3
 
     def __post_init__(self) -> None:
+        DepartureRule.__post_init__(self)
         if self.box_type not in CONTAINER_TYPES:
             raise InvalidRequestError(
                 "shared_boxes.box_type",
@@ -156,13 +175,6 @@ class SharedBoxes:
             )
         if not 0 < self.box_m3 <= 100:
             raise InvalidRequestError("shared_boxes.box_m3", "must be > 0 and at most 100 m3")
-        if self.departure is not None:
-            object.__setattr__(
-                self, "departure", as_cst(self.departure).replace(second=0, microsecond=0)
-            )
-
-    def applies(self, key: DepartureKey) -> bool:
-        return key[0] == self.link_id and (self.departure is None or self.departure == key[1])
 
     @property
     def payload_t(self) -> float:
@@ -249,11 +261,7 @@ class AssignmentProblem:
     fixed: dict[str, Column | None] = field(default_factory=dict)  # kept bookings
 
     def min_load(self, key: DepartureKey) -> MinLoad | None:
-        found = [m for m in self.min_loads if m.applies(key)]
-        if not found:
-            return None
-        exact = [m for m in found if m.departure is not None]
-        return (exact or found)[0]
+        return _most_specific(self.min_loads, key)
 
     def need(self, s: Shipment, key: DepartureKey) -> float:
         return tracked_need(s.request, self.cn.network.links[key[0]].mode)
@@ -289,9 +297,7 @@ class AssignmentProblem:
         return True
 
     def shared_rule(self, key: DepartureKey) -> SharedBoxes | None:
-        found = [r for r in self.shared_boxes if r.applies(key)]
-        exact = [r for r in found if r.departure is not None]
-        return (exact or found)[0] if found else None
+        return _most_specific(self.shared_boxes, key)
 
     def box_freight_fen(self, key: DepartureKey) -> int:
         """Freight (fen) of one shared box on the departure ``key``: the link's per-box base
