@@ -395,3 +395,28 @@ def test_bad_shipment_inputs_are_refused():
     s = from_depots("S1")
     with pytest.raises(InvalidRequestError):
         Shipment("S2", s.request, origins=("D1", "D1"))
+
+
+def test_columns_carry_the_whole_price_of_their_path(bundled_dir):
+    """A column costs what a quote of the same path costs: storage while waiting, transfer
+    costs and ad-valorem charges (cargo insurance on the declared value) included."""
+    from router.network import load_network
+    from router.routing.itinerary import generalised_cost_cny
+
+    cn = compile_network(load_network(bundled_dir))
+    request = QuoteRequest(
+        origin=PlaceRef("SZ-PINGHU-RAIL"),
+        destination=PlaceRef("DEDUI"),
+        cargo=Cargo(containers=(("42G1", 2),), value_cny=2_000_000.0),
+        ready=READY,
+    )
+    result = assign_shipments(cn, [Shipment("V", request)], options=CG)
+    (a,) = result.assignments
+    route, search = a.candidate.route, a.search
+    charges = [s for s in route.steps if s.kind == "charge"]
+    assert charges and charges[0].charge_fen > 0  # insurance on the declared value
+    assert any(s.transfer_fen for s in route.steps)  # a change of vehicle on the way
+    assert a.candidate.generalised_cost_cny == pytest.approx(
+        generalised_cost_cny(route, request, search.ready_min)
+    )
+    assert result.info.objective == pytest.approx(a.candidate.generalised_cost_cny, abs=0.01)
