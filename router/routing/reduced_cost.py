@@ -33,11 +33,12 @@ back); the search ends when that reaches the best path found or the threshold.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from router.network.model import ScheduleKind
 from router.routing.compiled import CompiledNetwork
@@ -113,6 +114,22 @@ class _Pricing:
     truncated: bool = False
     #: a lower bound of what the departures left untried (the guard) could reach
     beyond: float = float("inf")
+    _by_link: dict[str, tuple[list[int], list[float]]] = field(default_factory=dict)
+
+    def lowest_price_after(self, link_id: str, dep: int) -> float:
+        """The lowest price of a departure of ``link_id`` after minute ``dep`` (fen)."""
+        table = self._by_link.get(link_id)
+        if table is None:
+            listed = sorted((m, v) for (lid, m), v in self.prices.items() if lid == link_id)
+            minutes = [m for m, _ in listed]
+            suffix = [v for _, v in listed]
+            for k in range(len(suffix) - 2, -1, -1):
+                suffix[k] = min(suffix[k], suffix[k + 1])
+            table = self._by_link[link_id] = (minutes, suffix)
+        minutes, suffix = table
+        k = bisect.bisect_right(minutes, dep)
+        listed_min = suffix[k] if k < len(suffix) else _INF
+        return min(listed_min, self.link_prices.get(link_id, 0.0))
 
     def price_at(self, link_id: str, dep: int) -> float:
         """The price of the departure of ``link_id`` at minute ``dep`` (fen)."""
@@ -146,8 +163,9 @@ class PricedSearch(Search):
     #: weight of the generalised cost in the criterion: 1, or 0 to minimise the prices alone
     #: (phase one of column generation: is there a plan at all?)
     cost_weight: float = 1.0
-    #: start from the quick single-criterion routes as upper bounds (see Search.seed_routes)
-    use_seeds: bool = True
+    #: start from the quick single-criterion routes as upper bounds (see Search.seed_routes);
+    #: off by default: the best-first search is faster without them
+    use_seeds: bool = False
 
     def priced_paths(
         self,
@@ -338,6 +356,7 @@ class PricedSearch(Search):
                 yield self._board_at(label, cl, ctx, dep), acc, stored, (link_id, dep)
                 continue
             siblings: list[tuple[int, float]] = []
+            cheapest = _INF  # the lowest price among the departures boarded
             for _ in range(MAX_LATER_DEPARTURES):
                 boarded = self._board_at(label, cl, ctx, dep)
                 stored = self._stored(label, dep, st)
@@ -351,7 +370,12 @@ class PricedSearch(Search):
                     s_g + st.slack_rate * (t - s_t) <= g for s_t, s_g in siblings
                 ):
                     siblings.append((t, g))
+                    cheapest = min(cheapest, st.price_at(link_id, dep))
                     yield boarded, paid, stored, (link_id, dep)
+                # a later departure of the link differs from an earlier one only in its price
+                # and its time (storage is left out): worth a label only if it is cheaper
+                if not st.every_path and st.lowest_price_after(link_id, dep) >= cheapest:
+                    break
                 dep = self.next_departure(cl, dep + 1 - cl.cutoff_min)
                 if dep is None:
                     break
