@@ -228,14 +228,18 @@ def _tracked(p: AssignmentProblem, ps: PricedSearch) -> Callable[[str, int], boo
     """Whether the departure of a link at a search minute has a row in the model, now or once
     a column uses it: space, a minimum load or shared boxes."""
     epoch = ps.epoch
+    known: dict[tuple[str, int], bool] = {}
 
     def tracked(link_id: str, minute: int) -> bool:
-        key = (link_id, epoch + timedelta(minutes=minute))
-        return (
-            p.space.remaining(*key) is not None
-            or p.min_load(key) is not None
-            or p.shared_rule(key) is not None
-        )
+        found = known.get((link_id, minute))
+        if found is None:
+            key = (link_id, epoch + timedelta(minutes=minute))
+            found = known[link_id, minute] = (
+                p.space.remaining(*key) is not None
+                or p.min_load(key) is not None
+                or p.shared_rule(key) is not None
+            )
+        return found
 
     return tracked
 
@@ -339,6 +343,8 @@ def generate_columns(
 
 #: most paths enumerated per shipment when closing a gap (more: the gap stays open)
 MAX_ENUMERATED_PATHS = 2000
+#: most labels one enumeration settles (more: the gap stays open)
+MAX_ENUMERATED_LABELS = 20_000
 
 
 def enumerate_improving_columns(
@@ -374,6 +380,7 @@ def enumerate_improving_columns(
                 max_paths=MAX_ENUMERATED_PATHS,
                 every_path=True,
                 deadline=deadline,
+                max_labels=MAX_ENUMERATED_LABELS,
                 tracked=_tracked(p, ps),
                 link_prices=offer.link_prices,
             )

@@ -176,6 +176,7 @@ class PricedSearch(Search):
         deadline: float | None = None,
         tracked: Callable[[str, int], bool] | None = None,
         link_prices: Mapping[str, float] | None = None,
+        max_labels: int | None = None,
     ) -> PricingOutcome:
         """Paths whose generalised cost plus ``prices`` is below ``threshold_fen`` (all in fen),
         the least first, and a lower bound of that sum over the whole path space.
@@ -188,7 +189,8 @@ class PricedSearch(Search):
         their
         true cost with the storage slack of the module doc. ``link_prices``: the price of a
         departure of these links that ``prices`` does not name (a path takes a link once at
-        most where it pays: its bound counts each negative one once). ``deadline``: a
+        most where it pays: its bound counts each negative one once). ``max_labels``: a label
+        budget for this run (default: the search's). ``deadline``: a
         :func:`time.perf_counter` value after which the search stops (``complete`` False)."""
         w = self.cost_weight
         vot = w * self.request.value_of_time_cny_per_h * 100.0 / 60.0
@@ -266,7 +268,7 @@ class PricedSearch(Search):
 
         for lb in self.initial_labels():
             push(lb, 0.0, _NO_TRAIL)
-        budget = self.label_budget
+        budget = self.label_budget if max_labels is None else max_labels
         settled_count = 0
         complete = True
         while heap:
