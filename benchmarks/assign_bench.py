@@ -52,7 +52,7 @@ SPACE_SHARE = 0.15
 ORIGINS = ("SZ-PINGHU-RAIL", "CNYTN", "CNSHK", "GZ-INTL-PORT-RAIL", "CNNSA", "CNDGG")
 DESTINATIONS = ("DEDUI", "PLWAW", "RUMOW", "KZALA", "UZTAS", "NLRTM", "DEHAM", "USLAX", "HKHKG")
 WEEK_START = datetime(2026, 3, 2, 8, 0, tzinfo=CST)  # a Monday
-TIME_LIMITS_S = {200: 120.0, 1000: 600.0, 5000: 1800.0}
+TIME_LIMITS_S = {200: 300.0, 1000: 900.0, 5000: 1800.0}
 #: the candidate method's search limits: its defaults before column generation replaced it
 CANDIDATE_ROUNDS = 4
 

@@ -74,8 +74,11 @@ from router.routing.search import CapacityFn
 
 __all__ = ["AssignmentOptions", "MinLoad", "SharedBoxes", "Shipment", "assign_shipments"]
 
-#: share of the time limit column generation may use before the integer plan is solved
-PRICING_SHARE = 0.7
+#: shares of the time limit: column generation until the first, the first integer plan until
+#: the second, more columns near the LP optimum until the third; the last integer plan after
+PRICING_SHARE = 0.6
+FIRST_PLAN_SHARE = 0.7
+ENUMERATION_SHARE = 0.85
 #: relative tolerance of "the plan reaches the bound"
 OPTIMALITY_TOL = 1e-6
 UNIT = "CNY (generalised cost + penalties + fixed running costs)"
@@ -247,11 +250,14 @@ def _solve_mip(
     fixed_loads: FixedLoads,
     penalties: Mapping[str, float],
     started: float,
+    until: float | None = None,
 ) -> tuple[MasterModel, SolveInfo, int]:
-    """The integer plan over the current columns, solved to a zero relative gap (or the time
-    limit): (model, the solver's report, result code)."""
+    """The integer plan over the current columns, solved to a zero relative gap or until
+    ``until`` (a :func:`time.perf_counter` value; default the end of the time limit), at
+    least 1 s: (model, the solver's report, result code)."""
     opts = p.options
-    remaining_s = max(1.0, opts.time_limit_s - (time.perf_counter() - started))
+    end = started + opts.time_limit_s if until is None else until
+    remaining_s = max(1.0, end - time.perf_counter())
     solver = mip_solver(opts.backend, min(opts.time_limit_s, remaining_s), opts.seed)
     model = build_master(p, solver, True, fixed_loads, penalties)
     params = pywraplp.MPSolverParameters()
@@ -287,11 +293,13 @@ def _by_column_generation(
         for s in p.free
     }
     lp = generate_columns(p, fixed_loads, penalties, cg, deadline)
-    model, info, _ = _solve_mip(p, fixed_loads, penalties, started)
+    model, info, _ = _solve_mip(
+        p, fixed_loads, penalties, started, started + FIRST_PLAN_SHARE * opts.time_limit_s
+    )
     enumerated = False
     if (
         lp is not None
-        and info.status is SolveStatus.OPTIMAL
+        and info.has_solution
         and info.objective is not None
         and cg.lp_objective_fen is not None
         and not _reaches(info.objective, cg.bound_fen, len(p.free))
@@ -300,10 +308,16 @@ def _by_column_generation(
     ):
         # price-and-branch left a gap: enumerate every path that could still improve the plan
         gap_fen = info.objective * 100.0 - cg.last_bound_fen
-        budget = started + 0.85 * opts.time_limit_s
-        if enumerate_improving_columns(p, lp, cg, gap_fen, budget):
-            model, info, _ = _solve_mip(p, fixed_loads, penalties, started)
-            enumerated = info.status is SolveStatus.OPTIMAL
+        budget = started + ENUMERATION_SHARE * opts.time_limit_s
+        before = sum(len(v) for v in p.cands.values())
+        complete = enumerate_improving_columns(p, lp, cg, gap_fen, budget)
+        if complete or sum(len(v) for v in p.cands.values()) > before:
+            retry, retry_info, _ = _solve_mip(p, fixed_loads, penalties, started)
+            if retry_info.has_solution and (
+                retry_info.objective is not None and retry_info.objective <= info.objective + 1e-6
+            ):
+                model, info = retry, retry_info
+            enumerated = complete and retry_info.status is SolveStatus.OPTIMAL
     reasons: list[str] = []
     if model.shortfall and (not info.has_solution or _shortfall(model) > 1e-6):
         # is there a plan meeting the hard minimum loads at all? phase one over every path

@@ -343,8 +343,11 @@ def generate_columns(
 
 #: most paths enumerated per shipment when closing a gap (more: the gap stays open)
 MAX_ENUMERATED_PATHS = 2000
-#: most labels one enumeration settles (more: the gap stays open)
+#: most labels one enumeration settles (more: the gap stays open), for batches up to 20
+#: shipments
 MAX_ENUMERATED_LABELS = 20_000
+#: ... and at least this many when the batch is large (the budget is shared out)
+MIN_ENUMERATED_LABELS = 2_000
 
 
 def enumerate_improving_columns(
@@ -359,7 +362,12 @@ def enumerate_improving_columns(
     shipment's least reduced cost). A plan using another path costs at least that bound plus
     the path's reduced cost, so no less than the plan: the integer optimum over the columns is
     then optimal over every path. True when every enumeration finished (within its path and
-    label budgets and the time)."""
+    label budgets and the time). An enumeration cut short still adds what it found (best
+    first: the paths nearest the LP optimum), which gives the integer plan more to choose from.
+    """
+    proved = True
+    labels = max(MIN_ENUMERATED_LABELS, MAX_ENUMERATED_LABELS * 20 // max(1, len(p.free)))
+    labels = min(labels, MAX_ENUMERATED_LABELS)
     for s in p.free:
         plain = model.prices_fen(p, s)
         for request in p.requests_of(s):
@@ -380,13 +388,12 @@ def enumerate_improving_columns(
                 max_paths=MAX_ENUMERATED_PATHS,
                 every_path=True,
                 deadline=deadline,
-                max_labels=MAX_ENUMERATED_LABELS,
+                max_labels=labels,
                 tracked=_tracked(p, ps),
                 link_prices=offer.link_prices,
             )
-            if not outcome.complete:
-                return False
+            proved = proved and outcome.complete
             for path in outcome.paths:
                 if p.add_column(s, _column(p, ps, path.route, offer)):
                     cg.columns_generated += 1
-    return True
+    return proved
