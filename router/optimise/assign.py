@@ -51,6 +51,7 @@ from router.optimise.assign_model import (
 )
 from router.optimise.assign_read import (
     chosen_values,
+    departure_loads,
     duals,
     infeasibility_reasons,
     read_assignments,
@@ -66,6 +67,7 @@ from router.optimise.colgen import (
     enumerate_improving_columns,
     generate_columns,
     initial_columns,
+    repair_unassigned,
 )
 from router.optimise.ortools_util import SolveInfo, SolveStatus, mip_info, mip_solver
 from router.routing.compiled import CompiledNetwork
@@ -296,6 +298,15 @@ def _by_column_generation(
     model, info, _ = _solve_mip(
         p, fixed_loads, penalties, started, started + FIRST_PLAN_SHARE * opts.time_limit_s
     )
+    if info.has_solution and len(chosen_values(model)["chosen_sig"]) < len(p.free):
+        # shipments left behind: their cheapest paths in the space the plan leaves free
+        values = chosen_values(model)
+        loads = departure_loads(p, values["chosen_sig"], fixed_loads, values["boxes"])
+        until = started + FIRST_PLAN_SHARE * opts.time_limit_s
+        if repair_unassigned(p, values["chosen_sig"], loads, cg, until):
+            retry, retry_info, _ = _solve_mip(p, fixed_loads, penalties, started, until)
+            if retry_info.has_solution and (retry_info.objective or 0) <= (info.objective or 0):
+                model, info = retry, retry_info
     enumerated = False
     if (
         lp is not None

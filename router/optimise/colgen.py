@@ -34,7 +34,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from router.network.timetable import DepartureKey
 from router.optimise.assign_model import (
@@ -397,3 +397,39 @@ def enumerate_improving_columns(
                 if p.add_column(s, _column(p, ps, path.route, offer)):
                     cg.columns_generated += 1
     return proved
+
+
+def repair_unassigned(
+    p: AssignmentProblem,
+    chosen: dict[str, tuple[object, ...]],
+    loads: dict[DepartureKey, tuple[float, float, list[str]]],
+    cg: ColumnGeneration,
+    deadline: float,
+) -> int:
+    """A primal heuristic: for each shipment the plan leaves unassigned, its cheapest paths in
+    the space the plan leaves free (departures without room for it blocked), as new columns.
+    The LP's columns may not fit together in whole shipments; these do, next to the plan."""
+    added = 0
+    for s in p.free:
+        if s.id in chosen or time.perf_counter() > deadline:
+            continue
+
+        def room(link_id: str, when: datetime) -> float | None:
+            cap = p.space.remaining(link_id, when)
+            if cap is None:
+                return None
+            return cap - loads.get((link_id, when), (0.0, 0.0, []))[0]
+
+        for request in p.requests_of(s):
+            if cg.cheapest_fen.get(request) is None:
+                continue
+            ps = build_priced_search(p.cn, request, room)
+            ps.horizon_min = ps.ready_min + int(p.options.horizon_days * 24 * 60)
+            outcome = ps.priced_paths({}, max_paths=PATHS_PER_ROUND, deadline=deadline)
+            cg.pricing_searches += 1
+            for path in outcome.paths:
+                # the column keeps the problem's space (its own search saw the residual)
+                if p.add_column(s, _column(p, ps, path.route)):
+                    added += 1
+    cg.columns_generated += added
+    return added
