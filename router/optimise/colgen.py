@@ -90,11 +90,6 @@ class ColumnGeneration:
     outcomes: dict[tuple[object, ...], PricingOutcome] = field(default_factory=dict)
     wall_time_s: float = 0.0
 
-    def cheapest_of(self, p: AssignmentProblem, s: Shipment) -> float | None:
-        """A lower bound of the shipment's generalised cost from any of its origins (fen)."""
-        known = [c for r in p.requests_of(s) if (c := self.cheapest_fen.get(r)) is not None]
-        return min(known, default=None)
-
     def search(
         self, p: AssignmentProblem, request: QuoteRequest, cost_weight: float = 1.0
     ) -> PricedSearch:
