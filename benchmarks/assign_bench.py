@@ -133,9 +133,11 @@ def run(cn: Any, network: Network, n: int, method: str) -> dict[str, Any]:
         "wall_time_s": round(wall, 2),
         "violations": check(result),
     }
+    bound = "-" if info.best_bound is None else f"{info.best_bound:,.0f}"
+    gap = "-" if info.gap is None else f"{100 * info.gap:.3f}%"
     print(
         f"{n:>6} {method:<18} {row['status']:<9} obj {info.objective or 0:>14,.0f} "
-        f"bound {info.best_bound or 0:>14,.0f} gap {100 * (info.gap or 0):6.3f}% "
+        f"bound {bound:>14} gap {gap:>8} "
         f"cols {row['columns']:>6} rounds {info.details.get('pricing_rounds', info.details.get('rounds'))} "
         f"unassigned {row['unassigned']:>4} {wall:8.1f} s",
         flush=True,
