@@ -277,6 +277,28 @@ def _solve_mip(
     return model, info, code
 
 
+def _better_plan(
+    p: AssignmentProblem,
+    fixed_loads: FixedLoads,
+    penalties: Mapping[str, float],
+    started: float,
+    until: float | None,
+    model: MasterModel,
+    info: SolveInfo,
+) -> tuple[MasterModel, SolveInfo, SolveInfo]:
+    """The integer plan solved again over the enlarged columns, kept when no worse than
+    ``model``'s: (the plan kept, its report, the new solve's report)."""
+    retry, retry_info, _ = _solve_mip(p, fixed_loads, penalties, started, until)
+    if (
+        retry_info.has_solution
+        and retry_info.objective is not None
+        and info.objective is not None
+        and retry_info.objective <= info.objective + 1e-6
+    ):
+        return retry, retry_info, retry_info
+    return model, info, retry_info
+
+
 def _shortfall(model: MasterModel) -> float:
     return sum(v.solution_value() for v in model.shortfall.values())
 
@@ -295,24 +317,21 @@ def _by_column_generation(
         for s in p.free
     }
     lp = generate_columns(p, fixed_loads, penalties, cg, deadline)
-    model, info, _ = _solve_mip(
-        p, fixed_loads, penalties, started, started + FIRST_PLAN_SHARE * opts.time_limit_s
-    )
-    if info.has_solution and len(chosen_values(model)["chosen_sig"]) < len(p.free):
+    first_until = started + FIRST_PLAN_SHARE * opts.time_limit_s
+    model, info, _ = _solve_mip(p, fixed_loads, penalties, started, first_until)
+    values = chosen_values(model)
+    if info.has_solution and len(values["chosen_sig"]) < len(p.free):
         # shipments left behind: their cheapest paths in the space the plan leaves free
-        values = chosen_values(model)
         loads = departure_loads(p, values["chosen_sig"], fixed_loads, values["boxes"])
-        until = started + FIRST_PLAN_SHARE * opts.time_limit_s
-        if repair_unassigned(p, values["chosen_sig"], loads, cg, until):
-            retry, retry_info, _ = _solve_mip(p, fixed_loads, penalties, started, until)
-            if retry_info.has_solution and (retry_info.objective or 0) <= (info.objective or 0):
-                model, info = retry, retry_info
+        if repair_unassigned(p, values["chosen_sig"], loads, cg, first_until):
+            model, info, _ = _better_plan(
+                p, fixed_loads, penalties, started, first_until, model, info
+            )
     enumerated = False
     if (
         lp is not None
         and info.has_solution
         and info.objective is not None
-        and cg.lp_objective_fen is not None
         and not _reaches(info.objective, cg.bound_fen, len(p.free))
         and _shortfall(model) <= 1e-6
         and cg.last_bound_fen is not None
@@ -323,12 +342,8 @@ def _by_column_generation(
         before = sum(len(v) for v in p.cands.values())
         complete = enumerate_improving_columns(p, lp, cg, gap_fen, budget)
         if complete or sum(len(v) for v in p.cands.values()) > before:
-            retry, retry_info, _ = _solve_mip(p, fixed_loads, penalties, started)
-            if retry_info.has_solution and (
-                retry_info.objective is not None and retry_info.objective <= info.objective + 1e-6
-            ):
-                model, info = retry, retry_info
-            enumerated = complete and retry_info.status is SolveStatus.OPTIMAL
+            model, info, retry = _better_plan(p, fixed_loads, penalties, started, None, model, info)
+            enumerated = complete and retry.status is SolveStatus.OPTIMAL
     reasons: list[str] = []
     if model.shortfall and (not info.has_solution or _shortfall(model) > 1e-6):
         # is there a plan meeting the hard minimum loads at all? phase one over every path

@@ -36,7 +36,7 @@ from router.network.model import Mode
 from router.network.timetable import DepartureKey
 from router.optimise.candidates import Candidate, CandidateFinder, DepartureSpace, tracked_need
 from router.optimise.ortools_util import check_limits
-from router.routing.compiled import CompiledNetwork
+from router.routing.compiled import CLink, CompiledNetwork
 from router.routing.prices import CargoPrices
 from router.routing.request import CONTAINER_TYPES, Cargo, PlaceRef, QuoteRequest
 from router.routing.search import Search
@@ -256,6 +256,7 @@ class AssignmentProblem:
     shared_boxes: list[SharedBoxes] = field(default_factory=list)
     #: freight of one shared box per departure, fen (computed once)
     box_fen: dict[DepartureKey, int] = field(default_factory=dict)
+    _clinks: dict[str, CLink] = field(default_factory=dict)
     finders: dict[str, CandidateFinder] = field(default_factory=dict)
     cands: dict[str, dict[tuple[Any, ...], Column]] = field(default_factory=dict)
     fixed: dict[str, Column | None] = field(default_factory=dict)  # kept bookings
@@ -299,13 +300,19 @@ class AssignmentProblem:
     def shared_rule(self, key: DepartureKey) -> SharedBoxes | None:
         return _most_specific(self.shared_boxes, key)
 
+    def clink(self, link_id: str) -> CLink:
+        """The compiled link of ``link_id`` (the id map is built once)."""
+        if not self._clinks:
+            self._clinks.update((cl.link.id, cl) for cl in self.cn.links)
+        return self._clinks[link_id]
+
     def box_freight_fen(self, key: DepartureKey) -> int:
         """Freight (fen) of one shared box on the departure ``key``: the link's per-box base
         rate and surcharges on the departure's day."""
         if key not in self.box_fen:
             rule = self.shared_rule(key)
             assert rule is not None
-            clink = next(cl for cl in self.cn.links if cl.link.id == key[0])
+            clink = self.clink(key[0])
             box = Cargo(containers=((rule.box_type, 1),))
             lines = CargoPrices(self.cn, box, key[1].date()).freight_lines(clink)
             if lines is None:

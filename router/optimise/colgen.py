@@ -83,23 +83,19 @@ class ColumnGeneration:
     #: per request (a shipment from one of its origins): a lower bound of its generalised cost
     #: over every path (fen), or None when it has no path at all
     cheapest_fen: dict[QuoteRequest, float | None] = field(default_factory=dict)
-    #: one search per distinct request (shipments asking the same share it)
-    searches: dict[QuoteRequest, PricedSearch] = field(default_factory=dict)
+    #: one search per distinct request and cost weight (shipments asking the same share it)
+    searches: dict[tuple[QuoteRequest, float], PricedSearch] = field(default_factory=dict)
     #: outcomes of pricing searches by (request, prices, threshold): shipments asking the same
     #: with the same duals are priced once
     outcomes: dict[tuple[object, ...], PricingOutcome] = field(default_factory=dict)
-    wall_time_s: float = 0.0
 
     def search(
         self, p: AssignmentProblem, request: QuoteRequest, cost_weight: float = 1.0
     ) -> PricedSearch:
-        key = request if cost_weight == 1.0 else None
-        ps = self.searches.get(key) if key is not None else None
+        key = (request, cost_weight)
+        ps = self.searches.get(key)
         if ps is None:
-            ps = build_priced_search(p.cn, request, p.space.callback(), cost_weight=cost_weight)
-            ps.horizon_min = ps.ready_min + int(p.options.horizon_days * 24 * 60)
-            if key is not None:
-                self.searches[key] = ps
+            ps = self.searches[key] = _priced_search(p, request, p.space.callback(), cost_weight)
         return ps
 
     def price(
@@ -126,6 +122,18 @@ class ColumnGeneration:
             if not outcome.complete:
                 self.incomplete_searches += 1
         return outcome
+
+
+def _priced_search(
+    p: AssignmentProblem,
+    request: QuoteRequest,
+    capacity: Callable[[str, datetime], float | None],
+    cost_weight: float = 1.0,
+) -> PricedSearch:
+    """A pricing search for ``request`` over the problem's path space (its horizon)."""
+    ps = build_priced_search(p.cn, request, capacity, cost_weight=cost_weight)
+    ps.horizon_min = ps.ready_min + int(p.options.horizon_days * 24 * 60)
+    return ps
 
 
 def _price_keys(ps: PricedSearch, prices: dict[DepartureKey, float]) -> dict[PriceKey, float]:
@@ -180,9 +188,8 @@ def _offer(
     offer = _Offer(plain, dict(plain))
     if s.request.cargo.is_containerised or not p.shared_boxes:
         return offer
-    index = {cl.link.id: cl.index for cl in p.cn.links}
     for rule in p.shared_boxes:
-        freight = ps.freight_fen[index[rule.link_id]]
+        freight = ps.freight_fen[p.clink(rule.link_id).index]
         if freight is None:
             continue
         offer.freight[rule.link_id] = freight
@@ -272,7 +279,6 @@ def generate_columns(
 
     Updates ``cg`` (rounds, columns, the LP value and the best valid bound) and returns the last
     solved LP master (None if no LP could be solved)."""
-    started = time.perf_counter()
     weight = 0.0 if phase_one else 1.0
     model: MasterModel | None = None
     for _ in range(p.options.max_rounds):
@@ -332,7 +338,6 @@ def generate_columns(
             break
         if time.perf_counter() > deadline:
             break
-    cg.wall_time_s += time.perf_counter() - started
     return model
 
 
@@ -418,8 +423,7 @@ def repair_unassigned(
         for request in p.requests_of(s):
             if cg.cheapest_fen.get(request) is None:
                 continue
-            ps = build_priced_search(p.cn, request, room)
-            ps.horizon_min = ps.ready_min + int(p.options.horizon_days * 24 * 60)
+            ps = _priced_search(p, request, room)
             outcome = ps.priced_paths({}, max_paths=PATHS_PER_ROUND, deadline=deadline)
             cg.pricing_searches += 1
             for path in outcome.paths:
