@@ -10,6 +10,8 @@ starting Monday 00:00 CST.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from contextlib import suppress
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -31,7 +33,7 @@ from router.network.timetable import headway_minutes, weekly_minutes
 from router.units import MINUTES_PER_DAY, MINUTES_PER_WEEK, minutes
 
 WEEK_MIN = MINUTES_PER_WEEK
-MEMO_SIZE = 256  # per-query tables kept per compiled network
+MEMO_SIZE = 512  # per-query tables kept per compiled network (least recently used go first)
 #: what the previous leg of a route was; a transfer is a change of vehicle at a node
 NO_LEG, ROAD_LEG, TERMINAL_LEG = 0, 1, 2
 #: what a label remembers of its previous leg: 0 (none) or 1 + the mode's position in ``Mode``
@@ -128,16 +130,24 @@ class CompiledNetwork:
     drug_port_jurisdictions: frozenset[str] = frozenset()
     #: free-port jurisdictions: cargo in transit moves on as through cargo and may be imported
     free_port_jurisdictions: frozenset[str] = frozenset()
-    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    memo: OrderedDict[Any, Any] = field(default_factory=OrderedDict, compare=False, repr=False)
 
     def memo_get(self, key: Any) -> Any:
         """A per-query table computed earlier for the same key (see Search), or None."""
-        return self.memo.get(key)
+        value = self.memo.get(key)
+        if value is not None:
+            with suppress(KeyError):  # evicted meanwhile by another thread's query
+                self.memo.move_to_end(key)
+        return value
 
     def memo_put(self, key: Any, value: Any) -> None:
-        if len(self.memo) >= MEMO_SIZE:
-            self.memo.clear()
+        """Keep ``value`` for ``key``; the least recently used entry goes beyond
+        :data:`MEMO_SIZE`."""
         self.memo[key] = value
+        with suppress(KeyError):  # threads sharing the handle may evict concurrently
+            self.memo.move_to_end(key)
+            while len(self.memo) > MEMO_SIZE:
+                self.memo.popitem(last=False)
 
     def fee(self, node: int, fee: str, unit: str) -> float:
         return self.fees_cny[node].get((fee, unit), 0.0)

@@ -151,16 +151,16 @@ class Search(LinkRules, CustomsRules):
         )
         cons = req.constraints
         self.max_transfers = cons.max_transfers if cons.max_transfers is not None else 1 << 30
-        # per-link and per-node tables depend only on the cargo, the link filters and the week:
-        # queries that share them (the common case in a service) reuse them
+        # per-link and per-node tables depend only on the cargo, the link filters and the
+        # surcharges in force (the price period of the ready day, not the day itself): queries
+        # that share them (the common case in a service) reuse them, whatever their week
         self._profile = (
             cargo,
             cons.allowed_modes,
             cons.excluded_operators,
             cons.excluded_nodes,
             self.apply_class_rules,
-            self.epoch,
-            req.ready.date(),
+            tuple(id(s) for s in self.prices.surcharges),
         )
         tables = self.cn.memo_get(("tables", self._profile))
         if tables is None:
@@ -169,12 +169,7 @@ class Search(LinkRules, CustomsRules):
             self.overweight = [self._overweight(cl) for cl in self.cn.links]
             usable = [self._usable(cl) for cl in self.cn.links]
             node_ok = [self._node_ok(n) for n in self.cn.nodes]
-            network = self.cn.network
-            closed = [closed_from_min(network, cl.link, self.epoch) for cl in self.cn.links]
             boardable = [usable[cl.index] and node_ok[cl.destination] for cl in self.cn.links]
-            phase = [
-                headway_phase(cl.offset_min, cl.headway_min, self.epoch) for cl in self.cn.links
-            ]
             haul_fixed = [self.prices.haul_fixed_fen(cl) for cl in self.cn.links]
             storage_day = [
                 self._per_unit_fee(i, "storage") * 100.0 for i in range(len(self.cn.nodes))
@@ -183,9 +178,7 @@ class Search(LinkRules, CustomsRules):
                 freight,
                 usable,
                 node_ok,
-                closed,
                 boardable,
-                phase,
                 haul_fixed,
                 storage_day,
                 self.overweight,
@@ -195,13 +188,20 @@ class Search(LinkRules, CustomsRules):
             self.freight_fen,
             self.usable,
             self.node_ok,
-            self._closed_from,
             self.boardable,
-            self._phase,
             self.haul_fixed_fen,
             self.storage_fen_per_day,
             self.overweight,
         ) = tables
+        # closures and headway phases as minutes from the query's week start
+        week = self.cn.memo_get(("week", self.epoch))
+        if week is None:
+            week = (
+                [closed_from_min(network, cl.link, self.epoch) for cl in self.cn.links],
+                [headway_phase(cl.offset_min, cl.headway_min, self.epoch) for cl in self.cn.links],
+            )
+            self.cn.memo_put(("week", self.epoch), week)
+        self._closed_from, self._phase = week
         #: storage accrues at most this fast at a node (fen per minute), for at most this long
         #: more for an earlier label than for a later one: the dominance slack (see run)
         self.storage_rate = [per_day / DAY_MINUTES for per_day in self.storage_fen_per_day]
