@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     cors_origins: list[str] = []  # CORS is off unless origins are listed
     auto_migrate: bool = True  # run the database migrations (upgrade head) at start-up
     log_level: str = "INFO"
+    #: the quote search's label loop: "compiled" (Cython extension) or "python" (the reference)
+    search: str = "compiled"
 
 
 @lru_cache(maxsize=1)

@@ -173,7 +173,11 @@ class CustomsRules:
             where_ok = where_ok and (node.jurisdiction in self.dest_jurisdictions or free_port)
         else:
             return False
-        if not where_ok or not node.offers(CustomsOp.IMPORT_CLEARANCE):
+        return where_ok and self.may_import_at(node)
+
+    def may_import_at(self, node: Node) -> bool:
+        """Whether this cargo may be import-cleared at ``node`` at all (wherever it goes)."""
+        if not node.offers(CustomsOp.IMPORT_CLEARANCE):
             return False
         if not ecommerce_may_clear(self.request.cargo, node, export=False):
             return False
@@ -207,32 +211,15 @@ class CustomsRules:
             yield self._transit_declaration(label, node)
 
     def _export_clearance(self, label: Label, node: Node) -> Iterator[Label]:
-        if not (
-            node.offers(CustomsOp.EXPORT_CLEARANCE)
-            and self.cn.supervised[label.node]
-            and node.jurisdiction not in self.dest_jurisdictions
-            and ecommerce_may_clear(self.request.cargo, node, export=True)
-        ):
+        if node.jurisdiction in self.dest_jurisdictions:
             return
-        clearance_h = self._clearance_h(node, node.export_clearance_h)
-        cost, time_min = self.declaration(node, clearance_h, self.export_included)
-        first_h = inspect_first_h(self.request.trader, node)
-        if first_h is not None:
-            # 先查验后装运 (seed §8: pilot traders at Qianhai's front warehouse): the goods are
-            # inspected at the warehouse before they are packed and loaded, so the declaration
-            # and its expected inspection take the procedure's hours instead of clearance +
-            # p(inspect) x inspection (no unpacking of a loaded box); the inspection fee is
-            # still expected (the inspection itself stays, Customs Law art. 28). The pilot is
-            # an option: never slower than the normal declaration.
-            time_min = min(time_min, minutes(first_h))
+        terms = self.export_terms(label.node)
+        if terms is None:
+            return
+        cost, time_min, hub = terms
         anchors = [(-1, CustomsOp.EXPORT_CLEARANCE)]
-        if (
-            node.offers(CustomsOp.COMBINED_PORT)
-            and self.request.trader.combined_port_allowed
-            and node.combined_port_hub
-        ):
-            # one declaration at the feeder, valid at its mainland hub: onward only to the hub
-            anchors.append((self.cn.index[node.combined_port_hub], CustomsOp.COMBINED_PORT))
+        if hub >= 0:
+            anchors.append((hub, CustomsOp.COMBINED_PORT))
         for anchor, op in anchors:
             step = Step(
                 "customs",
@@ -248,21 +235,40 @@ class CustomsRules:
             )
             yield self._after_step(label, step, CustomsState.CLEARED_EXPORT, anchor)
 
+    def export_terms(self, index: int) -> tuple[int, int, int] | None:
+        """(fen, minutes, Combined Port hub index or -1) of an export declaration of this cargo
+        at node ``index`` wherever the destination is; None if it may not be declared there."""
+        node = self.cn.nodes[index]
+        if not (
+            node.offers(CustomsOp.EXPORT_CLEARANCE)
+            and self.cn.supervised[index]
+            and ecommerce_may_clear(self.request.cargo, node, export=True)
+        ):
+            return None
+        clearance_h = self._clearance_h(node, node.export_clearance_h)
+        cost, time_min = self.declaration(node, clearance_h, self.export_included)
+        first_h = inspect_first_h(self.request.trader, node)
+        if first_h is not None:
+            # 先查验后装运 (seed §8: pilot traders at Qianhai's front warehouse): the goods are
+            # inspected at the warehouse before they are packed and loaded, so the declaration
+            # and its expected inspection take the procedure's hours instead of clearance +
+            # p(inspect) x inspection (no unpacking of a loaded box); the inspection fee is
+            # still expected (the inspection itself stays, Customs Law art. 28). The pilot is
+            # an option: never slower than the normal declaration.
+            time_min = min(time_min, minutes(first_h))
+        hub = -1
+        if (
+            node.offers(CustomsOp.COMBINED_PORT)
+            and self.request.trader.combined_port_allowed
+            and node.combined_port_hub
+        ):
+            # one declaration at the feeder, valid at its mainland hub: onward only to the hub
+            hub = self.cn.index[node.combined_port_hub]
+        return cost, time_min, hub
+
     def _import_clearance(self, label: Label, node: Node) -> Label:
         included = self.import_included or node.jurisdiction not in self.dest_jurisdictions
-        clearance_h = self._clearance_h(node, node.import_clearance_h)
-        if (
-            self.request.cargo.cargo_class is CargoClass.PHARMA
-            and not self.request.trader.drug_whitelisted
-        ):
-            clearance_h += node.drug_permit_h  # 进口药品通关单 and the port drug test
-        cost, time_min = self.declaration(node, clearance_h, included)
-        direct = self.request.trader.direct_eligible and node.offers(CustomsOp.DIRECT_PICKUP)
-        dwell_h = min(node.dwell_import_h, node.dwell_direct_h) if direct else node.dwell_import_h
-        dwell = minutes(dwell_h)
-        # an import outside the quote's customs scope is the consignee's, with its dwell's
-        # storage: the time counts, the money is not in the quote
-        storage = self._storage_fen(label.node, dwell) if included else 0
+        cost, time_min, dwell, storage, direct = self.import_terms(label.node, included)
         step = Step(
             "customs",
             label.node,
@@ -280,10 +286,27 @@ class CustomsRules:
         )
         return self._after_step(label, step, CustomsState.FREE, -1, storage)
 
+    def import_terms(self, index: int, included: bool) -> tuple[int, int, int, int, bool]:
+        """(declaration fen, clearance minutes, dwell minutes, storage fen, direct pick-up) of an
+        import clearance of this cargo at node ``index``; an import outside the quote's customs
+        scope (not ``included``) is the consignee's, with its dwell's storage: the time counts,
+        the money is not in the quote."""
+        node = self.cn.nodes[index]
+        clearance_h = self._clearance_h(node, node.import_clearance_h)
+        if (
+            self.request.cargo.cargo_class is CargoClass.PHARMA
+            and not self.request.trader.drug_whitelisted
+        ):
+            clearance_h += node.drug_permit_h  # 进口药品通关单 and the port drug test
+        cost, time_min = self.declaration(node, clearance_h, included)
+        direct = self.request.trader.direct_eligible and node.offers(CustomsOp.DIRECT_PICKUP)
+        dwell_h = min(node.dwell_import_h, node.dwell_direct_h) if direct else node.dwell_import_h
+        dwell = minutes(dwell_h)
+        storage = self._storage_fen(index, dwell) if included else 0
+        return cost, time_min, dwell, storage, direct
+
     def _transit_declaration(self, label: Label, node: Node) -> Label:
-        cost, time_min = self.declaration(node, node.transit_declaration_h, True, inspected=False)
-        # the guarantee a transit declaration needs, priced on the declared value
-        cost += self.transit_guarantee_fen(node.jurisdiction)
+        cost, time_min = self.transit_terms(label.node)
         step = Step(
             "customs",
             label.node,
@@ -296,6 +319,13 @@ class CustomsRules:
             customs_min=time_min,
         )
         return self._after_step(label, step, CustomsState.IN_BOND, -1)
+
+    def transit_terms(self, index: int) -> tuple[int, int]:
+        """(fen, minutes) of a transit declaration at node ``index``, with the guarantee it needs
+        (priced on the declared value)."""
+        node = self.cn.nodes[index]
+        cost, time_min = self.declaration(node, node.transit_declaration_h, True, inspected=False)
+        return cost + self.transit_guarantee_fen(node.jurisdiction), time_min
 
     @staticmethod
     def _after_step(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from router.config import get_settings
 from router.errors import InvalidRequestError, NotFoundError
 from router.routing.compiled import CompiledNetwork
 from router.routing.labels import Access, CapacityFn
@@ -16,13 +17,36 @@ from router.routing.places import resolve_place, suggestions
 from router.routing.request import QuoteRequest
 from router.routing.search import Search
 
+SEARCH_IMPLEMENTATIONS = ("compiled", "python")
+
+
+def search_class(implementation: str | None = None) -> type[Search]:
+    """The search implementation: ``compiled`` (the Cython label loop, default) or ``python``
+    (the pure-Python reference); ``None`` reads ``ROUTER_SEARCH`` from the settings."""
+    choice = implementation or get_settings().search
+    if choice == "python":
+        return Search
+    if choice != "compiled":
+        raise InvalidRequestError(
+            "search", f"unknown search implementation {choice!r}; use one of: compiled, python"
+        )
+    from router.routing.compiled_search import CompiledSearch  # needs the built extension
+
+    return CompiledSearch
+
 
 def build_search(
-    cn: CompiledNetwork, request: QuoteRequest, capacity: CapacityFn | None = None, **options: Any
+    cn: CompiledNetwork,
+    request: QuoteRequest,
+    capacity: CapacityFn | None = None,
+    implementation: str | None = None,
+    **options: Any,
 ) -> Search:
-    """A ready-to-run :class:`Search` for ``request`` (places resolved, bounds computed)."""
+    """A ready-to-run search for ``request`` (places resolved, bounds computed), with the
+    compiled label loop unless ``implementation`` (or ``ROUTER_SEARCH``) says ``python``."""
     origins, destinations = resolve_ends(cn, request)
-    return Search(cn, request, origins, destinations, capacity=capacity, **options)
+    cls = search_class(implementation)
+    return cls(cn, request, origins, destinations, capacity=capacity, **options)
 
 
 def resolve_ends(

@@ -1,0 +1,112 @@
+"""The quote search on the compiled label loop, one-to-one and one-to-many.
+
+:class:`CompiledSearch` is the reference :class:`router.routing.search.Search` with its label
+loop (:meth:`Search.run`) replaced by the Cython kernel :mod:`router.routing._labelloop`, which
+runs over the flat tables of :mod:`router.routing.kernel_tables`. Everything else (set-up,
+lower bounds, explanations, itineraries) is the reference's. A finished route is rebuilt by
+replaying its arcs through the reference's own transitions, which yields the same steps as the
+reference and checks the kernel on every route: a replay that does not reproduce the kernel's
+criteria raises :class:`KernelMismatchError` instead of returning a wrong quote.
+
+One-to-many (:meth:`CompiledSearch.run_targets`): one run from the origin answers several
+destination targets, each with its own Pareto front, when they share their customs context (see
+:func:`router.routing.many.customs_context`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from router.routing import _labelloop
+from router.routing.kernel_tables import query_tables, supported
+from router.routing.labels import Label, Route
+from router.routing.search import Search
+
+log = logging.getLogger(__name__)
+
+ARC_INITIAL, ARC_CUSTOMS, ARC_LEG, ARC_FINISH = 0, 1, 2, 3
+
+
+class KernelMismatchError(RuntimeError):
+    """The compiled loop and the reference transitions disagree on a route (a defect)."""
+
+
+class CompiledSearch(Search):
+    """:class:`Search` with the compiled label loop (same Pareto set, same routes)."""
+
+    def run(self) -> list[Route]:
+        if supported(self) is not None:
+            log.debug("compiled search not applicable (%s): reference loop", supported(self))
+            return super().run()
+        return self.run_targets([sorted(self.dest_nodes)])[0]
+
+    def run_targets(self, targets: Sequence[Sequence[int]]) -> list[list[Route]]:
+        """The Pareto routes to each target (a list of destination node indices).
+
+        One target is the reference's ``run`` (seed routes, target pruning). Several targets
+        must share their customs context (the caller groups them); the run keeps a front per
+        target and prunes by the deadline only.
+        """
+        reason = supported(self)
+        if reason is not None:
+            raise ValueError(f"the compiled search cannot run this query: {reason}")
+        tables = query_tables(self, [list(t) for t in targets])
+        room = None
+        if self.capacity is not None:
+            links = self.cn.links
+
+            def room(i: int, dep: int) -> bool:
+                return self._has_room(links[i], dep)
+
+        loop = _labelloop.LabelLoop(tables, room, self._longest_gap)
+        initial = self.initial_labels()
+        loop.run([(lb.time, lb.cost, lb.co2, lb.node, lb.mask, lb.last) for lb in initial])
+        self.stats.labels_created += loop.labels_created
+        self.stats.labels_settled += loop.labels_settled
+        self.stats.pruned_by_target += loop.pruned_by_target
+        self.stats.complete = self.stats.complete and loop.complete
+        out = []
+        for front in loop.fronts_of():
+            finals = [self._replay(loop, index, initial) for index in front]
+            routes = [Route(f.time, f.cost, f.co2, f.transfers, tuple(f.steps())) for f in finals]
+            out.append(sorted(routes, key=lambda r: r.criteria))
+        return out
+
+    def _replay(self, loop: Any, index: int, initial: list[Label]) -> Label:
+        """The finished label ``index`` of ``loop`` rebuilt with the reference's transitions."""
+        label: Label | None = None
+        for kind, ref, dep in loop.chain(index):
+            if kind == ARC_INITIAL:
+                label = initial[ref]
+                continue
+            assert label is not None
+            if kind == ARC_CUSTOMS:
+                label = list(self._customs_actions(label))[ref]
+            elif kind == ARC_LEG:
+                cl = self.cn.links[ref]
+                ctx = self._boarding(label, cl)
+                if ctx is None:
+                    raise KernelMismatchError(f"the reference may not board {cl.link.id} here")
+                if self.simple_departure[cl.index]:
+                    expected: int | None = ctx[0] + cl.cutoff_min
+                else:
+                    expected = self.next_departure(cl, ctx[0])
+                if dep != expected:
+                    raise KernelMismatchError(
+                        f"departure of {cl.link.id}: compiled minute {dep}, reference {expected}"
+                    )
+                label = self._board_at(label, cl, ctx, dep)
+            else:
+                finished = self.finish(label)
+                if finished is None:
+                    raise KernelMismatchError("the reference may not finish this route")
+                label = finished
+        assert label is not None
+        if label.criteria != tuple(loop.criteria(index)):
+            raise KernelMismatchError(
+                f"route criteria differ: compiled {loop.criteria(index)}, "
+                f"reference {label.criteria}"
+            )
+        return label
