@@ -15,7 +15,8 @@ from typing import Any
 from router.network.builder import container_tariffs
 from router.network.model import Network
 from router.quotes.document import build_search, make_quote
-from router.routing.compiled import compile_network
+from router.routing.compiled import CompiledNetwork, compile_network
+from router.routing.compiled_search import CompiledSearch
 from router.routing.labels import CapacityFn, Route, Step
 from router.routing.request import (
     Cargo,
@@ -78,9 +79,31 @@ def make_request(
 def solve(
     network: Network, request: QuoteRequest, capacity: CapacityFn | None = None, **options: Any
 ) -> tuple[Search, list[Route]]:
-    """The search and its Pareto routes."""
-    search = build_search(compile_network(network), request, capacity, **options)
-    return search, search.run()
+    """The search and its Pareto routes, with the implementation ``ROUTER_SEARCH`` selects;
+    the other implementation must return the same routes with the same label counts."""
+    cn = compile_network(network)
+    search = build_search(cn, request, capacity, **options)
+    routes = search.run()
+    assert_same_as_other(cn, request, capacity, search, routes, **options)
+    return search, routes
+
+
+def assert_same_as_other(
+    cn: CompiledNetwork,
+    request: QuoteRequest,
+    capacity: CapacityFn | None,
+    search: Search,
+    routes: list[Route],
+    **options: Any,
+) -> None:
+    """The other search implementation returns the same routes (criteria and steps) and
+    settles, creates and prunes the same labels."""
+    other_name = "python" if isinstance(search, CompiledSearch) else "compiled"
+    other = build_search(cn, request, capacity, implementation=other_name, **options)
+    other_routes = other.run()
+    assert [r.criteria for r in other_routes] == [r.criteria for r in routes], other_name
+    assert [r.steps for r in other_routes] == [r.steps for r in routes], other_name
+    assert other.stats == search.stats, (other_name, other.stats, search.stats)
 
 
 def quote(network: Network, request: QuoteRequest, capacity: CapacityFn | None = None) -> dict:

@@ -22,6 +22,7 @@ from datetime import timedelta
 from bruteforce_networks import CapacityFn, cases
 from hypothesis import HealthCheck, assume, event, given, note, settings
 from hypothesis import strategies as st
+from routing_testkit import assert_same_as_other
 
 from router.errors import InvalidRequestError
 from router.network.model import (
@@ -110,7 +111,8 @@ def check_same_pareto_set(
     net: Network, request: QuoteRequest, capacity: CapacityFn | None
 ) -> set[tuple[int, ...]]:
     try:
-        search = build_search(compile_network(net), request, capacity)
+        cn = compile_network(net)
+        search = build_search(cn, request, capacity)
         expected = brute_force_pareto(net, request, capacity)
     except InvalidRequestError:  # a point with no truck-served node nearby
         event("rejected: no access node")
@@ -123,6 +125,7 @@ def check_same_pareto_set(
     event(f"pareto routes: {min(len(expected), 3)}{'+' if len(expected) >= 3 else ''}")
     note(describe(net, request))
     routes = search.run()
+    assert_same_as_other(cn, request, capacity, search, routes)
     got = [r.criteria for r in routes]
     assert len(got) == len(set(got)), f"duplicate criteria vectors: {got}"
     assert set(got) == expected, (
