@@ -47,6 +47,11 @@ cdef enum:
     ARC_FINISH = 3
 
 cdef enum:
+    BOND_NEVER = 0
+    BOND_ALWAYS = 1
+    BOND_OFF_OFFICE = 2
+
+cdef enum:
     SCHED_ANY = 0
     SCHED_WEEKLY = 1
     SCHED_HEADWAY = 2
@@ -78,6 +83,7 @@ cdef struct Succ:
     int32_t anchor
     int64_t mask
     int32_t last
+    uint64_t ctx
     int32_t kind
     int32_t ref
     int64_t dep
@@ -147,7 +153,7 @@ cdef class LabelLoop:
     cdef const uint8_t[:] l_boardable
     cdef const int8_t[:] l_after
     cdef const uint8_t[:] l_intl
-    cdef const uint8_t[:] l_bond_ok
+    cdef const uint8_t[:] l_bond_mode
     cdef const int32_t[:] l_kind
     cdef const int32_t[:] l_code
     cdef const uint8_t[:] l_dwell
@@ -192,7 +198,7 @@ cdef class LabelLoop:
     cdef const uint8_t[:] n_tr_ok
     cdef const int64_t[:] n_tr_time
     cdef const int64_t[:] n_tr_cost
-    cdef const uint8_t[:] n_office
+    cdef const uint64_t[:] n_office_ctx
     cdef const uint8_t[:] n_destjur
     cdef const uint8_t[:] n_freeport
     # finishing
@@ -242,6 +248,11 @@ cdef class LabelLoop:
     cdef vector[int32_t] K_anchor
     cdef vector[int64_t] K_mask
     cdef vector[int32_t] K_last
+    #: the destination contexts a label still serves (one-to-many: offices of destination)
+    cdef vector[uint64_t] K_ctx
+    cdef vector[vector[int32_t]] families
+    cdef const uint64_t[:] t_ctx
+    cdef uint64_t ctx_all
     cdef vector[vector[Crit]] buckets
     cdef vector[int64_t] gaps
     cdef vector[vector[int32_t]] fronts
@@ -257,7 +268,7 @@ cdef class LabelLoop:
         self.l_boardable = tables["l_boardable"]
         self.l_after = tables["l_after"]
         self.l_intl = tables["l_intl"]
-        self.l_bond_ok = tables["l_bond_ok"]
+        self.l_bond_mode = tables["l_bond_mode"]
         self.l_kind = tables["l_kind"]
         self.l_code = tables["l_code"]
         self.l_dwell = tables["l_dwell"]
@@ -300,7 +311,7 @@ cdef class LabelLoop:
         self.n_tr_ok = tables["n_tr_ok"]
         self.n_tr_time = tables["n_tr_time"]
         self.n_tr_cost = tables["n_tr_cost"]
-        self.n_office = tables["n_office"]
+        self.n_office_ctx = tables["n_office_ctx"]
         self.n_destjur = tables["n_destjur"]
         self.n_freeport = tables["n_freeport"]
         self.n_target = tables["n_target"]
@@ -315,6 +326,8 @@ cdef class LabelLoop:
         self.lb_co2 = tables["lb_co2"]
         self.leg_kind_of_code = tables["leg_kind_of_code"]
         self.n_targets = tables["n_targets"]
+        self.t_ctx = tables["t_ctx"]
+        self.ctx_all = tables["ctx_all"]
         self.n_codes = tables["n_codes"]
         self.max_transfers = tables["max_transfers"]
         self.has_deadline = tables["deadline"] is not None
@@ -342,7 +355,7 @@ cdef class LabelLoop:
 
     # ------------------------------------------------------------------ keys and labels
     cdef int32_t key_of(self, int32_t node, int32_t state, int32_t anchor, int64_t mask,
-                        int32_t last):
+                        int32_t last, uint64_t ctx):
         cdef uint64_t packed = (
             (<uint64_t>node << 44)
             | (<uint64_t>(anchor + 1) << 24)
@@ -350,10 +363,20 @@ cdef class LabelLoop:
             | (<uint64_t>state << 4)
             | <uint64_t>last
         )
+        cdef int32_t family
+        cdef size_t j
         if self.key_index.count(packed):
-            return self.key_index[packed]
+            family = self.key_index[packed]
+            for j in range(self.families[family].size()):
+                if self.K_ctx[self.families[family][j]] == ctx:
+                    return self.families[family][j]
+        else:
+            family = <int32_t>self.families.size()
+            self.key_index[packed] = family
+            self.families.push_back(vector[int32_t]())
         cdef int32_t k = <int32_t>self.K_node.size()
-        self.key_index[packed] = k
+        self.families[family].push_back(k)
+        self.K_ctx.push_back(ctx)
         self.K_node.push_back(node)
         self.K_state.push_back(state)
         self.K_anchor.push_back(anchor)
@@ -368,7 +391,7 @@ cdef class LabelLoop:
         self.L_cost.push_back(s.cost)
         self.L_co2.push_back(s.co2)
         self.L_tr.push_back(s.transfers)
-        self.L_key.push_back(self.key_of(s.node, s.state, s.anchor, s.mask, s.last))
+        self.L_key.push_back(self.key_of(s.node, s.state, s.anchor, s.mask, s.last, s.ctx))
         self.L_parent.push_back(parent)
         self.L_kind.push_back(s.kind)
         self.L_ref.push_back(s.ref)
@@ -387,6 +410,7 @@ cdef class LabelLoop:
         s.anchor = self.K_anchor[k]
         s.mask = self.K_mask[k]
         s.last = self.K_last[k]
+        s.ctx = self.K_ctx[k]
         s.kind = self.L_kind[i]
         s.ref = self.L_ref[i]
         s.dep = self.L_dep[i]
@@ -445,7 +469,7 @@ cdef class LabelLoop:
         cdef int32_t v = lb.node
         cdef int32_t s = lb.state
         cdef bint at_anchor = lb.anchor == v
-        cdef bint where
+        cdef uint64_t where
         cdef int n = 0
         cdef Succ succ = lb
         succ.kind = ARC_CUSTOMS
@@ -466,35 +490,40 @@ cdef class LabelLoop:
                     out.push_back(succ)
         else:
             # import at the office of destination (in bond), or at the point of entry or an
-            # office of destination of the destination's territory or a free port (in transit)
-            where = False
+            # office of destination of the destination's territory or a free port (in transit);
+            # ``where``: the destination contexts in which the rule allows it here
+            where = 0
             if s == IN_BOND:
-                where = self.n_office[v]
-            elif s == IN_TRANSIT:
-                where = (at_anchor or self.n_office[v]) and (self.n_destjur[v] or self.n_freeport[v])
+                where = lb.ctx & self.n_office_ctx[v]
+            elif s == IN_TRANSIT and (self.n_destjur[v] or self.n_freeport[v]):
+                where = lb.ctx if at_anchor else lb.ctx & self.n_office_ctx[v]
             if where and self.n_imp_ok[v]:
                 succ.time = lb.time + self.n_imp_time[v]
                 succ.cost = lb.cost + self.n_imp_cost[v]
                 succ.state = FREE
                 succ.anchor = -1
+                succ.ctx = where
                 succ.ref = n
                 out.push_back(succ)
                 n += 1
             # a transit declaration at the point of entry, to an inland office of destination
             # (never within the entry point's own office) or across a territory only crossed
-            if (s == IN_TRANSIT and at_anchor and self.n_tr_ok[v]
-                    and (not self.n_destjur[v] or not self.n_office[v])):
-                succ.time = lb.time + self.n_tr_time[v]
-                succ.cost = lb.cost + self.n_tr_cost[v]
-                succ.state = IN_BOND
-                succ.anchor = -1
-                succ.ref = n
-                out.push_back(succ)
+            if s == IN_TRANSIT and at_anchor and self.n_tr_ok[v]:
+                where = lb.ctx & ~self.n_office_ctx[v] if self.n_destjur[v] else lb.ctx
+                if where:
+                    succ.time = lb.time + self.n_tr_time[v]
+                    succ.cost = lb.cost + self.n_tr_cost[v]
+                    succ.state = IN_BOND
+                    succ.anchor = -1
+                    succ.ctx = where
+                    succ.ref = n
+                    out.push_back(succ)
         cdef int64_t p
         cdef int32_t i, after, anchor, kind, last_kind, code
         cdef bint transfer
         cdef int64_t transfers, handling_min, dwell, ready, dep, freight, handling_fen, port
         cdef int64_t stored, extra
+        cdef uint64_t ctx
         cdef double per_day
         last_kind = self.leg_kind_of_code[lb.last]
         succ = lb
@@ -505,8 +534,16 @@ cdef class LabelLoop:
             after = self.l_after[i * 4 + s]
             if after < 0:
                 continue
-            if s == IN_BOND and not self.l_bond_ok[i]:
-                continue
+            ctx = lb.ctx
+            if s == IN_BOND:
+                # in the destination's territory cargo in bond may not leave it again and its
+                # movement ends at the first office of destination it reaches
+                if self.l_bond_mode[i] == BOND_NEVER:
+                    continue
+                if self.l_bond_mode[i] == BOND_OFF_OFFICE:
+                    ctx = ctx & ~self.n_office_ctx[v]
+                    if not ctx:
+                        continue
             anchor = -1
             if self.l_intl[i]:
                 if s == CLEARED_EXPORT and lb.anchor >= 0 and lb.anchor != v:
@@ -560,6 +597,7 @@ cdef class LabelLoop:
             succ.anchor = anchor
             succ.mask = lb.mask | self.l_reqbits[i]
             succ.last = code
+            succ.ctx = ctx
             succ.kind = ARC_LEG
             succ.ref = i
             succ.dep = dep
@@ -576,7 +614,7 @@ cdef class LabelLoop:
         cdef int32_t t = self.n_target[v]
         cdef bint changed
         cdef int64_t charge
-        if t < 0 or lb.mask != self.full_mask:
+        if t < 0 or lb.mask != self.full_mask or not (lb.ctx & self.t_ctx[t]):
             return False
         done[0] = lb
         if self.n_has_access[v]:
@@ -712,7 +750,7 @@ cdef class LabelLoop:
                 self.expand(lb, succs)
                 for j in range(succs.size()):
                     key = self.key_of(succs[j].node, succs[j].state, succs[j].anchor,
-                                      succs[j].mask, succs[j].last)
+                                      succs[j].mask, succs[j].last, succs[j].ctx)
                     if <size_t>key < done.size() and done[key]:
                         continue
                     if bound[succs[j].node] < INF and self.within_deadline(
@@ -741,7 +779,7 @@ cdef class LabelLoop:
                                  lb.transfers):
             self.pruned_by_target += 1
             return
-        key = self.key_of(lb.node, lb.state, lb.anchor, lb.mask, lb.last)
+        key = self.key_of(lb.node, lb.state, lb.anchor, lb.mask, lb.last, lb.ctx)
         if self.buckets[key].size() and self.covered(key, node, t_, lb.cost, lb.co2,
                                                      lb.transfers):
             return
@@ -774,6 +812,7 @@ cdef class LabelLoop:
             s.transfers = 0
             s.state = FREE
             s.anchor = -1
+            s.ctx = self.ctx_all
             s.kind = ARC_INITIAL
             s.ref = k
             s.dep = 0

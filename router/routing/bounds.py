@@ -9,8 +9,8 @@ them keeps the search exact.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -23,9 +23,14 @@ LegConstants = Callable[[CLink], tuple[int, int, int, int, int]]
 INF = 1 << 60
 
 
-def min_csr(rows: list[int], cols: list[int], weights: list[float], n: int) -> csr_matrix:
+def min_csr(
+    rows: Sequence[int] | np.ndarray,
+    cols: Sequence[int] | np.ndarray,
+    weights: Sequence[float] | np.ndarray,
+    n: int,
+) -> csr_matrix:
     """A CSR matrix keeping the SMALLEST weight of parallel arcs (scipy would add them up)."""
-    if not rows:
+    if len(rows) == 0:
         return csr_matrix((n, n))
     r, c, w = np.asarray(rows), np.asarray(cols), np.asarray(weights, dtype=float)
     order = np.lexsort((w, c, r))
@@ -35,15 +40,20 @@ def min_csr(rows: list[int], cols: list[int], weights: list[float], n: int) -> c
     return csr_matrix((w[first], (r[first], c[first])), shape=(n, n))
 
 
-def reverse_lower_bounds(
-    cn: CompiledNetwork,
-    usable: Sequence[bool],
-    leg_constants: LegConstants,
-    destinations: Iterable[int],
-) -> tuple[list[int], list[int], list[int]]:
-    """(minutes, fen, grams) lower bounds per node index to the nearest of ``destinations``
-    over the links marked ``usable`` for this query; INF where no destination is reachable."""
-    n = len(cn.nodes)
+@dataclass(frozen=True)
+class BoundArcs:
+    """The reversed graphs of the links a query may use, weighted with what boarding each
+    always adds: minutes, fen and grams. Depends on the cargo profile, not the destination."""
+
+    minutes: csr_matrix
+    fen: csr_matrix
+    grams: csr_matrix
+
+
+def bound_arcs(
+    cn: CompiledNetwork, usable: Sequence[bool], leg_constants: LegConstants
+) -> BoundArcs:
+    """:class:`BoundArcs` of the links marked ``usable``."""
     rows: list[int] = []
     cols: list[int] = []
     w_time: list[float] = []
@@ -55,16 +65,32 @@ def reverse_lower_bounds(
         # what boarding the link always adds: freight, the handling charge at its destination,
         # port fees, its CO2e (the handling charge at its origin is waived after a vessel/train)
         freight, _, thc_destination, port_fees, co2_g = leg_constants(cl)
-        # reversed edge: destination -> origin; tiny epsilon keeps zero weights as stored edges
         rows.append(cl.destination)
         cols.append(cl.origin)
         w_time.append(cl.cutoff_min + cl.transit_min + cl.border_min)
+        # a tiny epsilon keeps zero weights as stored edges
         w_cost.append(max(freight + thc_destination + port_fees, 0) + 1e-9)
         w_co2.append(max(co2_g, 0) + 1e-9)
+    n = len(cn.nodes)
+    return BoundArcs(
+        min_csr(rows, cols, w_time, n),
+        min_csr(rows, cols, w_cost, n),
+        min_csr(rows, cols, w_co2, n),
+    )
+
+
+def reverse_lower_bounds(
+    cn: CompiledNetwork, arcs: BoundArcs, destinations: Iterable[int]
+) -> tuple[list[int], list[int], list[int]]:
+    """(minutes, fen, grams) lower bounds per node index to the nearest of ``destinations``
+    over ``arcs``; INF where no destination is reachable."""
+    n = len(cn.nodes)
     sources = sorted(set(destinations))
     result = []
-    for weights in (w_time, w_cost, w_co2):
-        graph = min_csr(rows, cols, weights, n)
+    for graph in (arcs.minutes, arcs.fen, arcs.grams):
         dist = dijkstra(graph, directed=True, indices=sources, min_only=True)
-        result.append([INF if not np.isfinite(d) else int(math.floor(d)) for d in dist])
+        finite = np.isfinite(dist)
+        out = np.full(n, INF, dtype=np.int64)
+        out[finite] = np.floor(dist[finite]).astype(np.int64)
+        result.append(out.tolist())
     return result[0], result[1], result[2]

@@ -122,6 +122,7 @@ class CompiledNetwork:
     fees_cny: tuple[MappingProxyType[tuple[str, str], float], ...]  # per node: (fee, unit) -> CNY
     supervised: tuple[bool, ...]  # per node: may hold cargo under customs supervision
     handling_min: tuple[int, ...]  # per node: handling time per transfer
+    free_storage_min: tuple[int, ...]  # per node: free storage time
     leg_kind: tuple[int, ...]  # per link: ROAD_LEG (truck/TIR) or TERMINAL_LEG
     leg_code: tuple[int, ...]  # per link: its mode's code (:data:`MODE_CODE`)
     dwell_link: tuple[bool, ...]  # per link: boarding it from a yard needs the export dwell
@@ -268,6 +269,7 @@ def compile_network(network: Network) -> CompiledNetwork:
         fees_cny=tuple(MappingProxyType(f) for f in fees),
         supervised=tuple(n.is_supervised for n in nodes),
         handling_min=tuple(minutes(n.handling_h) for n in nodes),
+        free_storage_min=tuple(minutes(n.free_storage_h) for n in nodes),
         leg_kind=tuple(
             ROAD_LEG if cl.link.mode in (Mode.TRUCK, Mode.TIR) else TERMINAL_LEG for cl in links
         ),

@@ -9,8 +9,8 @@ minutes, with the trader's AEO status applied in China and where an MRA with Chi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from router.network.model import (
     ECOMMERCE_EXPORT_REGIMES,
@@ -63,6 +63,29 @@ def ecommerce_may_clear(cargo: Cargo, node: Node, export: bool) -> bool:
     )
 
 
+def destination_districts(cn: CompiledNetwork, dest_nodes: Iterable[int]) -> frozenset[Any]:
+    """(jurisdiction, customs district) of the destination nodes that name a district."""
+    return frozenset(
+        (node.jurisdiction, node.customs_district)
+        for i in dest_nodes
+        if (node := cn.nodes[i]).customs_district
+    )
+
+
+def office_of_destination(
+    cn: CompiledNetwork, index: int, dest_nodes: frozenset[int], dest_districts: frozenset[Any]
+) -> bool:
+    """Whether node ``index`` is an office of destination: a destination node, or a node of a
+    destination's own customs district (a district code of another territory names another
+    office, hence the pair with the jurisdiction)."""
+    if index in dest_nodes:
+        return True
+    node = cn.nodes[index]
+    return bool(node.customs_district) and (
+        (node.jurisdiction, node.customs_district) in dest_districts
+    )
+
+
 def inspect_first_h(trader: TraderProfile, node: Node) -> float | None:
     """Hours of the 先查验后装运 export procedure for this trader at ``node`` (None: not here)."""
     return node.inspect_first_h if trader.inspect_first_pilot else None
@@ -89,7 +112,7 @@ class CustomsRules:
     prices: CargoPrices
     #: per node: storage per day beyond free time (fen) for this cargo, and the free minutes
     storage_fen_per_day: list[float]
-    free_storage_min: list[int]
+    free_storage_min: Sequence[int]
 
     # ------------------------------------------------------------------------ pricing
     def profile_at(self, node: Node) -> tuple[float, float]:
@@ -152,12 +175,7 @@ class CustomsRules:
     def is_office_of_destination(self, index: int) -> bool:
         """A destination node, or a node of the destination's own customs district (in the
         destination's territory: a district code of another territory names another office)."""
-        if index in self.dest_nodes:
-            return True
-        node = self.cn.nodes[index]
-        return bool(node.customs_district) and (
-            (node.jurisdiction, node.customs_district) in self.dest_districts
-        )
+        return office_of_destination(self.cn, index, self.dest_nodes, self.dest_districts)
 
     def _may_import(self, label: Label, node: Node) -> bool:
         state = label.state

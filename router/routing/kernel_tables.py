@@ -12,13 +12,14 @@ reuse them. Units as in the search: minutes, fen, grams CO2e.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from router.network.model import CustomsOp, CustomsState, Mode, Regime, ScheduleKind
 from router.routing.compiled import LEG_KIND, MODE_CODE, MODES, TERMINAL_LEG, TERMINAL_MODES
+from router.routing.customs import destination_districts
 from router.routing.labels import Label
 from router.routing.transitions import STATE_AFTER
 
@@ -38,6 +39,11 @@ SCHEDULE_CODE = {ScheduleKind.ANY: 0, ScheduleKind.WEEKLY: 1, ScheduleKind.HEADW
 MAX_NODES = (1 << 20) - 2
 MAX_REQUIRED = 16
 NO_CLOSURE = 1 << 62
+#: destination contexts (distinct sets of offices of destination) of one run: bits of a word
+MAX_CONTEXTS = 64
+#: cargo in bond boarding a link: never (abroad from the destination's territory), always
+#: (outside it), or only where the link's origin is not an office of destination
+BOND_NEVER, BOND_ALWAYS, BOND_OFF_OFFICE = 0, 1, 2
 
 Tables = dict[str, Any]
 
@@ -175,14 +181,12 @@ def profile_tables(search: Search) -> Tables:
     return tables
 
 
-def destination_tables(search: Search) -> Tables:
-    """What depends on the destination nodes: the customs state after each link (cargo entering
-    the destination's territory at a border before the link's end arrives in bond), whether
-    cargo in bond may go on from a link's origin, offices of destination, the territory."""
+def state_after_tables(search: Search) -> Tables:
+    """Per link and customs state, the state after riding the link (before the destination's
+    territory is known: international links land ``in_transit``), -1 if the cargo may not
+    board it (:data:`router.routing.transitions.STATE_AFTER`, supervised destinations)."""
     cn = search.cn
-    n = len(cn.links)
-    after = np.full(n * 4, -1, dtype=np.int8)
-    bond_ok = np.zeros(n, dtype=np.uint8)
+    after = np.full(len(cn.links) * 4, -1, dtype=np.int8)
     for cl in cn.links:
         i = cl.index
         link = cl.link
@@ -194,18 +198,76 @@ def destination_tables(search: Search) -> Tables:
                 state_after is not CustomsState.FREE and not cn.supervised[cl.destination]
             ):
                 continue
-            if link.regime is Regime.INTERNATIONAL:
-                state_after = search.arrival_state[i]
             after[i * 4 + code] = STATE_CODE[state_after]
-        probe = Label(0, 0, 0, 0, cl.origin, CustomsState.IN_BOND, -1, 0, 0)
-        bond_ok[i] = search._bond_may_continue(probe, link.regime)
-    nodes = cn.nodes
+    return {"base_after": after}
+
+
+def destination_tables(search: Search) -> Tables:
+    """What depends on the destinations' territory: the customs state after each link (cargo
+    entering it at a border before the link's end arrives in bond), where cargo in bond may go
+    on (never abroad again from inside it), the territory and free ports."""
+    cn = search.cn
+    base = _memo(search, ("kernel-after",), state_after_tables)["base_after"]
+    network = _memo(search, ("kernel-network",), network_tables)
+    intl = network["l_intl"].astype(bool)
+    arrival = np.fromiter(
+        (STATE_CODE[state] for state in search.arrival_state), dtype=np.int8, count=len(intl)
+    )
+    after = base.reshape(-1, 4).copy()
+    landing = intl[:, None] & (after >= 0)
+    after[landing] = np.broadcast_to(arrival[:, None], after.shape)[landing]
+    destjur = np.asarray(
+        [node.jurisdiction in search.dest_jurisdictions for node in cn.nodes], dtype=bool
+    )
+    # :meth:`Search._bond_may_continue`, with the office rule left to the loop
+    from_inside = destjur[network["l_origin"]]
+    bond_mode = np.where(
+        ~from_inside, BOND_ALWAYS, np.where(intl, BOND_NEVER, BOND_OFF_OFFICE)
+    ).astype(np.uint8)
     return {
-        "l_after": after,
-        "l_bond_ok": bond_ok,
-        "n_office": _u8([search.is_office_of_destination(v) for v in range(len(nodes))]),
-        "n_destjur": _u8([node.jurisdiction in search.dest_jurisdictions for node in nodes]),
-        "n_freeport": _u8([node.jurisdiction in cn.free_port_jurisdictions for node in nodes]),
+        "l_after": after.reshape(-1),
+        "l_bond_mode": bond_mode,
+        "n_destjur": destjur.astype(np.uint8),
+        "n_freeport": _u8([node.jurisdiction in cn.free_port_jurisdictions for node in cn.nodes]),
+    }
+
+
+def district_nodes(search: Search) -> Tables:
+    """The nodes of each (jurisdiction, customs district)."""
+    out: dict[Any, list[int]] = {}
+    for v, node in enumerate(search.cn.nodes):
+        if node.customs_district:
+            out.setdefault((node.jurisdiction, node.customs_district), []).append(v)
+    return out
+
+
+def office_tables(search: Search, targets: Sequence[Sequence[int]]) -> Tables:
+    """Offices of destination per destination context: targets whose offices are the same
+    nodes share a context (a bit); per node, the contexts in which it is an office; per target,
+    its context. One target (a one-to-one query): the search's own offices, one context."""
+    cn = search.cn
+    by_district = _memo(search, ("kernel-districts",), district_nodes)
+    patterns: dict[tuple[int, ...], int] = {}
+    target_ctx: list[int] = []
+    masks = [0] * len(cn.nodes)
+    for nodes in targets:
+        # :func:`router.routing.customs.office_of_destination` for every node at once
+        offices_set = set(nodes)
+        for district in destination_districts(cn, nodes):
+            offices_set.update(by_district[district])
+        offices = tuple(sorted(offices_set))
+        bit = patterns.get(offices)
+        if bit is None:
+            bit = patterns[offices] = len(patterns)
+            if bit >= MAX_CONTEXTS:
+                raise ValueError(f"more than {MAX_CONTEXTS} destination contexts in one run")
+            for v in offices:
+                masks[v] |= 1 << bit
+        target_ctx.append(1 << bit)
+    return {
+        "n_office_ctx": np.asarray(masks, dtype=np.uint64),
+        "t_ctx": np.asarray(target_ctx, dtype=np.uint64),
+        "ctx_all": (1 << len(patterns)) - 1,
     }
 
 
@@ -250,7 +312,7 @@ def customs_tables(search: Search) -> Tables:
     return tables
 
 
-def query_tables(search: Search, targets: list[list[int]]) -> Tables:
+def query_tables(search: Search, targets: Sequence[Sequence[int]]) -> Tables:
     """All tables of one run: ``targets`` lists the destination nodes of each target (one
     target: a one-to-one query; more: one-to-many, each with its own Pareto front)."""
     cn = search.cn
@@ -263,7 +325,14 @@ def query_tables(search: Search, targets: list[list[int]]) -> Tables:
         tables["n_gap"] = np.full(len(cn.nodes), -1, dtype=np.int64)
     req = search.request
     tables |= _memo(search, ("kernel-profile", search._profile), profile_tables)
-    tables |= _memo(search, ("kernel-destination", search.dest_nodes), destination_tables)
+    tables |= _memo(
+        search, ("kernel-destination", frozenset(search.dest_jurisdictions)), destination_tables
+    )
+    tables |= _memo(
+        search,
+        ("kernel-offices", tuple(tuple(t) for t in targets)),
+        lambda s: office_tables(s, targets),
+    )
     customs_key = (
         "kernel-customs",
         req.cargo,

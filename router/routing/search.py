@@ -40,7 +40,7 @@ from router.network.timetable import (
     next_departure_min,
     week_start,
 )
-from router.routing.bounds import reverse_lower_bounds
+from router.routing.bounds import bound_arcs, reverse_lower_bounds
 from router.routing.compiled import (
     LEG_KIND,
     MODE_CODE,
@@ -51,9 +51,8 @@ from router.routing.compiled import (
     TERMINAL_MODES,
     CLink,
     CompiledNetwork,
-    minutes,
 )
-from router.routing.customs import CustomsRules
+from router.routing.customs import CustomsRules, destination_districts
 from router.routing.labels import (
     Access,
     CapacityFn,
@@ -144,11 +143,7 @@ class Search(LinkRules, CustomsRules):
         self.dest_access = {i: acc for i, acc in self.destinations}
         self.dest_nodes = frozenset(self.dest_access)
         # (jurisdiction, district): a district code names an office of one customs territory
-        self.dest_districts = frozenset(
-            (node.jurisdiction, node.customs_district)
-            for i in self.dest_nodes
-            if (node := self.cn.nodes[i]).customs_district
-        )
+        self.dest_districts = destination_districts(self.cn, self.dest_nodes)
         cons = req.constraints
         self.max_transfers = cons.max_transfers if cons.max_transfers is not None else 1 << 30
         # per-link and per-node tables depend only on the cargo, the link filters and the
@@ -206,7 +201,7 @@ class Search(LinkRules, CustomsRules):
         #: more for an earlier label than for a later one: the dominance slack (see run)
         self.storage_rate = [per_day / DAY_MINUTES for per_day in self.storage_fen_per_day]
         self.storage_gap_min: list[int | None] = [None] * len(self.cn.nodes)
-        self.free_storage_min = [minutes(n.free_storage_h) for n in self.cn.nodes]
+        self.free_storage_min = self.cn.free_storage_min
         self._transfer_fen: dict[tuple[int, int], int] = {}
         #: charges of the whole route in percent of the declared value (cargo insurance)
         self.route_charges = self.prices.ad_valorem_lines(AdValoremScope.ROUTE)
@@ -216,13 +211,19 @@ class Search(LinkRules, CustomsRules):
         self.leg_kind, self.dwell_link = self.cn.leg_kind, self.cn.dwell_link
         # departs the moment the cargo is ready (after cut-off): no timetable, opening hours,
         # closure or capacity to look up
-        self.simple_departure = [
-            cl.schedule is ScheduleKind.ANY
-            and self.cn.nodes[cl.origin].opening_hours is None
-            and self._closed_from[cl.index] is None
-            and self.capacity is None
-            for cl in self.cn.links
-        ]
+        if self.capacity is not None:
+            self.simple_departure = [False] * len(self.cn.links)
+        else:
+            simple = self.cn.memo_get(("simple", self.epoch))
+            if simple is None:
+                simple = [
+                    cl.schedule is ScheduleKind.ANY
+                    and self.cn.nodes[cl.origin].opening_hours is None
+                    and self._closed_from[cl.index] is None
+                    for cl in self.cn.links
+                ]
+                self.cn.memo_put(("simple", self.epoch), simple)
+            self.simple_departure = simple
         # international links entering the destination's territory at a border before their end
         # (a train entering the EU at Małaszewicze for Duisburg): a transit declaration to the
         # office of destination is lodged at that border and the cargo arrives in bond
@@ -249,9 +250,11 @@ class Search(LinkRules, CustomsRules):
         key = ("bounds", self._profile, tuple(sorted({i for i, _ in self.destinations})))
         bounds = self.cn.memo_get(key)
         if bounds is None:
-            bounds = reverse_lower_bounds(
-                self.cn, self.usable, self._bound_constants, (i for i, _ in self.destinations)
-            )
+            arcs = self.cn.memo_get(("bound-arcs", self._profile))
+            if arcs is None:
+                arcs = bound_arcs(self.cn, self.usable, self._bound_constants)
+                self.cn.memo_put(("bound-arcs", self._profile), arcs)
+            bounds = reverse_lower_bounds(self.cn, arcs, (i for i, _ in self.destinations))
             self.cn.memo_put(key, bounds)
         return bounds
 
