@@ -62,6 +62,7 @@ cdef struct Crit:
     int64_t c
     int64_t e
     int64_t x
+    uint64_t ctx
 
 
 cdef struct HeapItem:
@@ -212,6 +213,11 @@ cdef class LabelLoop:
     cdef const int64_t[:] lb_time
     cdef const int64_t[:] lb_cost
     cdef const int64_t[:] lb_co2
+    # one-to-many: lower bounds per target (target-major, nodes inner)
+    cdef const int64_t[:] tlb_time
+    cdef const int64_t[:] tlb_cost
+    cdef const int64_t[:] tlb_co2
+    cdef int64_t n_nodes
     cdef const int32_t[:] leg_kind_of_code
     # scalars
     cdef int n_targets
@@ -237,6 +243,9 @@ cdef class LabelLoop:
     cdef vector[int64_t] L_co2
     cdef vector[int64_t] L_tr
     cdef vector[int32_t] L_key
+    #: the destination contexts a label still serves (one-to-many: sets of offices of
+    #: destination, one bit each); always 1 in a one-to-one run
+    cdef vector[uint64_t] L_ctx
     cdef vector[int32_t] L_parent
     cdef vector[int32_t] L_kind
     cdef vector[int32_t] L_ref
@@ -248,9 +257,6 @@ cdef class LabelLoop:
     cdef vector[int32_t] K_anchor
     cdef vector[int64_t] K_mask
     cdef vector[int32_t] K_last
-    #: the destination contexts a label still serves (one-to-many: offices of destination)
-    cdef vector[uint64_t] K_ctx
-    cdef vector[vector[int32_t]] families
     cdef const uint64_t[:] t_ctx
     cdef uint64_t ctx_all
     cdef vector[vector[Crit]] buckets
@@ -324,6 +330,10 @@ cdef class LabelLoop:
         self.lb_time = tables["lb_time"]
         self.lb_cost = tables["lb_cost"]
         self.lb_co2 = tables["lb_co2"]
+        self.tlb_time = tables["tlb_time"]
+        self.tlb_cost = tables["tlb_cost"]
+        self.tlb_co2 = tables["tlb_co2"]
+        self.n_nodes = len(tables["n_handling"])
         self.leg_kind_of_code = tables["leg_kind_of_code"]
         self.n_targets = tables["n_targets"]
         self.t_ctx = tables["t_ctx"]
@@ -355,7 +365,7 @@ cdef class LabelLoop:
 
     # ------------------------------------------------------------------ keys and labels
     cdef int32_t key_of(self, int32_t node, int32_t state, int32_t anchor, int64_t mask,
-                        int32_t last, uint64_t ctx):
+                        int32_t last):
         cdef uint64_t packed = (
             (<uint64_t>node << 44)
             | (<uint64_t>(anchor + 1) << 24)
@@ -363,20 +373,10 @@ cdef class LabelLoop:
             | (<uint64_t>state << 4)
             | <uint64_t>last
         )
-        cdef int32_t family
-        cdef size_t j
         if self.key_index.count(packed):
-            family = self.key_index[packed]
-            for j in range(self.families[family].size()):
-                if self.K_ctx[self.families[family][j]] == ctx:
-                    return self.families[family][j]
-        else:
-            family = <int32_t>self.families.size()
-            self.key_index[packed] = family
-            self.families.push_back(vector[int32_t]())
+            return self.key_index[packed]
         cdef int32_t k = <int32_t>self.K_node.size()
-        self.families[family].push_back(k)
-        self.K_ctx.push_back(ctx)
+        self.key_index[packed] = k
         self.K_node.push_back(node)
         self.K_state.push_back(state)
         self.K_anchor.push_back(anchor)
@@ -391,7 +391,8 @@ cdef class LabelLoop:
         self.L_cost.push_back(s.cost)
         self.L_co2.push_back(s.co2)
         self.L_tr.push_back(s.transfers)
-        self.L_key.push_back(self.key_of(s.node, s.state, s.anchor, s.mask, s.last, s.ctx))
+        self.L_key.push_back(self.key_of(s.node, s.state, s.anchor, s.mask, s.last))
+        self.L_ctx.push_back(s.ctx)
         self.L_parent.push_back(parent)
         self.L_kind.push_back(s.kind)
         self.L_ref.push_back(s.ref)
@@ -410,7 +411,7 @@ cdef class LabelLoop:
         s.anchor = self.K_anchor[k]
         s.mask = self.K_mask[k]
         s.last = self.K_last[k]
-        s.ctx = self.K_ctx[k]
+        s.ctx = self.L_ctx[i]
         s.kind = self.L_kind[i]
         s.ref = self.L_ref[i]
         s.dep = self.L_dep[i]
@@ -660,6 +661,23 @@ cdef class LabelLoop:
                 return True
         return False
 
+    cdef bint beaten_everywhere(self, const Succ& lb):
+        """One-to-many target pruning: whether every destination ``lb`` may still reach (and
+        serve, by its contexts) has a finished route at least as good as ``lb``'s criteria plus
+        the lower bounds to that destination."""
+        cdef int32_t t
+        cdef int64_t b
+        for t in range(self.n_targets):
+            if not (lb.ctx & self.t_ctx[t]):
+                continue
+            b = t * self.n_nodes + lb.node
+            if self.tlb_time[b] >= INF:
+                continue
+            if not self.beaten(t, lb.time + self.tlb_time[b], lb.cost + self.tlb_cost[b],
+                               lb.co2 + self.tlb_co2[b], lb.transfers):
+                return False
+        return True
+
     cdef void add_to_front(self, int32_t target, int32_t label):
         cdef vector[int32_t]* front = &self.fronts[target]
         cdef vector[int32_t] kept
@@ -680,17 +698,28 @@ cdef class LabelLoop:
         kept.push_back(label)
         front.swap(kept)
 
-    cdef bint covered(self, int32_t key, int32_t node, int64_t t, int64_t c, int64_t e,
-                      int64_t x):
+    cdef uint64_t covered(self, int32_t key, int32_t node, int64_t t, int64_t c, int64_t e,
+                          int64_t x, uint64_t ctx):
+        """The contexts of ``ctx`` in which no settled label of ``key`` dominates these criteria
+        (0: covered). Entries were settled earlier, so their time is never later than ``t``.
+
+        Storage is charged on the time a box waits for its departure: an earlier label may wait
+        (and pay storage at up to the highest rate) longer than a later one, here or at the
+        next storage stop, by at most their time difference and the longest gap between
+        departures out of this node; it dominates only with that much cost to spare (+1 fen:
+        each stay is rounded to fen)."""
         cdef vector[Crit]* bucket = &self.buckets[key]
         cdef size_t j
         cdef double r = self.top_rate
         cdef int64_t g, m
+        cdef uint64_t left = ctx
         if r == 0.0:
             for j in range(bucket.size()):
                 if bucket[0][j].c <= c and bucket[0][j].e <= e and bucket[0][j].x <= x:
-                    return True
-            return False
+                    left &= ~bucket[0][j].ctx
+                    if not left:
+                        return 0
+            return left
         g = self.gaps[node]
         if g < 0:
             g = self.gap_fn(node)
@@ -701,12 +730,15 @@ cdef class LabelLoop:
                 m = g
             if (<double>bucket[0][j].c + r * <double>m + 1.0 <= <double>c
                     and bucket[0][j].e <= e and bucket[0][j].x <= x):
-                return True
-        return False
+                left &= ~bucket[0][j].ctx
+                if not left:
+                    return 0
+        return left
 
     # ------------------------------------------------------------------ the searches
-    cdef void seed_routes(self, vector[Succ]& initial):
-        """Quick single-criterion A* routes per criterion (time, cost, CO2e), as the reference."""
+    cdef void seed_routes(self, vector[Succ]& initial, int32_t goal):
+        """Quick single-criterion A* routes to target ``goal`` per criterion (time, cost, CO2e),
+        as the reference's seed routes, into the target's front."""
         cdef vector[HeapItem] heap
         cdef vector[Succ] succs
         cdef vector[char] done
@@ -717,8 +749,10 @@ cdef class LabelLoop:
         cdef int32_t idx, fidx, target, key, parent
         cdef const int64_t[:] bound
         cdef size_t j
+        cdef int64_t offset = goal * self.n_nodes
         for which in range(3):
-            bound = self.lb_time if which == 0 else (self.lb_cost if which == 1 else self.lb_co2)
+            bound = self.tlb_time if which == 0 else (self.tlb_cost if which == 1 else self.tlb_co2)
+            bound = bound[offset:offset + self.n_nodes]
             heap.clear()
             done.assign(self.K_node.size(), 0)
             for j in range(initial.size()):
@@ -743,14 +777,17 @@ cdef class LabelLoop:
                 done[key] = 1
                 settled += 1
                 lb = self.as_succ(parent)
-                if self.finish(lb, &fin, &target) and self.within_deadline(fin.time, fin.node):
+                if (self.finish(lb, &fin, &target) and target == goal
+                        and self.within_deadline(fin.time, fin.node)):
                     fidx = self.add_label(fin, parent)
                     seeds.push_back(fidx)
                     break
                 self.expand(lb, succs)
                 for j in range(succs.size()):
+                    if not (succs[j].ctx & self.t_ctx[goal]):
+                        continue  # a label that cannot end at this target
                     key = self.key_of(succs[j].node, succs[j].state, succs[j].anchor,
-                                      succs[j].mask, succs[j].last, succs[j].ctx)
+                                      succs[j].mask, succs[j].last)
                     if <size_t>key < done.size() and done[key]:
                         continue
                     if bound[succs[j].node] < INF and self.within_deadline(
@@ -762,7 +799,7 @@ cdef class LabelLoop:
                         item.label = idx
                         heap_push(heap, item)
         for j in range(seeds.size()):
-            self.add_to_front(0, seeds[j])
+            self.add_to_front(goal, seeds[j])
 
     cdef inline int64_t value(self, const Succ& lb, int which):
         return lb.time if which == 0 else (lb.cost if which == 1 else lb.co2)
@@ -779,10 +816,15 @@ cdef class LabelLoop:
                                  lb.transfers):
             self.pruned_by_target += 1
             return
-        key = self.key_of(lb.node, lb.state, lb.anchor, lb.mask, lb.last, lb.ctx)
-        if self.buckets[key].size() and self.covered(key, node, t_, lb.cost, lb.co2,
-                                                     lb.transfers):
+        if not prune and self.beaten_everywhere(lb):
+            self.pruned_by_target += 1
             return
+        key = self.key_of(lb.node, lb.state, lb.anchor, lb.mask, lb.last)
+        cdef Succ kept = lb
+        if self.buckets[key].size():
+            kept.ctx = self.covered(key, node, t_, lb.cost, lb.co2, lb.transfers, lb.ctx)
+            if not kept.ctx:
+                return
         self.labels_created += 1
         item.k0 = t_
         item.k1 = lb.cost
@@ -790,14 +832,15 @@ cdef class LabelLoop:
         item.k3 = lb.transfers
         item.seq = self.seq
         self.seq += 1
-        item.label = self.add_label(lb, parent)
+        item.label = self.add_label(kept, parent)
         heap_push(heap, item)
 
     def run(self, list initial):
         """Search from ``initial`` labels, given as (time, cost, co2, node, mask, last) tuples.
 
         With one target: seed routes and target pruning, as the reference's ``run``. With more
-        (one-to-many): no target pruning; every target keeps its own Pareto front.
+        (one-to-many): seed routes per target, each target keeps its own Pareto front, and a
+        label is pruned when every target it may still serve beats it.
         """
         cdef vector[Succ] starts
         cdef Succ s, lb, fin
@@ -819,14 +862,16 @@ cdef class LabelLoop:
             starts.push_back(s)
             k += 1
         cdef bint prune = self.n_targets == 1
-        if prune:
-            self.seed_routes(starts)
+        cdef int32_t goal
+        for goal in range(self.n_targets):
+            self.seed_routes(starts, goal)
         cdef vector[HeapItem] heap
         cdef vector[Succ] succs
         cdef HeapItem item
         cdef int32_t key, node, target, fidx
         cdef size_t j
         cdef Crit crit
+        cdef uint64_t ctx
         for j in range(starts.size()):
             self.push(heap, starts[j], -1, prune)
         while heap.size() > 0:
@@ -836,19 +881,26 @@ cdef class LabelLoop:
             item = heap_pop(heap)
             key = self.L_key[item.label]
             node = self.K_node[key]
-            if self.covered(key, node, item.k0, item.k1, item.k2, item.k3):
+            ctx = self.covered(key, node, item.k0, item.k1, item.k2, item.k3,
+                               self.L_ctx[item.label])
+            if not ctx:
                 continue
+            self.L_ctx[item.label] = ctx  # serves only the contexts where it is not dominated
             if prune and self.beaten(0, item.k0, item.k1 + self.lb_cost[node],
                                      item.k2 + self.lb_co2[node], item.k3):
+                self.pruned_by_target += 1
+                continue
+            lb = self.as_succ(item.label)
+            if not prune and self.beaten_everywhere(lb):
                 self.pruned_by_target += 1
                 continue
             crit.t = item.k0
             crit.c = item.k1
             crit.e = item.k2
             crit.x = item.k3
+            crit.ctx = ctx
             self.buckets[key].push_back(crit)
             self.labels_settled += 1
-            lb = self.as_succ(item.label)
             if self.finish(lb, &fin, &target) and self.within_deadline(fin.time, fin.node):
                 fidx = self.add_label(fin, item.label)
                 self.add_to_front(target, fidx)

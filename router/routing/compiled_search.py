@@ -19,7 +19,10 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from router.routing import _labelloop
+from router.routing.customs import destination_districts
 from router.routing.kernel_tables import query_tables, supported
 from router.routing.labels import Label, Route
 from router.routing.search import Search
@@ -53,6 +56,17 @@ class CompiledSearch(Search):
         if reason is not None:
             raise ValueError(f"the compiled search cannot run this query: {reason}")
         tables = query_tables(self, [list(t) for t in targets])
+        if len(targets) > 1:  # target pruning per destination, with its own lower bounds
+            per_target = [self.lower_bounds_to(nodes) for nodes in targets]
+            for k, name in enumerate(("tlb_time", "tlb_cost", "tlb_co2")):
+                tables[name] = np.concatenate(
+                    [np.asarray(bounds[k], dtype=np.int64) for bounds in per_target]
+                )
+            if self.label_budget is not None:  # what each one-to-one search would get
+                tables["budget"] = self.label_budget * len(targets)
+        else:
+            tables |= {"tlb_time": tables["lb_time"], "tlb_cost": tables["lb_cost"]}
+            tables["tlb_co2"] = tables["lb_co2"]
         room = None
         if self.capacity is not None:
             links = self.cn.links
@@ -68,10 +82,19 @@ class CompiledSearch(Search):
         self.stats.pruned_by_target += loop.pruned_by_target
         self.stats.complete = self.stats.complete and loop.complete
         out = []
-        for front in loop.fronts_of():
-            finals = [self._replay(loop, index, initial) for index in front]
-            routes = [Route(f.time, f.cost, f.co2, f.transfers, tuple(f.steps())) for f in finals]
-            out.append(sorted(routes, key=lambda r: r.criteria))
+        own = (self.dest_nodes, self.dest_districts)
+        try:
+            for nodes, front in zip(targets, loop.fronts_of(), strict=True):
+                if len(targets) > 1:  # replay with this destination's own offices
+                    self.dest_nodes = frozenset(nodes)
+                    self.dest_districts = destination_districts(self.cn, self.dest_nodes)
+                finals = [self._replay(loop, index, initial) for index in front]
+                routes = [
+                    Route(f.time, f.cost, f.co2, f.transfers, tuple(f.steps())) for f in finals
+                ]
+                out.append(sorted(routes, key=lambda r: r.criteria))
+        finally:
+            self.dest_nodes, self.dest_districts = own
         return out
 
     def _replay(self, loop: Any, index: int, initial: list[Label]) -> Label:

@@ -54,14 +54,25 @@ def resolve_ends(
 ) -> tuple[list[tuple[int, Access | None]], list[tuple[int, Access | None]]]:
     """The request's origin and destination nodes, each with its access leg if the place is a
     point (required and excluded nodes are checked to exist)."""
-    cons = request.constraints
-    for node_id in (*cons.required_nodes, *cons.excluded_nodes):
-        if node_id not in cn.index:
-            raise NotFoundError("node", node_id, suggestions(cn.nodes, node_id))
-    origins = resolve_place(cn, request.origin, request.cargo, cons.max_truck_km, True, "origin")
+    origins = resolve_origin(cn, request)
     destinations = resolve_place(
-        cn, request.destination, request.cargo, cons.max_truck_km, False, "destination"
+        cn,
+        request.destination,
+        request.cargo,
+        request.constraints.max_truck_km,
+        False,
+        "destination",
     )
     if {i for i, _ in origins} & {i for i, access in destinations if access is None}:
         raise InvalidRequestError("destination", "origin and destination are the same node")
     return origins, destinations
+
+
+def resolve_origin(cn: CompiledNetwork, request: QuoteRequest) -> list[tuple[int, Access | None]]:
+    """The request's origin nodes with their access legs (required and excluded nodes are
+    checked to exist)."""
+    cons = request.constraints
+    for node_id in (*cons.required_nodes, *cons.excluded_nodes):
+        if node_id not in cn.index:
+            raise NotFoundError("node", node_id, suggestions(cn.nodes, node_id))
+    return resolve_place(cn, request.origin, request.cargo, cons.max_truck_km, True, "origin")

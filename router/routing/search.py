@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -80,8 +80,17 @@ MAX_DEPARTURE_TRIES = 60
 #: what boarding a link needs that does not depend on the departure taken (see Search._boarding)
 BoardingContext = tuple[int, CustomsState, int, bool, int, int, int, str]
 #: settled labels after which a search stops and reports itself incomplete (bounds the work of
-#: one request; the bundled network's hardest queries settle about 10,000)
+#: one request; the bundled network's hardest queries settle about 10,000): at least this many,
+#: and :data:`LABELS_PER_NODE` per node of the network (:func:`label_budget_for`)
 DEFAULT_LABEL_BUDGET = 200_000
+LABELS_PER_NODE = 50
+#: ``label_budget`` default: scaled to the network (:func:`label_budget_for`)
+AUTO_BUDGET = -1
+
+
+def label_budget_for(cn: CompiledNetwork) -> int:
+    """The default label budget of one search on ``cn``: scales with the network's size."""
+    return max(DEFAULT_LABEL_BUDGET, LABELS_PER_NODE * len(cn.nodes))
 
 
 @dataclass
@@ -100,11 +109,13 @@ class Search(LinkRules, CustomsRules):
     respect_deadline: bool = True
     apply_pharma_rule: bool = True
     apply_class_rules: bool = True
-    label_budget: int | None = DEFAULT_LABEL_BUDGET
+    label_budget: int | None = AUTO_BUDGET
     stats: SearchStats = field(default_factory=SearchStats)
 
     def __post_init__(self) -> None:
         req = self.request
+        if self.label_budget == AUTO_BUDGET:
+            self.label_budget = label_budget_for(self.cn)
         self.epoch = week_start(req.ready)
         self.ready_min = int((req.ready - self.epoch).total_seconds() // 60)
         self.deadline_min = (
@@ -247,14 +258,19 @@ class Search(LinkRules, CustomsRules):
 
     def _lower_bounds(self) -> tuple[list[int], list[int], list[int]]:
         """Per node: lower bounds on remaining minutes, fen and grams to any destination."""
-        key = ("bounds", self._profile, tuple(sorted({i for i, _ in self.destinations})))
+        return self.lower_bounds_to(i for i, _ in self.destinations)
+
+    def lower_bounds_to(self, nodes: Iterable[int]) -> tuple[list[int], list[int], list[int]]:
+        """Per node: lower bounds on remaining minutes, fen and grams to the nearest of
+        ``nodes`` (kept on the network's memo per cargo profile and destination nodes)."""
+        key = ("bounds", self._profile, tuple(sorted(set(nodes))))
         bounds = self.cn.memo_get(key)
         if bounds is None:
             arcs = self.cn.memo_get(("bound-arcs", self._profile))
             if arcs is None:
                 arcs = bound_arcs(self.cn, self.usable, self._bound_constants)
                 self.cn.memo_put(("bound-arcs", self._profile), arcs)
-            bounds = reverse_lower_bounds(self.cn, arcs, (i for i, _ in self.destinations))
+            bounds = reverse_lower_bounds(self.cn, arcs, key[2])
             self.cn.memo_put(key, bounds)
         return bounds
 
