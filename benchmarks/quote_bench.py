@@ -1,16 +1,20 @@
-"""Quote latency benchmark: label search vs a compiled Dijkstra and vs OR-Tools CP-SAT.
+"""Quote latency benchmark: the compiled label search vs its pure-Python reference, a compiled
+Dijkstra and OR-Tools CP-SAT.
 
 Run: ``python benchmarks/quote_bench.py [--queries 1000] [--large-queries 100] [--cpsat-queries 40]``
 Writes ``benchmarks/results/quote.json`` and prints the figures.
 
 * Bundled network: p50/p95/p99 of full quotes (``make_quote``: search, filtering, document,
-  no-route diagnosis) over random origin-destination-cargo queries.
+  no-route diagnosis) over random origin-destination-cargo queries; of the search alone
+  (set-up and label loop) with the compiled loop and with the pure-Python reference on the same
+  queries, their speed-up, and how many queries return identical routes (criteria and steps).
 * Baseline (a): scipy.sparse.csgraph Dijkstra, single criterion (running minutes), on the
   (node, customs state) expanded graph of the same network, one query = one origin -> all.
 * Baseline (b): OR-Tools CP-SAT on the exact static state space of the same constrained query
   (cheapest route); the optimum must equal the label search's cheapest route (asserted).
 * Large network: the seeded synthetic generator (about 10,000 nodes / 100,000 links); the same
-  latency figures (search only) and the same Dijkstra baseline.
+  latency figures (search only, compiled), the queries stopped by the label budget, the same
+  Dijkstra baseline, and the reference on the first queries within its own time budget.
 Ratios are computed within one run so machine noise largely cancels.
 """
 
@@ -43,7 +47,7 @@ from router.routing.request import (  # noqa: E402
     QuoteRequest,
     TraderProfile,
 )
-from router.routing.search import DEFAULT_LABEL_BUDGET  # noqa: E402
+from router.routing.search import label_budget_for  # noqa: E402
 from router.synthetic.network import generate_network  # noqa: E402
 from router.verify.stategraph import (  # noqa: E402
     cpsat_cheapest,
@@ -109,6 +113,22 @@ def dijkstra_latency(cn: CompiledNetwork, requests: list[QuoteRequest]) -> list[
     return times
 
 
+def search_latency(
+    cn: CompiledNetwork, requests: list[QuoteRequest], implementation: str
+) -> tuple[list[float], list[list[tuple[Any, ...]]], int]:
+    """Per query: seconds of set-up plus search, its routes (criteria and steps), and the
+    queries stopped by the label budget."""
+    times, found, incomplete = [], [], 0
+    for req in requests:
+        t0 = time.perf_counter()
+        search = build_search(cn, req, implementation=implementation)
+        routes = search.run()
+        times.append(time.perf_counter() - t0)
+        found.append([(r.criteria, r.steps) for r in routes])
+        incomplete += not search.stats.complete
+    return times, found, incomplete
+
+
 def bench_bundled(queries: int, cpsat_queries: int, seed: int) -> dict[str, Any]:
     network = load_network(ROOT / "data")
     cn = compile_network(network)
@@ -122,11 +142,11 @@ def bench_bundled(queries: int, cpsat_queries: int, seed: int) -> dict[str, Any]
         doc = make_quote(cn, req)
         latencies.append(time.perf_counter() - t0)
         statuses[doc["status"]] += 1
-    search_only = []
-    for req in requests:
-        t0 = time.perf_counter()
-        build_search(cn, req).run()
-        search_only.append(time.perf_counter() - t0)
+    # the compiled label loop and the pure-Python reference on the same queries
+    compiled, compiled_routes, compiled_incomplete = search_latency(cn, requests, "compiled")
+    python, python_routes, _ = search_latency(cn, requests, "python")
+    identical = sum(a == b for a, b in zip(compiled_routes, python_routes, strict=True))
+    search_only = compiled
     dj = dijkstra_latency(cn, requests)
     # CP-SAT on the same constrained queries (cheapest route), same optimum asserted
     cp_times, label_times, compared, mismatches = [], [], 0, []
@@ -155,15 +175,29 @@ def bench_bundled(queries: int, cpsat_queries: int, seed: int) -> dict[str, Any]
     assert not mismatches, f"CP-SAT and label search disagree: {mismatches[:3]}"
     quote_stats = stats_ms(latencies)
     search_stats = stats_ms(search_only)
+    python_stats = stats_ms(python)
     dj_stats = stats_ms(dj)
+    speedups = sorted(p / c for p, c in zip(python, compiled, strict=True))
     return {
         "network": {"nodes": len(network.nodes), "links": len(network.links)},
         "queries": queries,
         "statuses": statuses,
         "quote_latency": quote_stats,
         "search_latency": search_stats,
+        "python_search_latency": python_stats,
+        "queries_with_identical_routes": identical,
+        "queries_stopped_by_label_budget": compiled_incomplete,
+        "speedup_python_to_compiled": {
+            "p50": round(python_stats["p50_ms"] / search_stats["p50_ms"], 1),
+            "p99": round(python_stats["p99_ms"] / search_stats["p99_ms"], 1),
+            "mean": round(python_stats["mean_ms"] / search_stats["mean_ms"], 1),
+            "per_query_median": round(statistics.median(speedups), 1),
+        },
         "dijkstra_latency": dj_stats,
         "ratio_search_p50_to_dijkstra_p50": round(search_stats["p50_ms"] / dj_stats["p50_ms"], 2),
+        "ratio_python_search_p50_to_dijkstra_p50": round(
+            python_stats["p50_ms"] / dj_stats["p50_ms"], 2
+        ),
         "ratio_quote_p50_to_dijkstra_p50": round(quote_stats["p50_ms"] / dj_stats["p50_ms"], 2),
         "cpsat": {
             "queries_compared": compared,
@@ -177,7 +211,7 @@ def bench_bundled(queries: int, cpsat_queries: int, seed: int) -> dict[str, Any]
     }
 
 
-def bench_large(queries: int, seed: int, budget_s: float) -> dict[str, Any]:
+def bench_large(queries: int, seed: int, budget_s: float, python_budget_s: float) -> dict[str, Any]:
     t0 = time.perf_counter()
     network = generate_network(10_000, 100_000, seed=7)
     generated_s = time.perf_counter() - t0
@@ -209,9 +243,19 @@ def bench_large(queries: int, seed: int, budget_s: float) -> dict[str, Any]:
         labels.append(search.stats.labels_settled)
         incomplete += not search.stats.complete
     done = requests[: len(latencies)]
+    # the reference on the first queries, within its own time budget
+    python: list[float] = []
+    start = time.perf_counter()
+    for req in done:
+        if time.perf_counter() - start > python_budget_s:
+            break
+        t0 = time.perf_counter()
+        build_search(cn, req, implementation="python").run()
+        python.append(time.perf_counter() - t0)
     dj = dijkstra_latency(cn, done)
     lat = stats_ms(latencies)
     dj_stats = stats_ms(dj)
+    same = stats_ms(latencies[: len(python)]) if python else None
     return {
         "network": {"nodes": len(network.nodes), "links": len(network.links), "seed": 7},
         "generate_s": round(generated_s, 2),
@@ -222,10 +266,20 @@ def bench_large(queries: int, seed: int, budget_s: float) -> dict[str, Any]:
         "search_latency": lat,
         "setup_latency": stats_ms(setups),
         "labels_settled_p50": statistics.median(labels) if labels else None,
-        "label_budget": DEFAULT_LABEL_BUDGET,
+        "labels_settled_max": max(labels) if labels else None,
+        "label_budget": label_budget_for(cn),
         "queries_stopped_by_label_budget": incomplete,
         "dijkstra_latency": dj_stats,
         "ratio_search_p50_to_dijkstra_p50": round(lat["p50_ms"] / dj_stats["p50_ms"], 2),
+        "python_reference": {
+            "queries": len(python),
+            "time_budget_s": python_budget_s,
+            "python_search_latency": stats_ms(python) if python else None,
+            "compiled_search_latency_same_queries": same,
+            "speedup_p50": round(stats_ms(python)["p50_ms"] / same["p50_ms"], 1)
+            if python and same
+            else None,
+        },
     }
 
 
@@ -235,6 +289,7 @@ def main() -> None:
     parser.add_argument("--cpsat-queries", type=int, default=40)
     parser.add_argument("--large-queries", type=int, default=200)
     parser.add_argument("--large-budget-s", type=float, default=600.0)
+    parser.add_argument("--large-python-budget-s", type=float, default=300.0)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--skip-large", action="store_true")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "quote.json")
@@ -248,7 +303,9 @@ def main() -> None:
     result["bundled"] = bench_bundled(args.queries, args.cpsat_queries, args.seed)
     print(json.dumps({"bundled": result["bundled"]}, indent=2), flush=True)
     if not args.skip_large:
-        result["large"] = bench_large(args.large_queries, args.seed, args.large_budget_s)
+        result["large"] = bench_large(
+            args.large_queries, args.seed, args.large_budget_s, args.large_python_budget_s
+        )
         print(json.dumps({"large": result["large"]}, indent=2), flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2))

@@ -91,7 +91,7 @@ def make_quote(
     """
     plans, notes = cargo_plans(request)
     found: list[tuple[Route, Search, CargoPlan]] = []
-    stats = {"labels_settled": 0, "labels_created": 0, "complete": True}
+    stats = {"labels_settled": 0, "labels_created": 0, "label_budget": 0, "complete": True}
     for plan in plans:
         search = build_search(cn, plan.request, capacity)
         for route in search.run():
@@ -103,6 +103,7 @@ def make_quote(
         stats["labels_settled"] += search.stats.labels_settled
         stats["labels_created"] += search.stats.labels_created
         stats["complete"] = bool(stats["complete"]) and search.stats.complete
+        stats["label_budget"] = max(int(stats["label_budget"]), search.label_budget or 0)
     # the cargo as requested has a route (an air_loose option does not move its boxes)
     as_requested = any(plan.name == "as_requested" for _, _, plan in found)
     found = _pareto(found)

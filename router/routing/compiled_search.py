@@ -16,7 +16,7 @@ destination targets, each with its own Pareto front, when they share their custo
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -24,7 +24,7 @@ import numpy as np
 from router.routing import _labelloop
 from router.routing.customs import destination_districts
 from router.routing.kernel_tables import query_tables, supported
-from router.routing.labels import Label, Route
+from router.routing.labels import Label, LazySteps, Route, Step
 from router.routing.search import Search
 
 log = logging.getLogger(__name__)
@@ -82,25 +82,45 @@ class CompiledSearch(Search):
         self.stats.pruned_by_target += loop.pruned_by_target
         self.stats.complete = self.stats.complete and loop.complete
         out = []
-        own = (self.dest_nodes, self.dest_districts)
-        try:
-            for nodes, front in zip(targets, loop.fronts_of(), strict=True):
-                if len(targets) > 1:  # replay with this destination's own offices
-                    self.dest_nodes = frozenset(nodes)
-                    self.dest_districts = destination_districts(self.cn, self.dest_nodes)
-                finals = [self._replay(loop, index, initial) for index in front]
-                routes = [
-                    Route(f.time, f.cost, f.co2, f.transfers, tuple(f.steps())) for f in finals
-                ]
-                out.append(sorted(routes, key=lambda r: r.criteria))
-        finally:
-            self.dest_nodes, self.dest_districts = own
+        for nodes, front in zip(targets, loop.fronts_of(), strict=True):
+            offices = frozenset(nodes) if len(targets) > 1 else None
+            routes = [
+                Route(
+                    *loop.criteria(index), LazySteps(self._replayer(loop, index, initial, offices))
+                )
+                for index in front
+            ]
+            out.append(sorted(routes, key=lambda r: r.criteria))
         return out
 
-    def _replay(self, loop: Any, index: int, initial: list[Label]) -> Label:
-        """The finished label ``index`` of ``loop`` rebuilt with the reference's transitions."""
+    def _replayer(
+        self, loop: Any, index: int, initial: list[Label], offices: frozenset[int] | None
+    ) -> Callable[[], tuple[Step, ...]]:
+        """Builds the steps of finished label ``index`` when they are first read, replayed
+        with the offices of destination of its own destination (``offices``; None: the
+        search's own)."""
+        chain = loop.chain(index)
+        criteria = tuple(loop.criteria(index))
+
+        def steps() -> tuple[Step, ...]:
+            own = (self.dest_nodes, self.dest_districts)
+            try:
+                if offices is not None:
+                    self.dest_nodes = offices
+                    self.dest_districts = destination_districts(self.cn, offices)
+                return tuple(self._replay(chain, criteria, initial).steps())
+            finally:
+                self.dest_nodes, self.dest_districts = own
+
+        return steps
+
+    def _replay(
+        self, chain: list[tuple[int, int, int]], criteria: tuple[int, ...], initial: list[Label]
+    ) -> Label:
+        """The finished label of the compiled loop with arcs ``chain`` and ``criteria``, rebuilt
+        with the reference's transitions (which must reproduce its departures and criteria)."""
         label: Label | None = None
-        for kind, ref, dep in loop.chain(index):
+        for kind, ref, dep in chain:
             if kind == ARC_INITIAL:
                 label = initial[ref]
                 continue
@@ -127,9 +147,8 @@ class CompiledSearch(Search):
                     raise KernelMismatchError("the reference may not finish this route")
                 label = finished
         assert label is not None
-        if label.criteria != tuple(loop.criteria(index)):
+        if label.criteria != criteria:
             raise KernelMismatchError(
-                f"route criteria differ: compiled {loop.criteria(index)}, "
-                f"reference {label.criteria}"
+                f"route criteria differ: compiled {criteria}, reference {label.criteria}"
             )
         return label

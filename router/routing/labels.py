@@ -9,10 +9,10 @@ finished label's criteria and steps.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 
 from router.network.model import CustomsState
 from router.routing.compiled import CLink
@@ -127,6 +127,50 @@ class Label:
         return out
 
 
+class LazySteps(Sequence[Step]):
+    """The steps of a route, built on first use by ``make`` (the compiled search replays a
+    route through the reference transitions only when someone reads its steps)."""
+
+    __slots__ = ("_make", "_steps")
+
+    def __init__(self, make: Callable[[], tuple[Step, ...]]) -> None:
+        self._make: Callable[[], tuple[Step, ...]] | None = make
+        self._steps: tuple[Step, ...] | None = None
+
+    def _built(self) -> tuple[Step, ...]:
+        if self._steps is None:
+            assert self._make is not None
+            self._steps = self._make()
+            self._make = None
+        return self._steps
+
+    @overload
+    def __getitem__(self, index: int) -> Step: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Step, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Step | tuple[Step, ...]:
+        return self._built()[index]
+
+    def __len__(self) -> int:
+        return len(self._built())
+
+    def __iter__(self) -> Iterator[Step]:
+        return iter(self._built())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazySteps | tuple):
+            return self._built() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._built())
+
+    def __repr__(self) -> str:
+        return repr(self._built())
+
+
 @dataclass(frozen=True, slots=True)
 class Route:
     """A finished route: its criteria and the steps that make it."""
@@ -135,7 +179,7 @@ class Route:
     cost_fen: int
     co2_g: int
     transfers: int
-    steps: tuple[Step, ...]
+    steps: tuple[Step, ...] | LazySteps
 
     @property
     def criteria(self) -> tuple[int, int, int, int]:

@@ -162,7 +162,8 @@ def test_a_corrupted_table_is_caught_by_the_replay(
     bundled: CompiledNetwork, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The replay through the reference's transitions is a real check: make every leg one fen
-    cheaper in the compiled tables and the first route's criteria no longer match."""
+    cheaper in the compiled tables and the first route's criteria no longer match when its
+    steps are read."""
     original = kernel_tables.profile_tables
 
     def cheaper(search):  # type: ignore[no-untyped-def]
@@ -178,8 +179,10 @@ def test_a_corrupted_table_is_caught_by_the_replay(
         Cargo(containers=(("42G1", 1),)),
         datetime(2026, 12, 2, tzinfo=CST),
     )
+    routes = build_search(bundled, request, implementation="compiled").run()
+    assert routes
     with pytest.raises(KernelMismatchError, match="criteria differ"):
-        build_search(bundled, request, implementation="compiled").run()
+        list(routes[0].steps)  # steps are replayed (and checked) when first read
     bundled.memo.clear()
 
 
