@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: setup serve test test-fast lint bench check clean
 
-$(STAMP): pyproject.toml setup.py router/routing/_labelloop.pyx
+$(STAMP): pyproject.toml setup.py router/routing/_labelloop.pyx router/routing/_labelloop_defs.pxi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'

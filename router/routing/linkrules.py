@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from router.network.model import (
@@ -20,6 +21,7 @@ from router.network.model import (
     ScheduleKind,
     dg_listed,
 )
+from router.network.timetable import next_departure_min
 from router.routing.compiled import (
     HANDLING_KINDS,
     LEG_KIND,
@@ -40,6 +42,8 @@ from router.units import MINUTES_PER_DAY as DAY_MINUTES
 from router.units import MINUTES_PER_WEEK as WEEK
 from router.units import fen
 
+#: later departures tried when the earliest ones are full (dated capacity)
+MAX_DEPARTURE_TRIES = 60
 #: how far ahead (minutes) the dominance slack looks at the room left on departures: 26 weeks
 GAP_HORIZON_MIN = 26 * 7 * 24 * 60
 #: no bound
@@ -70,9 +74,49 @@ class LinkRules:
     _air_code: int
     dwell_link: tuple[bool, ...]
     _closed_from: list[int | None]
-    _first_departure_at_or_after: Callable[[CLink, int], int]
-    _has_room: Callable[[CLink, int], bool]
+    epoch: datetime
+    _phase: list[int]
+    _room: dict[tuple[int, int], bool]
     _per_unit_fee: Callable[[int, str], float]
+
+    # ----------------------------------------------------------------------- departures
+    def next_departure(self, cl: CLink, ready: int) -> int | None:
+        """Earliest departure of ``cl`` the cargo ready at ``ready`` can make, or None."""
+        earliest = ready + cl.cutoff_min
+        dep = self._first_departure_at_or_after(cl, earliest)
+        for _ in range(MAX_DEPARTURE_TRIES):
+            if dep is None:
+                return None
+            closed = self._closed_from[cl.index]
+            if closed is not None and dep >= closed:
+                return None
+            if self._has_room(cl, dep):
+                return dep
+            dep = self._first_departure_at_or_after(cl, dep + 1)
+        return None
+
+    def _first_departure_at_or_after(self, cl: CLink, t: int) -> int:
+        """The timetable's first departure of ``cl`` at or after search minute ``t``."""
+        return next_departure_min(
+            cl.schedule,
+            cl.weekly_min,
+            cl.headway_min,
+            self._phase[cl.index],
+            self.cn.nodes[cl.origin].opening_hours,
+            t,
+        )
+
+    def _has_room(self, cl: CLink, dep: int) -> bool:
+        """Whether the departure of ``cl`` at ``dep`` has room (asked once per departure)."""
+        if self.capacity is None:
+            return True
+        key = (cl.index, dep)
+        room = self._room.get(key)
+        if room is None:
+            remaining = self.capacity(cl.link.id, self.epoch + timedelta(minutes=dep))
+            need = self.need_kg if cl.link.mode is Mode.AIR else self.need_teu
+            room = self._room[key] = remaining is None or remaining + 1e-9 >= need
+        return room
 
     # ----------------------------------------------------------------- per-link/node rules
     def _freight_fen(self, cl: CLink) -> int | None:

@@ -23,7 +23,6 @@ import heapq
 import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from router.network.model import (
     AeoLevel,
@@ -37,7 +36,6 @@ from router.network.pricing import AdValoremScope
 from router.network.timetable import (
     closed_from_min,
     headway_phase,
-    next_departure_min,
     week_start,
 )
 from router.routing.bounds import bound_arcs, reverse_lower_bounds
@@ -74,8 +72,6 @@ from router.routing.transitions import (
 )
 from router.units import MINUTES_PER_DAY as DAY_MINUTES
 from router.units import fen
-
-MAX_DEPARTURE_TRIES = 60
 
 #: what boarding a link needs that does not depend on the departure taken (see Search._boarding)
 BoardingContext = tuple[int, CustomsState, int, bool, int, int, int, str]
@@ -273,45 +269,6 @@ class Search(LinkRules, CustomsRules):
             bounds = reverse_lower_bounds(self.cn, arcs, key[2])
             self.cn.memo_put(key, bounds)
         return bounds
-
-    # ----------------------------------------------------------------------- departures
-    def next_departure(self, cl: CLink, ready: int) -> int | None:
-        """Earliest departure of ``cl`` the cargo ready at ``ready`` can make, or None."""
-        earliest = ready + cl.cutoff_min
-        dep = self._first_departure_at_or_after(cl, earliest)
-        for _ in range(MAX_DEPARTURE_TRIES):
-            if dep is None:
-                return None
-            closed = self._closed_from[cl.index]
-            if closed is not None and dep >= closed:
-                return None
-            if self._has_room(cl, dep):
-                return dep
-            dep = self._first_departure_at_or_after(cl, dep + 1)
-        return None
-
-    def _first_departure_at_or_after(self, cl: CLink, t: int) -> int:
-        """The timetable's first departure of ``cl`` at or after search minute ``t``."""
-        return next_departure_min(
-            cl.schedule,
-            cl.weekly_min,
-            cl.headway_min,
-            self._phase[cl.index],
-            self.cn.nodes[cl.origin].opening_hours,
-            t,
-        )
-
-    def _has_room(self, cl: CLink, dep: int) -> bool:
-        """Whether the departure of ``cl`` at ``dep`` has room (asked once per departure)."""
-        if self.capacity is None:
-            return True
-        key = (cl.index, dep)
-        room = self._room.get(key)
-        if room is None:
-            remaining = self.capacity(cl.link.id, self.epoch + timedelta(minutes=dep))
-            need = self.need_kg if cl.link.mode is Mode.AIR else self.need_teu
-            room = self._room[key] = remaining is None or remaining + 1e-9 >= need
-        return room
 
     # ------------------------------------------------------------------------ transitions
     def initial_labels(self) -> list[Label]:
