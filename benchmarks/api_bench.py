@@ -1,6 +1,7 @@
 """HTTP quote throughput and latency of the service, against in-process quoting.
 
-Run: ``python benchmarks/api_bench.py [--requests 100] [--max-seconds 90] [--concurrency 8]``
+Run: ``python benchmarks/api_bench.py [--requests 100] [--max-seconds 90] [--concurrency 8]
+[--distinct N] [--search compiled|python] [--out FILE]``
 Writes ``benchmarks/results/api.json`` and prints the figures.
 
 1. In-process: ``quote_document`` (the service's quote, with the space of every departure as
@@ -235,13 +236,24 @@ def main() -> None:
     parser.add_argument("--max-seconds", type=float, default=90.0, help="time bound per run")
     parser.add_argument("--concurrency", type=int, default=8, help="client threads")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument(
+        "--distinct", type=int, default=None, help="distinct quote requests (default: --requests)"
+    )
+    parser.add_argument(
+        "--search",
+        choices=("compiled", "python"),
+        default="compiled",
+        help="search implementation of the server and the in-process run (ROUTER_SEARCH)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     args.data = args.data.resolve()
 
     network = load_network(args.data)
-    bodies = quote_bodies(network, args.requests + WARMUP_PER_CONNECTION, args.seed)
+    os.environ["ROUTER_SEARCH"] = args.search  # the in-process run and the server's workers
+    distinct = args.distinct if args.distinct is not None else args.requests
+    bodies = quote_bodies(network, distinct + WARMUP_PER_CONNECTION, args.seed)
     print(f"network {network.name}: {len(network.nodes)} nodes, {len(network.links)} links")
     print(
         f"in-process: {args.requests} quotes with quote_document (at most {args.max_seconds:.0f} s)"
@@ -316,6 +328,8 @@ def main() -> None:
             "concurrency": args.concurrency,
             "workers": args.workers,
             "seed": args.seed,
+            "distinct_requests": distinct,
+            "search": args.search,
             "database": "sqlite (fresh file)",
         },
         "in_process": local,

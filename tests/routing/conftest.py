@@ -1,21 +1,23 @@
-"""Every routing test runs against both search implementations: the compiled label loop and
-the pure-Python reference (DESIGN.md §8); ``routing_testkit.solve`` also asserts that the other
-implementation returns the same Pareto set, routes and label counts."""
+"""Every routing test runs against both search implementations (``search_implementation``);
+``routing_testkit.solve`` also asserts that the other implementation returns the same Pareto
+set, routes and label counts."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from search_implementations import search_implementation
 
-from router.config import get_settings
+from router.network import load_network
+from router.routing.compiled import CompiledNetwork, compile_network
+
+__all__ = ["bundled", "search_implementation"]
+
+REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(params=["compiled", "python"], autouse=True)
-def search_implementation(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[str]:
-    monkeypatch.setenv("ROUTER_SEARCH", request.param)
-    get_settings.cache_clear()
-    yield request.param
-    get_settings.cache_clear()
+@pytest.fixture(scope="module")
+def bundled() -> CompiledNetwork:
+    """The bundled network, compiled (one handle per test module)."""
+    return compile_network(load_network(REPO / "data"))

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from router.errors import InvalidRequestError
-from router.network import load_network
 from router.network.model import AeoLevel, CargoClass, Mode, NodeKind
 from router.routing import kernel_tables
-from router.routing.compiled import CompiledNetwork, compile_network
+from router.routing.compiled import CompiledNetwork
 from router.routing.compiled_search import CompiledSearch, KernelMismatchError
 from router.routing.query import build_search
 from router.routing.request import (
@@ -32,18 +30,11 @@ from router.routing.request import (
 )
 from router.units import CST
 
-REPO = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture(autouse=True)
 def search_implementation() -> str:
     """These tests run both implementations themselves (not once per implementation)."""
     return "both"
-
-
-@pytest.fixture(scope="module")
-def bundled() -> CompiledNetwork:
-    return compile_network(load_network(REPO / "data"))
 
 
 def random_request(rng: random.Random, cn: CompiledNetwork) -> QuoteRequest:

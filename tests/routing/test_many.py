@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from router.network import load_network
 from router.network.model import AeoLevel, NodeKind
-from router.routing.compiled import CompiledNetwork, compile_network
+from router.routing.compiled import CompiledNetwork
 from router.routing.itinerary import alternative_document
 from router.routing.many import group_key, search_many
 from router.routing.query import build_search
@@ -25,18 +23,11 @@ from router.routing.request import Cargo, Constraints, PlaceRef, QuoteRequest, T
 from router.units import CST
 from router.verify.legality import check_alternative
 
-REPO = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture(autouse=True)
 def search_implementation() -> str:
     """These tests compare both implementations themselves."""
     return "both"
-
-
-@pytest.fixture(scope="module")
-def bundled() -> CompiledNetwork:
-    return compile_network(load_network(REPO / "data"))
 
 
 def request_from(rng: random.Random, cn: CompiledNetwork) -> QuoteRequest:
