@@ -10,8 +10,11 @@ Writes ``benchmarks/results/quote.json`` and prints the figures.
   queries, their speed-up, and how many queries return identical routes (criteria and steps).
 * Baseline (a): scipy.sparse.csgraph Dijkstra, single criterion (running minutes), on the
   (node, customs state) expanded graph of the same network, one query = one origin -> all.
-* Baseline (b): OR-Tools CP-SAT on the exact static state space of the same constrained query
-  (cheapest route); the optimum must equal the label search's cheapest route (asserted).
+* Baseline (b): OR-Tools CP-SAT on the static state space of the same constrained query
+  (cheapest route), and how often its optimum equals the label search's cheapest route. The
+  static model (router/verify/stategraph.py) has no clock, so it cannot charge storage while a
+  box waits for its departure: where that storage matters the two differ (reported, not
+  asserted; the search's correctness is checked by brute force in the tests).
 * Large network: the seeded synthetic generator (about 10,000 nodes / 100,000 links); the same
   latency figures (search only, compiled), the queries stopped by the label budget, the same
   Dijkstra baseline, and the reference on the first queries within its own time budget.
@@ -172,7 +175,6 @@ def bench_bundled(queries: int, cpsat_queries: int, seed: int) -> dict[str, Any]
             mismatches.append(
                 {"request": str(req)[:300], "label": cheapest, "cpsat": optimum, "status": status}
             )
-    assert not mismatches, f"CP-SAT and label search disagree: {mismatches[:3]}"
     quote_stats = stats_ms(latencies)
     search_stats = stats_ms(search_only)
     python_stats = stats_ms(python)
@@ -202,6 +204,10 @@ def bench_bundled(queries: int, cpsat_queries: int, seed: int) -> dict[str, Any]
         "cpsat": {
             "queries_compared": compared,
             "same_optimum": compared - len(mismatches),
+            # the static model has no clock: it cannot charge storage while a box waits for its
+            # departure (issue 10), so it may find a cheaper optimum; it also lacks some of the
+            # later customs transitions (see the closing note of issue 12)
+            "different_optimum": mismatches[:10],
             "cpsat_latency": stats_ms(cp_times) if cp_times else None,
             "label_latency_same_queries": stats_ms(label_times) if label_times else None,
             "speedup_label_vs_cpsat_p50": (
