@@ -38,6 +38,7 @@ check: $(STAMP)  ## validate the bundled dataset
 
 bench: $(STAMP)  ## run the benchmark scripts; figures go to benchmarks/results/
 	$(BIN)/python benchmarks/quote_bench.py
+	$(BIN)/python benchmarks/batch_bench.py
 	$(BIN)/python benchmarks/api_bench.py
 	$(BIN)/python benchmarks/consolidation_bench.py
 

@@ -17,7 +17,7 @@ import pytest
 from router.errors import InvalidRequestError
 from router.network.model import AeoLevel, CargoClass, Mode, NodeKind
 from router.routing import kernel_tables
-from router.routing.compiled import CompiledNetwork
+from router.routing.compiled import CompiledNetwork, compile_network
 from router.routing.compiled_search import CompiledSearch, KernelMismatchError
 from router.routing.query import build_search
 from router.routing.request import (
@@ -186,3 +186,26 @@ def test_unknown_implementation_is_refused(bundled: CompiledNetwork) -> None:
     )
     with pytest.raises(InvalidRequestError, match="unknown search implementation 'rust'"):
         build_search(bundled, request, implementation="rust")
+
+
+def test_label_budget_scales_with_the_network_and_is_reported(bundled: CompiledNetwork) -> None:
+    from router.quotes.document import make_quote
+    from router.routing.search import DEFAULT_LABEL_BUDGET, LABELS_PER_NODE, label_budget_for
+    from router.synthetic.network import generate_network
+
+    assert label_budget_for(bundled) == DEFAULT_LABEL_BUDGET  # 92 nodes: the floor
+    large = compile_network(generate_network(5_000, 20_000, seed=3))
+    assert label_budget_for(large) == LABELS_PER_NODE * 5_000 > DEFAULT_LABEL_BUDGET
+    request = QuoteRequest(
+        PlaceRef("CNYTN"),
+        PlaceRef("NLRTM"),
+        Cargo(containers=(("42G1", 1),)),
+        datetime(2026, 12, 2, tzinfo=CST),
+    )
+    for implementation in ("compiled", "python"):
+        search = build_search(bundled, request, implementation=implementation, label_budget=5)
+        search.run()
+        assert search.stats.complete is False and search.stats.labels_settled == 5
+    doc = make_quote(bundled, request, quote_id="budget")
+    assert doc["search"]["label_budget"] == DEFAULT_LABEL_BUDGET
+    assert doc["search"]["complete"] is True
