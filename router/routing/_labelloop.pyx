@@ -114,6 +114,15 @@ cdef class LabelLoop:
     cdef int64_t full_mask
     cdef int64_t route_charge
     cdef bint has_capacity
+    # room on dated departures as tables (space_mode) instead of the callbacks
+    cdef bint space_mode
+    cdef const double[:] l_space
+    cdef const double[:] l_need
+    cdef const int64_t[:] l_bk_start
+    cdef const int64_t[:] bk_min
+    cdef const double[:] bk_left
+    cdef int64_t ready_min
+    cdef int64_t gap_horizon
     cdef double top_rate
     cdef object room_fn
     cdef object gap_fn
@@ -230,7 +239,16 @@ cdef class LabelLoop:
         self.import_included = tables["import_included"]
         self.full_mask = tables["full_mask"]
         self.route_charge = tables["route_charge"]
-        self.has_capacity = room_fn is not None
+        self.has_capacity = tables["has_capacity"]
+        self.space_mode = tables["space_mode"]
+        if self.space_mode:
+            self.l_space = tables["l_space"]
+            self.l_need = tables["l_need"]
+            self.l_bk_start = tables["l_bk_start"]
+            self.bk_min = tables["bk_min"]
+            self.bk_left = tables["bk_left"]
+            self.ready_min = tables["ready_min"]
+            self.gap_horizon = tables["gap_horizon_min"]
         self.top_rate = tables["top_rate"]
         self.room_fn = room_fn
         self.gap_fn = gap_fn
@@ -339,10 +357,66 @@ cdef class LabelLoop:
         for tries in range(MAX_DEPARTURE_TRIES):
             if self.l_closed[i] != NO_CLOSURE and dep >= self.l_closed[i]:
                 return -1
-            if not self.has_capacity or self.room_fn(i, dep):
+            if self.has_room(i, dep):
                 return dep
             dep = self.first_departure(i, dep + 1)
         return -1
+
+    cdef bint has_room(self, int32_t i, int64_t dep):
+        """Whether the departure of link ``i`` at minute ``dep`` has room for the cargo (the
+        reference's ``_has_room``): from the space tables, or asked of ``room_fn``."""
+        if not self.has_capacity:
+            return True
+        if not self.space_mode:
+            return self.room_fn(i, dep)
+        if self.l_space[i] < 0.0:
+            return True  # not tracked
+        cdef double left = self.l_space[i]
+        cdef int64_t lo = self.l_bk_start[i], hi = self.l_bk_start[i + 1], mid
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if self.bk_min[mid] < dep:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < self.l_bk_start[i + 1] and self.bk_min[lo] == dep:
+            left = self.bk_left[lo]
+        return left + 1e-9 >= self.l_need[i]
+
+    cdef int64_t longest_gap(self, int32_t node):
+        """The reference's ``_longest_gap`` with dated capacity: the longest gap between
+        departures with room of the timetabled links out of ``node``, and the night its opening
+        hours close for the others."""
+        cdef int64_t night = 0, gap = 0, g
+        cdef int64_t p
+        cdef int32_t i
+        if self.n_has_open[node]:
+            night = DAY - (self.n_close[node] - self.n_open[node])
+        for p in range(self.out_start[node], self.out_start[node + 1]):
+            i = self.out_links[p]
+            g = night if self.l_sched[i] == SCHED_ANY else self.gap_with_room(i)
+            if g > gap:
+                gap = g
+        return gap
+
+    cdef int64_t gap_with_room(self, int32_t i):
+        """The reference's ``_gap_with_room``: the longest gap between consecutive departures
+        of link ``i`` with room within the horizon after the ready time (INF if the horizon
+        ends without room)."""
+        cdef int64_t end = self.ready_min + self.gap_horizon
+        cdef int64_t last = self.ready_min, longest = 0, t = self.ready_min, dep
+        while t <= end:
+            dep = self.first_departure(i, t)
+            if self.l_closed[i] != NO_CLOSURE and dep >= self.l_closed[i]:
+                return longest  # no departure after the closure, for any label
+            if dep > end:
+                break
+            if self.has_room(i, dep):
+                if dep - last > longest:
+                    longest = dep - last
+                last = dep
+            t = dep + 1
+        return longest if last > end - WEEK else INF
 
     # ------------------------------------------------------------------ transitions
     cdef void expand(self, const Succ& lb, vector[Succ]& out):
@@ -606,7 +680,7 @@ cdef class LabelLoop:
             return left
         g = self.gaps[node]
         if g < 0:
-            g = self.gap_fn(node)
+            g = self.longest_gap(node) if self.space_mode else self.gap_fn(node)
             self.gaps[node] = g
         end = self.cost_prefix(bucket, c - 1)
         for j in range(end):

@@ -68,7 +68,7 @@ class CompiledSearch(Search):
             tables |= {"tlb_time": tables["lb_time"], "tlb_cost": tables["lb_cost"]}
             tables["tlb_co2"] = tables["lb_co2"]
         room = None
-        if self.capacity is not None:
+        if self.capacity is not None and not tables["space_mode"]:
             links = self.cn.links
 
             def room(i: int, dep: int) -> bool:

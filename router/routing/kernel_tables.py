@@ -13,6 +13,7 @@ reuse them. Units as in the search: minutes, fen, grams CO2e.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,7 +21,8 @@ import numpy as np
 from router.network.model import CustomsOp, CustomsState, Mode, Regime, ScheduleKind
 from router.routing.compiled import LEG_KIND, MODE_CODE, MODES, TERMINAL_LEG, TERMINAL_MODES
 from router.routing.customs import destination_districts
-from router.routing.labels import Label
+from router.routing.labels import Label, SpaceTable
+from router.routing.linkrules import GAP_HORIZON_MIN
 from router.routing.transitions import STATE_AFTER
 
 if TYPE_CHECKING:
@@ -225,6 +227,8 @@ def destination_tables(search: Search) -> Tables:
         ~from_inside, BOND_ALWAYS, np.where(intl, BOND_NEVER, BOND_OFF_OFFICE)
     ).astype(np.uint8)
     return {
+        # links entering the territory at a border before their end (arrival in bond)
+        "bond_links": [i for i, s in enumerate(search.arrival_state) if s is CustomsState.IN_BOND],
         "l_after": after.reshape(-1),
         "l_bond_mode": bond_mode,
         "n_destjur": destjur.astype(np.uint8),
@@ -312,6 +316,47 @@ def customs_tables(search: Search) -> Tables:
     return tables
 
 
+def space_tables(search: Search) -> Tables:
+    """Room on dated departures as tables, when the capacity callback can give them
+    (:class:`SpaceTable`): per link the space of a departure with no booking (-1: not
+    tracked) and what this cargo needs on it, and the booked departures with their space left
+    (minutes from the week start, sorted). Otherwise the loop asks the callback."""
+    capacity = search.capacity
+    cn = search.cn
+    if not isinstance(capacity, SpaceTable):
+        return {"space_mode": False}
+    space = np.full(len(cn.links), -1.0)
+    need = np.zeros(len(cn.links))
+    starts = [0]
+    booked_min: list[int] = []
+    booked_left: list[float] = []
+    minute = timedelta(minutes=1)
+    for cl in cn.links:
+        default = capacity.default_space(cl.link.id)
+        if default is not None:
+            space[cl.index] = default
+        need[cl.index] = search.need_kg if cl.link.mode is Mode.AIR else search.need_teu
+        rows = []
+        for when, left in capacity.booked_space(cl.link.id).items():
+            since, rest = divmod(when - search.epoch, minute)
+            if not rest:  # a departure the search can name (whole minutes)
+                rows.append((since, left))
+        rows.sort()
+        booked_min.extend(m for m, _ in rows)
+        booked_left.extend(left for _, left in rows)
+        starts.append(len(booked_min))
+    return {
+        "space_mode": True,
+        "l_space": space,
+        "l_need": need,
+        "l_bk_start": _i64(starts),
+        "bk_min": _i64(booked_min),
+        "bk_left": np.asarray(booked_left, dtype=np.float64),
+        "ready_min": search.ready_min,
+        "gap_horizon_min": GAP_HORIZON_MIN,
+    }
+
+
 def query_tables(search: Search, targets: Sequence[Sequence[int]]) -> Tables:
     """All tables of one run: ``targets`` lists the destination nodes of each target (one
     target: a one-to-one query; more: one-to-many, each with its own Pareto front)."""
@@ -356,10 +401,11 @@ def query_tables(search: Search, targets: Sequence[Sequence[int]]) -> Tables:
     # the transit declaration lodged at the entry border when the cargo enters the
     # destination's territory before the link's end (its guarantee is priced on the cargo)
     entry = np.zeros(len(cn.links), dtype=np.int64)
-    for i, state in enumerate(search.arrival_state):
-        if state is CustomsState.IN_BOND:
-            entry[i] = search.entry_declaration_fen(cn.links[i])
+    for i in tables["bond_links"]:
+        entry[i] = search.entry_declaration_fen(cn.links[i])
     tables["l_entry"] = entry
+    tables["has_capacity"] = search.capacity is not None
+    tables |= space_tables(search)
     sched = tables["l_sched"]
     simple = (
         (sched == 0)

@@ -9,16 +9,29 @@ finished label's criteria and steps.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, overload
+from typing import Any, Protocol, overload, runtime_checkable
 
 from router.network.model import CustomsState
 from router.routing.compiled import CLink
 
 #: remaining space of one dated departure (TEU, or kg for air); None when not tracked
 CapacityFn = Callable[[str, datetime], float | None]
+
+
+@runtime_checkable
+class SpaceTable(Protocol):
+    """A capacity callback that can also say what it answers as tables (the compiled search
+    then checks room without calling back): a link's space on a departure with no booking
+    (None: not tracked) and the space left on its booked departures."""
+
+    def __call__(self, link_id: str, departure: datetime) -> float | None: ...
+
+    def default_space(self, link_id: str) -> float | None: ...
+
+    def booked_space(self, link_id: str) -> Mapping[datetime, float]: ...
 
 
 @dataclass(frozen=True, slots=True)

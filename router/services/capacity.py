@@ -52,8 +52,19 @@ class CapacityView:
 
     def __init__(self, network: Network, remaining: Mapping[DepartureKey, float]) -> None:
         self._remaining = dict(remaining)
-        self._booked_links = {link_id for link_id, _ in self._remaining}
+        self._by_link: dict[str, dict[datetime, float]] = {}
+        for (link_id, when), left in self._remaining.items():
+            self._by_link.setdefault(link_id, {})[when] = left
+        self._booked_links = set(self._by_link)
         self._capacity = {link_id: cap.capacity for link_id, cap in tracked_links(network).items()}
+
+    def default_space(self, link_id: str) -> float | None:
+        """The space of a departure of ``link_id`` with no booking (None: not tracked)."""
+        return self._capacity.get(link_id)
+
+    def booked_space(self, link_id: str) -> Mapping[datetime, float]:
+        """The space left on the booked departures of ``link_id``."""
+        return self._by_link.get(link_id, {})
 
     def __call__(self, link_id: str, departure: datetime) -> float | None:
         capacity = self._capacity.get(link_id)

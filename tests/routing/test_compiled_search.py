@@ -209,3 +209,34 @@ def test_label_budget_scales_with_the_network_and_is_reported(bundled: CompiledN
     doc = make_quote(bundled, request, quote_id="budget")
     assert doc["search"]["label_budget"] == DEFAULT_LABEL_BUDGET
     assert doc["search"]["complete"] is True
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_space_tables_give_the_same_routes_as_the_callback(
+    bundled: CompiledNetwork, seed: int
+) -> None:
+    """With the service's capacity view (booked departures, some full or nearly) the compiled
+    loop checks room from tables, without calling back: same routes as the reference, which
+    asks the callback for every departure."""
+    from router.network.timetable import departures
+    from router.routing.labels import SpaceTable
+    from router.services.capacity import CapacityView, tracked_links
+
+    rng = random.Random(seed)
+    network = bundled.network
+    start = datetime(2026, 12, 1, tzinfo=CST)
+    booked: dict[tuple[str, datetime], float] = {}
+    for link_id in sorted(tracked_links(network)):
+        for when in departures(network, network.links[link_id], start, start + timedelta(days=60)):
+            if rng.random() < 0.3:
+                booked[(link_id, when)] = rng.choice((0.0, 0.5, 1.0, 2.0, 40.0))
+    view = CapacityView(network, booked)
+    assert isinstance(view, SpaceTable) and booked
+    compared = 0
+    for _ in range(12):
+        try:
+            request = random_request(rng, bundled)
+            compared += same_results(bundled, request, view) >= 0
+        except InvalidRequestError:
+            continue
+    assert compared >= 8
