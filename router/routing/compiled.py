@@ -33,7 +33,7 @@ from router.network.timetable import headway_minutes, weekly_minutes
 from router.units import MINUTES_PER_DAY, MINUTES_PER_WEEK, minutes
 
 WEEK_MIN = MINUTES_PER_WEEK
-MEMO_SIZE = 512  # per-query tables kept per compiled network (least recently used go first)
+MEMO_SIZE = 4096  # per-query tables kept per compiled network (least recently used go first)
 #: what the previous leg of a route was; a transfer is a change of vehicle at a node
 NO_LEG, ROAD_LEG, TERMINAL_LEG = 0, 1, 2
 #: what a label remembers of its previous leg: 0 (none) or 1 + the mode's position in ``Mode``

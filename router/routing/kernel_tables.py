@@ -93,6 +93,9 @@ def network_tables(search: Search) -> Tables:
         "l_origin": _i32([cl.origin for cl in cn.links]),
         "l_dest": _i32([cl.destination for cl in cn.links]),
         "l_intl": _u8([cl.link.regime is Regime.INTERNATIONAL for cl in cn.links]),
+        "l_air": _u8([cl.link.mode is Mode.AIR for cl in cn.links]),
+        "link_ids": tuple(cl.link.id for cl in cn.links),
+        "link_index": {cl.link.id: cl.index for cl in cn.links},
         "l_kind": _i32(cn.leg_kind),
         "l_code": _i32(cn.leg_code),
         "l_dwell": _u8(cn.dwell_link),
@@ -325,31 +328,31 @@ def space_tables(search: Search) -> Tables:
     cn = search.cn
     if not isinstance(capacity, SpaceTable):
         return {"space_mode": False}
-    space = np.full(len(cn.links), -1.0)
-    need = np.zeros(len(cn.links))
-    starts = [0]
-    booked_min: list[int] = []
-    booked_left: list[float] = []
+    network = _memo(search, ("kernel-network",), network_tables)
+    defaults = capacity.default_spaces(network["link_ids"])
+    space = np.asarray([-1.0 if d is None else d for d in defaults], dtype=np.float64)
+    need = np.where(network["l_air"] == 1, search.need_kg, search.need_teu).astype(np.float64)
+    rows: list[tuple[int, int, float]] = []
     minute = timedelta(minutes=1)
-    for cl in cn.links:
-        default = capacity.default_space(cl.link.id)
-        if default is not None:
-            space[cl.index] = default
-        need[cl.index] = search.need_kg if cl.link.mode is Mode.AIR else search.need_teu
-        rows = []
-        for when, left in capacity.booked_space(cl.link.id).items():
+    index = network["link_index"]
+    for link_id in capacity.booked_links():
+        i = index.get(link_id)
+        if i is None:
+            continue
+        for when, left in capacity.booked_space(link_id).items():
             since, rest = divmod(when - search.epoch, minute)
             if not rest:  # a departure the search can name (whole minutes)
-                rows.append((since, left))
-        rows.sort()
-        booked_min.extend(m for m, _ in rows)
-        booked_left.extend(left for _, left in rows)
-        starts.append(len(booked_min))
+                rows.append((i, since, left))
+    rows.sort()
+    counts = np.bincount([i for i, _, _ in rows], minlength=len(cn.links))
+    starts = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+    booked_min = [m for _, m, _ in rows]
+    booked_left = [left for _, _, left in rows]
     return {
         "space_mode": True,
         "l_space": space,
         "l_need": need,
-        "l_bk_start": _i64(starts),
+        "l_bk_start": starts,
         "bk_min": _i64(booked_min),
         "bk_left": np.asarray(booked_left, dtype=np.float64),
         "ready_min": search.ready_min,

@@ -9,7 +9,7 @@ finished label's criteria and steps.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, overload, runtime_checkable
@@ -24,12 +24,15 @@ CapacityFn = Callable[[str, datetime], float | None]
 @runtime_checkable
 class SpaceTable(Protocol):
     """A capacity callback that can also say what it answers as tables (the compiled search
-    then checks room without calling back): a link's space on a departure with no booking
-    (None: not tracked) and the space left on its booked departures."""
+    then checks room without calling back): each link's space on a departure with no booking
+    (None: not tracked), the links with bookings, and the space left on their booked
+    departures."""
 
     def __call__(self, link_id: str, departure: datetime) -> float | None: ...
 
-    def default_space(self, link_id: str) -> float | None: ...
+    def default_spaces(self, link_ids: tuple[str, ...]) -> Sequence[float | None]: ...
+
+    def booked_links(self) -> Collection[str]: ...
 
     def booked_space(self, link_id: str) -> Mapping[datetime, float]: ...
 

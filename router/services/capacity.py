@@ -7,7 +7,7 @@ Amounts are TEU on container services (containers count their TEU; loose cargo i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -56,11 +56,20 @@ class CapacityView:
         for (link_id, when), left in self._remaining.items():
             self._by_link.setdefault(link_id, {})[when] = left
         self._booked_links = set(self._by_link)
+        self._defaults: dict[tuple[str, ...], list[float | None]] = {}
         self._capacity = {link_id: cap.capacity for link_id, cap in tracked_links(network).items()}
 
-    def default_space(self, link_id: str) -> float | None:
-        """The space of a departure of ``link_id`` with no booking (None: not tracked)."""
-        return self._capacity.get(link_id)
+    def default_spaces(self, link_ids: tuple[str, ...]) -> Sequence[float | None]:
+        """The space of a departure with no booking of each of ``link_ids`` (None: not
+        tracked); kept for the next search, which asks for the same links."""
+        spaces = self._defaults.get(link_ids)
+        if spaces is None:
+            spaces = self._defaults[link_ids] = [self._capacity.get(i) for i in link_ids]
+        return spaces
+
+    def booked_links(self) -> Collection[str]:
+        """The links with booked departures."""
+        return self._booked_links
 
     def booked_space(self, link_id: str) -> Mapping[datetime, float]:
         """The space left on the booked departures of ``link_id``."""
