@@ -3,14 +3,14 @@
 :class:`CompiledSearch` is the reference :class:`router.routing.search.Search` with its label
 loop (:meth:`Search.run`) replaced by the Cython kernel :mod:`router.routing._labelloop`, which
 runs over the flat tables of :mod:`router.routing.kernel_tables`. Everything else (set-up,
-lower bounds, explanations, itineraries) is the reference's. A finished route is rebuilt by
-replaying its arcs through the reference's own transitions, which yields the same steps as the
-reference and checks the kernel on every route: a replay that does not reproduce the kernel's
+lower bounds, explanations, itineraries) is the reference's. A finished route's steps are
+rebuilt, when first read, by replaying its arcs through the reference's own transitions: they
+are the reference's steps, and a replay that does not reproduce the kernel's departures and
 criteria raises :class:`KernelMismatchError` instead of returning a wrong quote.
 
 One-to-many (:meth:`CompiledSearch.run_targets`): one run from the origin answers several
-destination targets, each with its own Pareto front, when they share their customs context (see
-:func:`router.routing.many.customs_context`).
+destination targets of one customs territory, each with its own Pareto front
+(:mod:`router.routing.many`, docs/search-core.md).
 """
 
 from __future__ import annotations
@@ -49,8 +49,9 @@ class CompiledSearch(Search):
         """The Pareto routes to each target (a list of destination node indices).
 
         One target is the reference's ``run`` (seed routes, target pruning). Several targets
-        must share their customs context (the caller groups them); the run keeps a front per
-        target and prunes by the deadline only.
+        must lie in one customs territory and not share nodes (the caller groups them): the run
+        keeps a front, seed routes and lower bounds per target, and prunes a label when every
+        target it may still serve beats it.
         """
         reason = supported(self)
         if reason is not None:
