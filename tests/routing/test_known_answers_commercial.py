@@ -471,8 +471,9 @@ def test_a_later_arrival_that_waits_less_downstream_is_kept(slow_extra_cny: floa
     reason="known limitation (issue 10 closing note): when an earlier arrival catches an earlier "
     "departure and then waits longer at a later storage stop by more than the dominance slack "
     "(highest storage rate x min(arrival difference, departure gap here)), the later label is "
-    "pruned; exact handling needs waiting-allowed semantics in the quote search (issue 12: the "
-    "assignment's pricing search of issue 11 has them, the Pareto quote search not yet)",
+    "pruned; exact handling needs waiting-allowed semantics in the quote search (the "
+    "assignment's pricing search of issue 11 has them; the compiled core of issue 12 reproduces "
+    "the quote search as it is, in both implementations, so this stays open)",
 )
 def test_known_limitation_storage_downstream_beyond_the_slack() -> None:
     # as above, with the slow truck 150 CNY dearer: its route is still 50 CNY cheaper overall,
