@@ -33,7 +33,12 @@ from router.network.timetable import headway_minutes, weekly_minutes
 from router.units import MINUTES_PER_DAY, MINUTES_PER_WEEK, minutes
 
 WEEK_MIN = MINUTES_PER_WEEK
-MEMO_SIZE = 4096  # per-query tables kept per compiled network (least recently used go first)
+#: per-query tables kept per compiled network (least recently used go first): up to this many
+MEMO_SIZE = 4096
+#: ... and at most about this many node and link entries in all (a large network's tables are
+#: large: its memo keeps fewer of them, never fewer than :data:`MEMO_MIN`)
+MEMO_ENTRIES = 20_000_000
+MEMO_MIN = 256
 #: what the previous leg of a route was; a transfer is a change of vehicle at a node
 NO_LEG, ROAD_LEG, TERMINAL_LEG = 0, 1, 2
 #: what a label remembers of its previous leg: 0 (none) or 1 + the mode's position in ``Mode``
@@ -133,6 +138,12 @@ class CompiledNetwork:
     free_port_jurisdictions: frozenset[str] = frozenset()
     memo: OrderedDict[Any, Any] = field(default_factory=OrderedDict, compare=False, repr=False)
 
+    @property
+    def memo_limit(self) -> int:
+        """How many tables the memo keeps: :data:`MEMO_SIZE`, fewer on a large network."""
+        size = len(self.nodes) + len(self.links)
+        return max(MEMO_MIN, min(MEMO_SIZE, MEMO_ENTRIES // max(size, 1)))
+
     def memo_get(self, key: Any) -> Any:
         """A per-query table computed earlier for the same key (see Search), or None."""
         value = self.memo.get(key)
@@ -143,11 +154,11 @@ class CompiledNetwork:
 
     def memo_put(self, key: Any, value: Any) -> None:
         """Keep ``value`` for ``key``; the least recently used entry goes beyond
-        :data:`MEMO_SIZE`."""
+        :attr:`memo_limit`."""
         self.memo[key] = value
         with suppress(KeyError):  # threads sharing the handle may evict concurrently
             self.memo.move_to_end(key)
-            while len(self.memo) > MEMO_SIZE:
+            while len(self.memo) > self.memo_limit:
                 self.memo.popitem(last=False)
 
     def fee(self, node: int, fee: str, unit: str) -> float:

@@ -196,6 +196,16 @@ def test_label_budget_scales_with_the_network_and_is_reported(bundled: CompiledN
     assert label_budget_for(bundled) == DEFAULT_LABEL_BUDGET  # 92 nodes: the floor
     large = compile_network(generate_network(5_000, 20_000, seed=3))
     assert label_budget_for(large) == LABELS_PER_NODE * 5_000 > DEFAULT_LABEL_BUDGET
+    # the memo of per-query tables is bounded, more tightly on a large network
+    from router.routing.compiled import MEMO_ENTRIES, MEMO_SIZE
+
+    assert bundled.memo_limit == MEMO_SIZE
+    limit = MEMO_ENTRIES // (len(large.nodes) + len(large.links))
+    assert large.memo_limit == limit < MEMO_SIZE
+    for k in range(limit + 50):
+        large.memo_put(("test", k), k)
+    assert len(large.memo) == limit and large.memo_get(("test", 0)) is None
+    assert large.memo_get(("test", limit + 49)) == limit + 49
     request = QuoteRequest(
         PlaceRef("CNYTN"),
         PlaceRef("NLRTM"),
