@@ -12,6 +12,7 @@ unexpected failure does, with a stable body and the cause in the server log.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -208,8 +209,19 @@ def validation_body(errors: list[dict[str, Any]]) -> dict[str, Any]:
     return {"code": "validation_error", "message": summary or "invalid request", "details": details}
 
 
+class _ErrorResponse(JSONResponse):
+    """An error body that always renders: text the client sent that is not valid Unicode (a
+    lone surrogate echoed in a message) is escaped instead of failing the response."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
 def _json(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(jsonable_encoder(body), status_code=status, headers=headers)
+    return _ErrorResponse(jsonable_encoder(body), status_code=status, headers=headers)
 
 
 async def _on_router_error(request: Request, exc: Exception) -> JSONResponse:
@@ -228,12 +240,10 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
 async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 400:  # FastAPI could not decode the body (e.g. not UTF-8)
-        detail = {
-            "field": "body",
-            "loc": ["body"],
-            "message": f"request body could not be read as JSON: {exc.detail}",
-            "type": "json_invalid",
-        }
+        message = f"request body could not be read as JSON: {exc.detail}"
+        if isinstance(exc.__cause__, RecursionError):
+            message = "request body could not be read as JSON: it is nested too deep"
+        detail = {"field": "body", "loc": ["body"], "message": message, "type": "json_invalid"}
         return _json(
             422, {"code": "validation_error", "message": detail["message"], "details": [detail]}
         )

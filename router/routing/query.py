@@ -54,6 +54,8 @@ def resolve_ends(
 ) -> tuple[list[tuple[int, Access | None]], list[tuple[int, Access | None]]]:
     """The request's origin and destination nodes, each with its access leg if the place is a
     point (required and excluded nodes are checked to exist)."""
+    if request.origin == request.destination:
+        raise InvalidRequestError("destination", "origin and destination are the same place")
     origins = resolve_origin(cn, request)
     destinations = resolve_place(
         cn,

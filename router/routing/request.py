@@ -78,6 +78,15 @@ class PlaceRef:
         has_point = self.lon is not None or self.lat is not None
         if (self.code is None) == (not has_point):
             raise InvalidRequestError("place", "give either a node id / UN/LOCODE or lon and lat")
+        if self.code is not None:
+            if not self.code.strip():
+                raise InvalidRequestError("place", "a node id or UN/LOCODE may not be empty")
+            try:
+                self.code.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InvalidRequestError(
+                    "place", "is not valid Unicode text (it holds a lone surrogate)"
+                ) from None
         if has_point:
             if self.lon is None or self.lat is None:
                 raise InvalidRequestError("place", "a point needs both lon and lat")

@@ -1,0 +1,70 @@
+"""Bad input found by a reliability tester (issue 13): each answers 4xx with a useful message,
+never 500, and creates nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from api_testkit import Service, quote_body
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_departures_window_at_the_ends_of_the_calendar_is_422(svc: Service, day: str) -> None:
+    for param in ("date_from", "date_to"):
+        response = svc.client.get("/v1/departures", params={param: day}, headers=svc.h("operator"))
+        assert response.status_code == 422, response.text
+        assert response.json()["details"][0]["loc"] == ["query", param]
+        assert "between 2000-01-01 and 2100-01-01" in response.json()["message"]
+
+
+def test_a_lone_surrogate_in_a_place_is_422_not_500(svc: Service) -> None:
+    body = json.dumps(quote_body(origin="\ud800"))  # json.dumps escapes it as \\ud800
+    response = svc.client.post(
+        "/v1/quotes",
+        content=body,
+        headers={**svc.h("shipper"), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["details"][0]["field"] == "origin"
+
+
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_an_empty_or_blank_place_is_422(svc: Service, blank: str) -> None:
+    for field in ("origin", "destination"):
+        response = svc.client.post(
+            "/v1/quotes", json=quote_body(**{field: blank}), headers=svc.h("shipper")
+        )
+        assert response.status_code == 422, response.text
+        assert response.json()["details"][0]["field"] == field
+
+
+def test_the_same_point_as_origin_and_destination_is_422(svc: Service) -> None:
+    point = {"lon": 114.06, "lat": 22.54}
+    response = svc.client.post(
+        "/v1/quotes",
+        json=quote_body(origin=point, destination=dict(point)),
+        headers=svc.h("shipper"),
+    )
+    assert response.status_code == 422, response.text
+    assert "same place" in response.json()["message"]
+
+
+def test_json_nested_too_deep_says_so(svc: Service) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    response = svc.client.post(
+        "/v1/quotes",
+        content=deep,
+        headers={**svc.h("shipper"), "Content-Type": "application/json"},
+    )
+    assert response.status_code in (413, 422), response.text
+    assert "too deep" in response.json()["message"]
+
+
+def test_an_error_that_echoes_a_lone_surrogate_still_renders() -> None:
+    """A message quoting client text that is not valid Unicode is escaped, not a 500."""
+    from router.api.errors import _json
+
+    response = _json(404, {"code": "not_found", "message": "unknown node '\ud800'"})
+    assert response.status_code == 404
+    assert json.loads(response.body)["message"] == "unknown node '\ud800'"
