@@ -90,9 +90,10 @@ def search_many(
         except NotFoundError as exc:
             result.unanswered[code] = str(exc)
             continue
-        if origin_nodes & {i for i, _ in ends}:
-            same = InvalidRequestError("destination", "origin and destination are the same node")
-            result.unanswered[code] = str(same)
+        if PlaceRef(code) == request.origin or origin_nodes & {i for i, _ in ends}:
+            what = "place" if PlaceRef(code) == request.origin else "node"
+            same = InvalidRequestError("destination", f"origin and destination are the same {what}")
+            result.unanswered[code] = str(same)  # as one-to-one (resolve_ends) words it
             continue
         territory = frozenset(cn.nodes[i].jurisdiction for i, _ in ends)
         groups.setdefault(territory, []).append((code, ends))

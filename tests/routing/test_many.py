@@ -96,7 +96,7 @@ def test_unknown_destination_and_the_origin_itself_are_reported_not_raised(
             bundled, request, [origin, "NOWHERE", "NLRTM"], implementation=implementation
         )
         assert set(many.unanswered) == {origin, "NOWHERE"}
-        assert "same node" in many.unanswered[origin]
+        assert "same place" in many.unanswered[origin]
         assert "NOWHERE" in many.unanswered["NOWHERE"]
         assert set(many.routes) == {"NLRTM"}
 
