@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, defer
 
 from router.errors import InvalidRequestError, NotFoundError
 from router.network.timetable import DepartureKey
-from router.store.errors import AlreadyBookedError, CapacityError, NotBookableError
+from router.store.errors import AlreadyBookedError, CapacityError, ConflictError, NotBookableError
 from router.store.models import (
     EPSILON,
     ApiKey,
@@ -108,6 +108,19 @@ def revoke_key(session: Session, prefix: str) -> ApiKey:
     if row is None:
         raise NotFoundError("api key", prefix)
     if row.revoked_at is None:
+        if row.role == "admin":
+            # lock the active admin keys so two admins revoking each other cannot both win
+            admins = session.scalars(
+                select(ApiKey.id)
+                .where(ApiKey.role == "admin", ApiKey.revoked_at.is_(None))
+                .with_for_update()
+            ).all()
+            if len(admins) <= 1:
+                raise ConflictError(
+                    "refusing to revoke the last active admin key: create another admin key "
+                    "first (router keys create --role admin)",
+                    prefix=prefix,
+                )
         row.revoked_at = utcnow()
         session.flush()
     return row

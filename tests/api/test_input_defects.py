@@ -68,3 +68,25 @@ def test_an_error_that_echoes_a_lone_surrogate_still_renders() -> None:
     response = _json(404, {"code": "not_found", "message": "unknown node '\ud800'"})
     assert response.status_code == 404
     assert json.loads(response.body)["message"] == "unknown node '\ud800'"
+
+
+def test_the_last_active_admin_key_cannot_be_revoked(svc: Service) -> None:
+    from router.store import repositories as repo
+    from router.store.models import ApiKey
+
+    own = svc.keys["admin"].split("_")[1]  # gbr_<prefix>_<secret>
+    with svc.ctx.db.write() as session:  # only the fixture's admin key stays active
+        for key in session.query(ApiKey).filter(ApiKey.role == "admin").all():
+            if key.prefix != own and key.revoked_at is None:
+                repo.revoke_key(session, key.prefix)
+    refused = svc.client.post(f"/v1/keys/{own}/revoke", headers=svc.h("admin"))
+    assert refused.status_code == 409, refused.text
+    assert "last active admin key" in refused.json()["message"]
+    assert svc.client.get("/v1/keys", headers=svc.h("admin")).status_code == 200  # still works
+    second = svc.client.post(
+        "/v1/keys", json={"name": "Deputy", "role": "admin"}, headers=svc.h("admin")
+    ).json()
+    assert (
+        svc.client.post(f"/v1/keys/{second['prefix']}/revoke", headers=svc.h("admin")).status_code
+        == 200
+    )
