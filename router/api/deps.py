@@ -41,7 +41,25 @@ def _is_sequence(annotation: Any) -> bool:
 
 
 def reject_repeated_query_params(request: Request) -> None:
-    """422 when a single-valued query parameter is given more than once (``?q=a&q=b``)."""
+    """422 when a single-valued query parameter is given more than once (``?q=a&q=b``).
+
+    On routes that need an API key the check runs after the key is checked
+    (:func:`authenticate`): a caller without a valid key learns only that (401)."""
+    if _needs_key(getattr(request.scope.get("route"), "dependant", None)):
+        return
+    check_repeated_query_params(request)
+
+
+def _needs_key(dependant: Any) -> bool:
+    if dependant is None:
+        return False
+    return any(
+        d.call is authenticate or _needs_key(d) for d in getattr(dependant, "dependencies", ())
+    )
+
+
+def check_repeated_query_params(request: Request) -> None:
+    """Raise the 422 of :func:`reject_repeated_query_params` if a parameter is repeated."""
     counts = Counter(key for key, _ in request.query_params.multi_items())
     repeated = {key for key, n in counts.items() if n > 1}
     if not repeated:
@@ -74,17 +92,45 @@ NetworkDep = Annotated[LoadedNetwork, Depends(get_network)]
 
 def authenticate(
     ctx: ContextDep,
+    request: Request,
     api_key: Annotated[str | None, Depends(api_key_header)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    """The caller of this request, from its API key (checked against the stored hashes)."""
-    secret = api_key or (credentials.credentials if credentials else None)
+    """The caller of this request, from its API key (checked against the stored hashes).
+
+    ``api_key`` and ``credentials`` document the two ways to send it (OpenAPI security
+    schemes); the headers themselves are read here so that ambiguity is refused: two
+    ``X-API-Key`` headers, two ``Authorization`` headers, a scheme other than Bearer, or an
+    ``X-API-Key`` and a Bearer token that differ are each a 401 saying so."""
+    secret = _secret(request)
     if not secret:
         raise Unauthorized("missing API key: send X-API-Key or Authorization: Bearer")
     principal = auth.authenticate(ctx.db, secret)
     if principal is None:
         raise Unauthorized("invalid or revoked API key")
+    check_repeated_query_params(request)
     return principal
+
+
+def _secret(request: Request) -> str | None:
+    keys = request.headers.getlist("x-api-key")
+    if len(keys) > 1:
+        raise Unauthorized("more than one X-API-Key header: send one key")
+    authorization = request.headers.getlist("authorization")
+    if len(authorization) > 1:
+        raise Unauthorized("more than one Authorization header: send one key")
+    token = None
+    if authorization:
+        scheme, _, value = authorization[0].strip().partition(" ")
+        if scheme.lower() != "bearer":
+            raise Unauthorized(
+                f"unsupported Authorization scheme {scheme!r}: send Authorization: Bearer <key> "
+                "or X-API-Key: <key>"
+            )
+        token = value.strip() or None
+    if keys and token is not None and keys[0].strip() != token:
+        raise Unauthorized("X-API-Key and Authorization: Bearer carry different keys: send one")
+    return keys[0].strip() if keys else token
 
 
 PrincipalDep = Annotated[Principal, Depends(authenticate)]

@@ -90,3 +90,33 @@ def test_the_last_active_admin_key_cannot_be_revoked(svc: Service) -> None:
         svc.client.post(f"/v1/keys/{second['prefix']}/revoke", headers=svc.h("admin")).status_code
         == 200
     )
+
+
+def test_ambiguous_or_unsupported_credentials_are_refused(svc: Service) -> None:
+    key, other = svc.keys["shipper"], svc.keys["operator"]
+    cases = {
+        "more than one X-API-Key": [("X-API-Key", key), ("X-API-Key", other)],
+        "carry different keys": [("X-API-Key", key), ("Authorization", f"Bearer {other}")],
+        "unsupported Authorization scheme 'Token'": [("Authorization", f"Token {key}")],
+        "more than one Authorization": [
+            ("Authorization", f"Bearer {key}"),
+            ("Authorization", f"Bearer {other}"),
+        ],
+    }
+    for message, headers in cases.items():
+        response = svc.client.get("/v1/nodes", headers=headers)
+        assert response.status_code == 401, (message, response.text)
+        assert message in response.json()["message"]
+    same = [("X-API-Key", key), ("Authorization", f"Bearer {key}")]
+    assert svc.client.get("/v1/nodes", headers=same).status_code == 200
+    assert (
+        svc.client.get("/v1/nodes", headers=[("Authorization", f"bearer {key}")]).status_code == 200
+    )
+
+
+def test_the_key_is_checked_before_repeated_query_parameters(svc: Service) -> None:
+    url = "/v1/departures?mode=rail&mode=barge"
+    assert svc.client.get(url).status_code == 401
+    assert svc.client.get(url, headers={"X-API-Key": "gbr_nope_nope"}).status_code == 401
+    with_key = svc.client.get(url, headers=svc.h("operator"))
+    assert with_key.status_code == 422 and "given more than once" in with_key.text
