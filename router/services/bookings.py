@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from router.errors import InvalidRequestError
 from router.network.capacity import link_capacity
 from router.network.model import Network
@@ -275,11 +277,13 @@ def book(
 ) -> dict[str, Any]:
     """Book one alternative, or every part of the quote's split (``split``): every leg's space
     is taken in one transaction, or none is."""
-    with ctx.db.write() as session:
+
+    def book(session: Session) -> dict[str, Any]:
         quote = repo.get_quote(session, quote_id, principal.tenant_scope, for_update=True)
+        chosen = alternative
         if split:
             plan = check_split_bookable(quote)
-            alternative = repo.SPLIT_ALTERNATIVE
+            chosen = repo.SPLIT_ALTERNATIVE
             legs = split_legs(plan, quote.need_kg)
             document = _split_document(plan, legs)
         else:
@@ -289,7 +293,7 @@ def book(
         booking = repo.create_booking(
             session,
             quote=quote,
-            alternative=alternative,
+            alternative=chosen,
             tenant=quote.tenant,
             api_key_id=principal.key_id,
             legs=leg_spaces(network, legs),
@@ -298,6 +302,8 @@ def book(
         )
         held = repo.leg_spaces(session, [booking.id]).get(booking.id, [])
         return booking_out(booking, held)
+
+    return ctx.db.write_retrying(book)
 
 
 def get_booking(ctx: ServiceContext, principal: Principal, booking_id: str) -> dict[str, Any]:
@@ -322,6 +328,9 @@ def list_bookings(
 
 def cancel_booking(ctx: ServiceContext, principal: Principal, booking_id: str) -> dict[str, Any]:
     """Cancel a confirmed booking and release its space (NotBookableError if already cancelled)."""
-    with ctx.db.write() as session:
+
+    def cancel(session: Session) -> dict[str, Any]:
         booking = repo.cancel_booking(session, booking_id, principal.tenant_scope)
         return booking_out(booking, repo.leg_spaces(session, [booking.id]).get(booking.id, []))
+
+    return ctx.db.write_retrying(cancel)

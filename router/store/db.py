@@ -11,16 +11,35 @@ or use conditional ``UPDATE ... WHERE`` statements whose row count tells whether
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+#: PostgreSQL's deadlock_detected and serialization_failure: the transaction was rolled back
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+RETRY_ATTEMPTS = 5
+RETRY_PAUSE_S = 0.02
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    orig = exc.orig
+    return getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+
+
+def _retryable(exc: DBAPIError) -> bool:
+    return _sqlstate(exc) in RETRYABLE_SQLSTATES
+
 
 #: how long a SQLite writer waits for the write lock before giving up, seconds
 SQLITE_BUSY_TIMEOUT_S = 30.0
@@ -105,6 +124,21 @@ class Database:
         """
         with self._writer() as session, session.begin():
             yield session
+
+    def write_retrying(self, work: Callable[[Session], T], attempts: int = RETRY_ATTEMPTS) -> T:
+        """``work(session)`` in one write transaction, run again (up to ``attempts`` times in
+        all, after a short growing pause) when the database aborts it as a deadlock victim or a
+        serialization failure: those leave nothing written, and running again is safe."""
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.write() as session:
+                    return work(session)
+            except DBAPIError as exc:
+                if attempt == attempts or not _retryable(exc):
+                    raise
+                log.info("write transaction retried (%s, attempt %d)", _sqlstate(exc), attempt)
+                time.sleep(RETRY_PAUSE_S * attempt * (1 + random.random()))
+        raise AssertionError("unreachable")
 
     def ping(self) -> bool:
         """Whether the database answers a trivial query."""

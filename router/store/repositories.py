@@ -396,7 +396,9 @@ def cancel_booking(session: Session, booking_id: str, tenant: str | None) -> Boo
         raise NotBookableError(
             f"booking {booking.id} is already {booking.status}", booking_id=booking.id
         )
-    for leg in booking.legs:
+    # the same lock order as create_booking (link, departure time): a booking and a cancel
+    # sharing departures cannot deadlock
+    for leg in sorted(booking.legs, key=lambda lg: (lg.link_id, lg.departure_at)):
         release(session, leg.departure_id, leg.amount)
     session.flush()
     session.refresh(booking)

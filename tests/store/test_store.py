@@ -252,3 +252,66 @@ def test_concurrent_multi_leg_bookings_are_atomic_and_do_not_deadlock(db: Databa
     assert ok == 5
     assert all(isinstance(e, CapacityError) for e in errors), errors[:3]
     assert (_booked(db, "RAIL-A"), _booked(db, "BARGE-B")) == (5.0, 5.0)
+
+
+# ------------------------------------------------------------------ lock order and retries
+def test_cancel_releases_departures_in_the_order_booking_locks_them(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13 defect 1: a booking locks its departures sorted by (link, time); a cancel that
+    released them in leg order could deadlock against it on PostgreSQL."""
+    quote = _quote(db)
+    legs = [_leg("RAIL-Z", seq=0), _leg("BARGE-M", seq=1), _leg("FEEDER-A", seq=2)]
+    booking = _book(db, quote, legs)
+    released: list[int] = []
+    original = repo.release
+
+    def spy(session, departure_id, amount):  # type: ignore[no-untyped-def]
+        released.append(departure_id)
+        return original(session, departure_id, amount)
+
+    monkeypatch.setattr(repo, "release", spy)
+    with db.write() as session:
+        repo.cancel_booking(session, booking.id, None)
+    with db.read() as session:
+        link_of = {d.id: d.link_id for d in session.scalars(select(Departure))}
+    assert [link_of[i] for i in released] == ["BARGE-M", "FEEDER-A", "RAIL-Z"]
+
+
+def test_a_deadlock_victim_is_run_again_and_other_errors_are_not(db: Database) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    class Victim(Exception):
+        sqlstate = "40P01"  # deadlock_detected
+
+    class Other(Exception):
+        sqlstate = "23505"  # unique_violation: not worth a retry
+
+    calls: list[int] = []
+
+    def flaky(session):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        session.execute(text("SELECT 1"))
+        if len(calls) < 3:
+            raise OperationalError("UPDATE departures ...", {}, Victim())
+        return "done"
+
+    assert db.write_retrying(flaky) == "done" and len(calls) == 3
+    calls.clear()
+
+    def always(session):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        raise OperationalError("UPDATE departures ...", {}, Victim())
+
+    with pytest.raises(OperationalError):
+        db.write_retrying(always, attempts=2)
+    assert len(calls) == 2
+    calls.clear()
+
+    def broken(session):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        raise OperationalError("INSERT ...", {}, Other())
+
+    with pytest.raises(OperationalError):
+        db.write_retrying(broken)
+    assert len(calls) == 1
