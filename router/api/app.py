@@ -14,7 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from router import __version__
 from router.api.deps import reject_repeated_query_params
 from router.api.errors import install_error_handlers
-from router.api.middleware import BodySizeLimit
+from router.api.middleware import BodySizeLimit, UnexpectedErrors
 from router.api.routes import ROUTERS
 from router.config import Settings, get_settings
 from router.services.context import ServiceContext
@@ -71,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router, prefix="/v1")
     batch = settings.max_optimise_body_bytes
+    app.add_middleware(UnexpectedErrors)
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,

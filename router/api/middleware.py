@@ -1,13 +1,62 @@
-"""ASGI middleware: request body size limit."""
+"""ASGI middleware: request body size limit, and unexpected errors answered on the spot."""
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from router.api.errors import PayloadTooLarge, error_body
+
+log = logging.getLogger(__name__)
+
+
+class UnexpectedErrors:
+    """Answer an unexpected exception with the 500 error body, log it, and keep the connection.
+
+    Starlette's outermost error middleware answers the 500 too but then re-raises the
+    exception to the server, which drops the keep-alive connection: a client's next request on
+    it (perhaps a POST) is lost with its fate unknown. Here the exception ends with the answer.
+    If the response had already started, nothing can be answered: the exception goes on.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started:
+                raise
+            log.exception(
+                "unhandled error on %s %s", scope.get("method"), scope.get("path"), exc_info=exc
+            )
+            payload = json.dumps(error_body(exc), ensure_ascii=True).encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 500,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(payload)).encode()),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": payload})
 
 
 class BodySizeLimit:

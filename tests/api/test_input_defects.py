@@ -120,3 +120,22 @@ def test_the_key_is_checked_before_repeated_query_parameters(svc: Service) -> No
     assert svc.client.get(url, headers={"X-API-Key": "gbr_nope_nope"}).status_code == 401
     with_key = svc.client.get(url, headers=svc.h("operator"))
     assert with_key.status_code == 422 and "given more than once" in with_key.text
+
+
+def test_an_unexpected_error_is_answered_without_reraising(
+    svc: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13 defect 2: the 500 is answered and the exception ends there. The test client
+    re-raises whatever reaches the server; before, Starlette re-raised it after answering, and
+    uvicorn then dropped the keep-alive connection with the client's next request on it."""
+    from router.services import network as network_service
+
+    def broken(loaded):  # type: ignore[no-untyped-def]
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(network_service, "summary", broken)
+    response = svc.client.get("/v1/network", headers=svc.h("shipper"))
+    assert response.status_code == 500
+    assert response.json()["code"] == "internal_error"
+    assert "a bug" not in response.text  # no internals in the answer
+    assert svc.client.get("/v1/health").status_code == 200  # the same client goes on
