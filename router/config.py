@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     search: str = "compiled"
 
 
+#: set by ``router serve --workers N`` for its workers: the supervisor's process id (the
+#: workers end with it, router/api/supervision.py)
+SUPERVISOR_ENV = "ROUTER_SUPERVISOR_PID"
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process-wide settings, read from the environment on first call."""

@@ -16,6 +16,7 @@ from router.api.deps import reject_repeated_query_params
 from router.api.errors import install_error_handlers
 from router.api.middleware import BodySizeLimit, UnexpectedErrors
 from router.api.routes import ROUTERS
+from router.api.supervision import end_with_supervisor
 from router.config import Settings, get_settings
 from router.services.context import ServiceContext
 
@@ -90,4 +91,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def app_factory() -> FastAPI:
     """For ``uvicorn --factory router.api.app:app_factory`` (settings from the environment)."""
     logging.basicConfig(level=get_settings().log_level)
+    end_with_supervisor()
     return create_app()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -38,7 +39,7 @@ def serve(
     """
     import uvicorn
 
-    from router.config import get_settings
+    from router.config import SUPERVISOR_ENV, get_settings
     from router.services import auth
     from router.services.context import open_database
 
@@ -54,6 +55,8 @@ def serve(
         f"Serving network {settings.data_dir} with database {url} "
         f"on http://{host}:{port} (API docs: http://{host}:{port}/docs)"
     )
+    if workers > 1:  # the workers end with this process (router.api.supervision)
+        os.environ[SUPERVISOR_ENV] = str(os.getpid())
     uvicorn.run(
         "router.api.app:app_factory",
         factory=True,

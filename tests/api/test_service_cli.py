@@ -74,3 +74,52 @@ def test_serve_creates_and_prints_the_first_admin_key_once(
     assert (calls[0]["port"], calls[0]["workers"], calls[0]["host"]) == (8123, 2, "127.0.0.1")
     again = runner.invoke(app, ["serve"])
     assert again.exit_code == 0 and not KEY.findall(again.output)  # only on first start
+
+
+def test_workers_end_when_the_supervisor_is_killed(tmp_path: Path, tiny_dir: Path) -> None:
+    """Issue 13 defect 9: ``kill -9`` of ``router serve --workers 2`` must not leave its workers
+    serving the port (a restart then failed with "address already in use")."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **os.environ,
+        "ROUTER_DATABASE_URL": f"sqlite:///{tmp_path / 'router.sqlite'}",
+        "ROUTER_DATA_DIR": str(tiny_dir),
+        "ROUTER_LOG_LEVEL": "WARNING",
+    }
+    command = [sys.executable, "-m", "router", "serve", "--port", str(port), "--workers", "2"]
+    server = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("router serve did not start")
+        server.send_signal(signal.SIGKILL)
+        server.wait(timeout=10)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=1)
+            except httpx.HTTPError:
+                break  # nobody serves the port any more
+            time.sleep(0.5)
+        else:
+            pytest.fail("the workers went on serving after their supervisor was killed")
+    finally:
+        if server.poll() is None:
+            server.kill()
