@@ -9,7 +9,7 @@ are equal but for their ``id``.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from router.errors import InvalidRequestError
@@ -23,7 +23,10 @@ from router.services.capacity import CapacityView, Need, live_capacity, schedule
 from router.services.context import LoadedNetwork, ServiceContext
 from router.store import repositories as repo
 from router.store.models import Quote
+from router.units import CST
 
+#: how far in the past a quote's ready time may lie (clocks differ; the request takes time)
+READY_GRACE = timedelta(hours=1)
 #: fields the API adds to a stored quote document: when it was stored, until when it can be
 #: booked, and where to find it (not part of the document itself)
 ROW_FIELDS = ("created_at", "expires_at", "links")
@@ -36,6 +39,19 @@ def check_distinct_places(cn: CompiledNetwork, request: QuoteRequest) -> None:
         return
     if set(resolve_code(cn, origin.code)) & set(resolve_code(cn, destination.code)):
         raise InvalidRequestError("destination", "must be a different place than the origin")
+
+
+def check_ready_not_past(request: QuoteRequest, now: datetime | None = None) -> None:
+    """A stored quote is for booking: its ready time may not lie in the past (beyond
+    :data:`READY_GRACE`), or none of its departures could ever be booked."""
+    ready = request.ready if request.ready.tzinfo else request.ready.replace(tzinfo=CST)
+    now = now or datetime.now(UTC)
+    if ready < now - READY_GRACE:
+        raise InvalidRequestError(
+            "ready",
+            f"is in the past ({ready.isoformat()}); a quote from then could never be booked: "
+            "give a time from now on",
+        )
 
 
 def quote_document(
@@ -67,6 +83,7 @@ def create_quote(
     tenant (bookable until the quote TTL ends) and return it (:func:`quote_out`)."""
     cn = loaded.compiled
     check_distinct_places(cn, request)
+    check_ready_not_past(request)
     capacity = live_capacity(ctx.db, loaded.network, request.ready)
     document = quote_document(
         cn, request, capacity=capacity, quote_id=uuid.uuid4().hex, split=split

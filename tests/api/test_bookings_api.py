@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -95,8 +96,26 @@ def test_booking_errors_for_bad_alternatives_and_no_route_quotes(svc: Service) -
 
 
 def test_a_departure_that_has_left_cannot_be_booked(svc: Service) -> None:
+    """A quote whose departure has left meanwhile (the API no longer quotes from the past: the
+    quote is stored here as it would have been a month ago)."""
+    from router.api.schemas import QuoteRequestIn, to_quote_request
+    from router.services.quoting import quote_document
+
     past = datetime.now().replace(microsecond=0) - timedelta(days=30)
-    quote = svc.quote(ready=past.isoformat())
+    request = to_quote_request(QuoteRequestIn.model_validate(quote_body(ready=past.isoformat())), 5)
+    assert svc.ctx.loaded is not None
+    document = quote_document(svc.ctx.loaded.compiled, request, quote_id=uuid.uuid4().hex)
+    with svc.ctx.db.write() as session:
+        stored = repo.save_quote(
+            session,
+            document=document,
+            tenant="ACME",
+            api_key_id=None,
+            need_teu=4.0,
+            need_kg=0.0,
+            ttl=timedelta(hours=72),
+        )
+    quote = {"id": stored.id}
     response = svc.book(quote["id"])
     assert response.status_code == 409
     assert "has already left" in response.json()["message"]

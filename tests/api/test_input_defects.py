@@ -139,3 +139,14 @@ def test_an_unexpected_error_is_answered_without_reraising(
     assert response.json()["code"] == "internal_error"
     assert "a bug" not in response.text  # no internals in the answer
     assert svc.client.get("/v1/health").status_code == 200  # the same client goes on
+
+
+def test_a_ready_time_in_the_past_is_422(svc: Service) -> None:
+    """Issue 13 defect 6: such a quote could never be booked."""
+    from datetime import datetime, timedelta
+
+    past = (datetime.now() - timedelta(days=2)).replace(microsecond=0).isoformat()
+    response = svc.client.post("/v1/quotes", json=quote_body(ready=past), headers=svc.h("shipper"))
+    assert response.status_code == 422, response.text
+    assert response.json()["details"][0]["field"] == "ready"
+    assert "in the past" in response.json()["message"]
