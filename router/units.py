@@ -12,6 +12,18 @@ from datetime import datetime, timedelta, timezone
 CST = timezone(timedelta(hours=8), "CST")
 MINUTES_PER_DAY = 24 * 60
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
+#: the dates a request may name (ready, deadline, a departures window): outside them a request
+#: is a mistake, not a plan (and the calendar's ends overflow date arithmetic)
+EARLIEST = datetime(2000, 1, 1)
+LATEST = datetime(2100, 1, 1)
+DATE_RANGE = "must be between 2000-01-01 and 2100-01-01"
+
+
+def plausible_date(value: datetime) -> bool:
+    """Whether ``value`` (naive or aware: its wall-clock date counts) lies in [EARLIEST, LATEST)."""
+    return EARLIEST <= value.replace(tzinfo=None) < LATEST
+
+
 #: m3 of loose cargo counted as one TEU of departure space (quote search, capacity, assignment)
 M3_PER_TEU = 33.0
 

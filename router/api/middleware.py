@@ -45,18 +45,23 @@ class UnexpectedErrors:
             log.exception(
                 "unhandled error on %s %s", scope.get("method"), scope.get("path"), exc_info=exc
             )
-            payload = json.dumps(error_body(exc), ensure_ascii=True).encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 500,
-                    "headers": [
-                        (b"content-type", b"application/json"),
-                        (b"content-length", str(len(payload)).encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": payload})
+            await send_json(send, 500, error_body(exc))
+
+
+async def send_json(send: Send, status: int, body: dict[str, object]) -> None:
+    """Answer with ``body`` as JSON (non-ASCII escaped: it always encodes)."""
+    payload = json.dumps(body, ensure_ascii=True).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": payload})
 
 
 class BodySizeLimit:
@@ -121,15 +126,4 @@ class BodySizeLimit:
 
     async def _reject(self, send: Send, max_bytes: int) -> None:
         exc = PayloadTooLarge(f"request body exceeds {max_bytes} bytes")
-        payload = json.dumps(error_body(exc)).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": exc.status_code,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(payload)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": payload})
+        await send_json(send, exc.status_code, error_body(exc))

@@ -33,12 +33,9 @@ from router.routing.request import (
     QuoteRequest,
     TraderProfile,
 )
+from router.units import DATE_RANGE, plausible_date
 
 T = TypeVar("T")
-
-#: accepted range of ready/deadline dates (outside it a request is a mistake, not a plan)
-EARLIEST = datetime(2000, 1, 1)
-LATEST = datetime(2100, 1, 1)
 
 
 def _iso_8601(value: Any) -> Any:
@@ -234,9 +231,8 @@ class QuoteRequestIn(Strict):
     def _plausible(cls, value: datetime | None) -> datetime | None:
         if value is None:
             return value
-        naive = value.replace(tzinfo=None)
-        if not EARLIEST <= naive < LATEST:
-            raise ValueError("must be between 2000-01-01 and 2100-01-01")
+        if not plausible_date(value):
+            raise ValueError(DATE_RANGE)
         return value
 
 

@@ -40,8 +40,9 @@ class CompiledSearch(Search):
     """:class:`Search` with the compiled label loop (same Pareto set, same routes)."""
 
     def run(self) -> list[Route]:
-        if supported(self) is not None:
-            log.debug("compiled search not applicable (%s): reference loop", supported(self))
+        reason = supported(self)
+        if reason is not None:
+            log.debug("compiled search not applicable (%s): reference loop", reason)
             return super().run()
         return self.run_targets([sorted(self.dest_nodes)])[0]
 

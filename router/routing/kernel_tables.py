@@ -19,11 +19,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from router.network.model import CustomsOp, CustomsState, Mode, Regime, ScheduleKind
-from router.routing.compiled import LEG_KIND, MODE_CODE, MODES, TERMINAL_LEG, TERMINAL_MODES
+from router.routing.compiled import LEG_KIND, MODE_CODE, MODES, TERMINAL_LEG
 from router.routing.customs import destination_districts
 from router.routing.labels import Label, SpaceTable
 from router.routing.linkrules import GAP_HORIZON_MIN
-from router.routing.transitions import STATE_AFTER
 
 if TYPE_CHECKING:
     from router.routing.search import Search
@@ -149,7 +148,6 @@ def profile_tables(search: Search) -> Tables:
         i = cl.index
         if not search.boardable[i]:
             continue
-        link = cl.link
         freight, thc_o, thc_d, port, co2 = search.leg_constants(cl)
         cols["freight"][i] = freight
         cols["thc_o"][i] = thc_o
@@ -157,8 +155,7 @@ def profile_tables(search: Search) -> Tables:
         cols["port"][i] = port
         cols["co2"][i] = co2
         cols["haul"][i] = search.haul_fixed_fen[i]
-        if link.regime is Regime.INTERNATIONAL and link.mode in TERMINAL_MODES:
-            cols["docw"][i] = search._document_fen(cl.origin)
+        cols["docw"][i] = search.hub_document_fen(cl)
     # unstuffing loose cargo after a vessel, barge or train (not an aircraft)
     after_vessel = next(
         code
@@ -189,21 +186,14 @@ def profile_tables(search: Search) -> Tables:
 def state_after_tables(search: Search) -> Tables:
     """Per link and customs state, the state after riding the link (before the destination's
     territory is known: international links land ``in_transit``), -1 if the cargo may not
-    board it (:data:`router.routing.transitions.STATE_AFTER`, supervised destinations)."""
+    board it (:meth:`Search.state_after_link`)."""
     cn = search.cn
     after = np.full(len(cn.links) * 4, -1, dtype=np.int8)
     for cl in cn.links:
-        i = cl.index
-        link = cl.link
         for code, state in enumerate(STATES):
-            state_after = STATE_AFTER[
-                state, link.regime, cn.plain_road[i], cl.free_port, link.mixed_trade
-            ]
-            if state_after is None or (
-                state_after is not CustomsState.FREE and not cn.supervised[cl.destination]
-            ):
-                continue
-            after[i * 4 + code] = STATE_CODE[state_after]
+            state_after = search.state_after_link(state, cl)
+            if state_after is not None:
+                after[cl.index * 4 + code] = STATE_CODE[state_after]
     return {"base_after": after}
 
 

@@ -90,8 +90,9 @@ def search_many(
         except NotFoundError as exc:
             result.unanswered[code] = str(exc)
             continue
-        if PlaceRef(code) == request.origin or origin_nodes & {i for i, _ in ends}:
-            what = "place" if PlaceRef(code) == request.origin else "node"
+        same_place = PlaceRef(code) == request.origin
+        if same_place or origin_nodes & {i for i, _ in ends}:
+            what = "place" if same_place else "node"
             same = InvalidRequestError("destination", f"origin and destination are the same {what}")
             result.unanswered[code] = str(same)  # as one-to-one (resolve_ends) words it
             continue

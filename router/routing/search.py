@@ -338,12 +338,8 @@ class Search(LinkRules, CustomsRules):
         if not self.boardable[i]:
             return None
         regime = cl.link.regime
-        after = STATE_AFTER[
-            label.state, regime, self.cn.plain_road[i], cl.free_port, cl.link.mixed_trade
-        ]
-        if after is None or (
-            after is not CustomsState.FREE and not self.cn.supervised[cl.destination]
-        ):
+        after = self.state_after_link(label.state, cl)
+        if after is None:
             return None
         if label.state is CustomsState.IN_BOND and not self._bond_may_continue(label, regime):
             return None
@@ -371,11 +367,34 @@ class Search(LinkRules, CustomsRules):
         ready = label.time + handling_min + dwell_min
         return (ready, after, anchor, transfer, transfers, handling_min, dwell_min, dwell_basis)
 
+    def state_after_link(self, state: CustomsState, cl: CLink) -> CustomsState | None:
+        """The customs state of cargo in ``state`` after riding ``cl`` (an international link
+        lands it in transit; :attr:`arrival_state` may make that in bond), or None if it may
+        not board: :data:`STATE_AFTER`, and supervised cargo only to a supervised node."""
+        i = cl.index
+        after = STATE_AFTER[
+            state, cl.link.regime, self.cn.plain_road[i], cl.free_port, cl.link.mixed_trade
+        ]
+        if (
+            after is not None
+            and after is not CustomsState.FREE
+            and not self.cn.supervised[cl.destination]
+        ):
+            return None
+        return after
+
+    def hub_document_fen(self, cl: CLink) -> int:
+        """The document (manifest-entry) fee a Combined Port declaration spares on ``cl`` when
+        the cargo loads at its hub: the fee of the link's origin on international vessel, barge,
+        train and aircraft legs (the legs that pay it, :meth:`leg_constants`), else 0."""
+        if cl.link.regime is Regime.INTERNATIONAL and cl.link.mode in TERMINAL_MODES:
+            return self._document_fen(cl.origin)
+        return 0
+
     def _board_at(self, label: Label, cl: CLink, ctx: BoardingContext, dep: int) -> Label:
         """The label of ``label`` boarding the departure of ``cl`` at minute ``dep``."""
         ready, after, anchor, transfer, transfers, handling_min, dwell_min, dwell_basis = ctx
         i = cl.index
-        regime = cl.link.regime
         kind = self.leg_kind[i]
         last_kind = LEG_KIND[label.last]
         origin = label.node
@@ -386,15 +405,10 @@ class Search(LinkRules, CustomsRules):
         code = self.cn.leg_code[i]
         transfer_fen = self.transfer_fen(label.last, code) if transfer else 0
         customs_fen = self.entry_declaration_fen(cl)
-        if (
-            label.state is CustomsState.CLEARED_EXPORT
-            and label.anchor == origin
-            and regime is Regime.INTERNATIONAL
-            and cl.link.mode in TERMINAL_MODES  # the legs that pay it (leg_constants)
-        ):
+        if label.state is CustomsState.CLEARED_EXPORT and label.anchor == origin:
             # Combined Port cargo loads at its hub under the feeder's declaration: the hub's
             # manifest-entry (document) fee is waived (data/README.md, cp-txyhg)
-            port_fees_fen -= self._document_fen(origin)
+            port_fees_fen -= self.hub_document_fen(cl)
         # one terminal handling charge per port call: a container discharged here from a vessel,
         # barge or train (already charged) is not charged again when it is loaded onward
         handling_fen = thc_destination + (0 if last_kind == TERMINAL_LEG else thc_origin)
@@ -502,8 +516,7 @@ class Search(LinkRules, CustomsRules):
         waived for Combined Port cargo at its hub, a truck haul's fixed charge on a continuing
         leg): what the lower bounds may count on."""
         freight, thc_origin, thc_destination, port_fees_fen, co2_g = self.leg_constants(cl)
-        if cl.link.regime is Regime.INTERNATIONAL and cl.link.mode in TERMINAL_MODES:
-            port_fees_fen -= self._document_fen(cl.origin)
+        port_fees_fen -= self.hub_document_fen(cl)
         # a road leg continuing a truck haul does not pay the haul's fixed charge again
         freight -= self.haul_fixed_fen[cl.index]
         return freight, thc_origin, thc_destination, port_fees_fen, co2_g

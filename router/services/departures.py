@@ -20,11 +20,8 @@ from router.services.context import ServiceContext
 from router.services.network import node_or_not_found
 from router.services.paging import page
 from router.store import repositories as repo
-from router.units import CST
+from router.units import CST, DATE_RANGE, plausible_date
 
-#: the dates a listing may name (a timetable service's horizon, far from the calendar's ends)
-EARLIEST = datetime(2000, 1, 1)
-LATEST = datetime(2100, 1, 1)
 #: longest date window of a departures listing, days
 MAX_WINDOW_DAYS = 92
 #: window of a listing given no end, days
@@ -37,8 +34,8 @@ def window(
     """The departures window [from, to): default the next 14 days, at most 92 days; naive
     datetimes are CST."""
     for field, value in (("query.date_from", date_from), ("query.date_to", date_to)):
-        if value is not None and not EARLIEST <= value.replace(tzinfo=None) < LATEST:
-            raise InvalidRequestError(field, "must be between 2000-01-01 and 2100-01-01")
+        if value is not None and not plausible_date(value):
+            raise InvalidRequestError(field, DATE_RANGE)
     start = (date_from or now or datetime.now(CST)).replace(microsecond=0)
     start = start if start.tzinfo else start.replace(tzinfo=CST)
     end = date_to if date_to is not None else start + timedelta(days=DEFAULT_WINDOW_DAYS)
