@@ -26,6 +26,16 @@ class Settings(BaseSettings):
     max_body_bytes: int = 262_144
     max_optimise_body_bytes: int = 4_194_304  # POST /v1/assignments, /v1/consolidation/plans
     max_solve_s: float = 60.0  # longest solver time limit an optimisation request may ask for
+    max_job_solve_s: float = 3600.0  # longest solver time limit of a job (assignment, plan)
+    #: run a job worker inside each service process (``router worker`` runs more, elsewhere)
+    embedded_worker: bool = True
+    job_poll_s: float = 1.0  # how often an idle worker looks for queued jobs, seconds
+    job_heartbeat_s: float = 2.0  # how often a running job's worker reports, seconds
+    #: a running job whose worker has not reported for this long is taken as lost (seconds)
+    job_stale_after_s: float = 60.0
+    job_max_attempts: int = 3  # runs of a job before a lost one is failed instead of re-queued
+    #: on shutdown, how long a worker lets its running job go on before re-queueing it, seconds
+    job_shutdown_grace_s: float = 10.0
     cors_origins: list[str] = []  # CORS is off unless origins are listed
     auto_migrate: bool = True  # run the database migrations (upgrade head) at start-up
     log_level: str = "INFO"

@@ -14,6 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from router import __version__
 from router.api.deps import reject_repeated_query_params
 from router.api.errors import install_error_handlers
+from router.api.jobs import make_worker
 from router.api.middleware import BodySizeLimit, UnexpectedErrors
 from router.api.routes import ROUTERS
 from router.api.supervision import end_with_supervisor
@@ -47,9 +48,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await anyio.to_thread.run_sync(ctx.migrate)
         await anyio.to_thread.run_sync(ctx.load_network)
         app.state.service = ctx
+        worker = make_worker(ctx) if settings.embedded_worker else None
+        if worker is not None:
+            worker.start()
         try:
             yield
         finally:
+            # uvicorn has let the requests in flight finish; the running job gets its grace
+            # period, then goes back to the queue
+            if worker is not None:
+                await anyio.to_thread.run_sync(worker.stop)
             ctx.close()
 
     app = FastAPI(
@@ -65,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"name": "bookings", "description": "Bookings that take departure space"},
             {"name": "capacity", "description": "Departures and remaining space"},
             {"name": "optimisation", "description": "Batch assignment and train load plans"},
+            {"name": "jobs", "description": "Long work run by workers: state, progress, cancel"},
             {"name": "keys", "description": "API keys (admin)"},
         ],
     )

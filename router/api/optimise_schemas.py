@@ -311,3 +311,32 @@ class RunSummaryOut(BaseModel):
     status: str
     created_at: datetime
     links: dict[str, str] = Field(default_factory=dict)
+
+
+# ------------------------------------------------------------------------------------ jobs
+JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+
+
+class JobOut(BaseModel):
+    """Long work run by a worker: its state, progress and, once it succeeded, its result."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    kind: Literal["assignment", "consolidation"]
+    status: JobStatus
+    progress: float = Field(
+        ge=0,
+        le=1,
+        description="0-1; while solving, the share of the solver's time limit used (an upper "
+        "bound of the wait, not the solver's own estimate)",
+    )
+    message: str
+    error: str | None = Field(None, description="Why a failed job failed")
+    attempt: int = Field(description="Runs started (a job lost with its worker runs again)")
+    cancel_requested: bool
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    result_id: str | None = Field(None, description="The stored run of a succeeded job")
+    links: dict[str, str] = Field(
+        default_factory=dict, description="`self`, `cancel`, and `result` once it succeeded"
+    )

@@ -154,6 +154,32 @@ def _check_references(
         raise InvalidRecordsError("assignment input", problems)
 
 
+def check_assignment(
+    cn: CompiledNetwork,
+    shipments: Sequence[Shipment],
+    rules: Sequence[MinLoad] = (),
+    capacities: Mapping[DepartureKey, float] | None = None,
+    supplies: Mapping[str, float] | None = None,
+    shared: Sequence[SharedBoxes] = (),
+    options: AssignmentOptions | None = None,
+) -> None:
+    """The input checks :func:`assign_shipments` makes before solving (InvalidRequestError,
+    naming each bad field): run them alone to refuse a bad batch before queueing it."""
+    opts = options or AssignmentOptions()
+    ids = [s.id for s in shipments]
+    if len(set(ids)) != len(ids):
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        raise InvalidRequestError("shipments.id", f"duplicate shipment ids: {', '.join(dup)}")
+    if not shipments:
+        raise InvalidRequestError("shipments", "give at least one shipment")
+    _check_references(cn, shipments, rules, capacities or {}, supplies or {}, shared)
+    if opts.method == "candidates" and (supplies or shared or any(s.origins for s in shipments)):
+        raise InvalidRequestError(
+            "options.method",
+            "origins, supplies and shared boxes need the column_generation method",
+        )
+
+
 def assign_shipments(
     cn: CompiledNetwork,
     shipments: Sequence[Shipment],
@@ -178,15 +204,9 @@ def assign_shipments(
     """
     opts = options or AssignmentOptions()
     started = time.perf_counter()
-    ids = [s.id for s in shipments]
-    if len(set(ids)) != len(ids):
-        dup = sorted({i for i in ids if ids.count(i) > 1})
-        raise InvalidRequestError("shipments.id", f"duplicate shipment ids: {', '.join(dup)}")
-    if not shipments:
-        raise InvalidRequestError("shipments", "give at least one shipment")
     rules = list(min_loads)
     shared = list(shared_boxes)
-    _check_references(cn, shipments, rules, capacities or {}, supplies or {}, shared)
+    check_assignment(cn, shipments, rules, capacities, supplies, shared, opts)
     # depots by node id (a UN/LOCODE naming one node is accepted), as the stock rows know them
     shipments = [
         dataclasses.replace(
@@ -196,11 +216,6 @@ def assign_shipments(
         else s
         for s in shipments
     ]
-    if opts.method == "candidates" and (supplies or shared or any(s.origins for s in shipments)):
-        raise InvalidRequestError(
-            "options.method",
-            "origins, supplies and shared boxes need the column_generation method",
-        )
     space = DepartureSpace(cn.network, capacity, capacities, timetabled_only=True)
     p = AssignmentProblem(cn, list(shipments), space, rules, opts, dict(supplies or {}), shared)
     for s in p.shipments:

@@ -8,8 +8,10 @@ CLI from CSV files); ``request`` is the caller's request as a JSON document, sto
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
+
+from sqlalchemy.orm import Session
 
 from router.errors import InvalidRequestError
 from router.network.timetable import DepartureKey
@@ -41,11 +43,13 @@ PATHS: dict[str, str] = {ASSIGNMENT: "/v1/assignments", CONSOLIDATION: "/v1/cons
 Space = Literal["live", "schedule"]
 
 
-def time_limit(ctx: ServiceContext, requested_s: float) -> float:
-    """``requested_s`` if within this service's longest solve (``max_solve_s``), seconds."""
-    limit = ctx.settings.max_solve_s
+def time_limit(ctx: ServiceContext, requested_s: float, *, job: bool = False) -> float:
+    """``requested_s`` if within this service's longest solve, seconds: ``max_job_solve_s`` for
+    a job, ``max_solve_s`` for a solve inside the request."""
+    limit = ctx.settings.max_job_solve_s if job else ctx.settings.max_solve_s
     if requested_s > limit:
-        raise InvalidRequestError("time_limit_s", f"at most {limit:g} s on this service")
+        where = "in a job" if job else "inside a request (submit a job for longer solves)"
+        raise InvalidRequestError("time_limit_s", f"at most {limit:g} s {where} on this service")
     return requested_s
 
 
@@ -63,6 +67,26 @@ def run_out(row: OptimisationRun) -> dict[str, Any]:
     return {**run_summary(row), "result": row.result}
 
 
+def store_run(
+    session: Session,
+    principal_tenant: str,
+    api_key_id: int | None,
+    kind: RunKind,
+    request: dict[str, Any],
+    result: dict[str, Any],
+) -> OptimisationRun:
+    """Store a run's request and result for the tenant (inside the caller's transaction)."""
+    return repo.save_run(
+        session,
+        kind=kind,
+        tenant=principal_tenant,
+        api_key_id=api_key_id,
+        status=result["status"],
+        request=request,
+        result=result,
+    )
+
+
 def _save(
     ctx: ServiceContext,
     principal: Principal,
@@ -71,22 +95,13 @@ def _save(
     result: dict[str, Any],
 ) -> dict[str, Any]:
     with ctx.db.write() as session:
-        row = repo.save_run(
-            session,
-            kind=kind,
-            tenant=principal.tenant,
-            api_key_id=principal.key_id,
-            status=result["status"],
-            request=request,
-            result=result,
-        )
+        row = store_run(session, principal.tenant, principal.key_id, kind, request, result)
         return run_out(row)
 
 
-def run_assignment(
+def solve_assignment(
     ctx: ServiceContext,
     loaded: LoadedNetwork,
-    principal: Principal,
     shipments: Sequence[Shipment],
     *,
     min_loads: Sequence[MinLoad] = (),
@@ -95,11 +110,9 @@ def run_assignment(
     shared_boxes: Sequence[SharedBoxes] = (),
     space: Space = "live",
     options: AssignmentOptions,
-    request: dict[str, Any],
 ) -> dict[str, Any]:
     """Assign the shipments under the space of each departure (``space``; ``capacities``
-    override single departures, TEU or kg for air); store and return the run."""
-    time_limit(ctx, options.time_limit_s)
+    override single departures, TEU or kg for air): the result document, not stored."""
     capacity: CapacityView | None = None
     if space == "live" and shipments:
         since = min(s.request.ready for s in shipments)
@@ -114,23 +127,28 @@ def run_assignment(
         shared_boxes=shared_boxes,
         options=options,
     )
-    document = {**result.to_dict(), "space": space}
-    return _save(ctx, principal, ASSIGNMENT, request, document)
+    return {**result.to_dict(), "space": space}
 
 
-def run_consolidation(
-    ctx: ServiceContext,
-    principal: Principal,
+def solve_consolidation(
     containers: Sequence[BookedContainer],
     trains: Sequence[TrainDeparture],
     *,
     options: ConsolidationOptions,
-    request: dict[str, Any],
 ) -> dict[str, Any]:
-    """Plan the train loads; store and return the run."""
-    time_limit(ctx, options.time_limit_s)
-    result = consolidate(list(containers), list(trains), options)
-    return _save(ctx, principal, CONSOLIDATION, request, result.to_dict())
+    """Plan the train loads: the result document, not stored."""
+    return consolidate(list(containers), list(trains), options).to_dict()
+
+
+def run_now(
+    ctx: ServiceContext,
+    principal: Principal,
+    kind: RunKind,
+    request: dict[str, Any],
+    solve: Callable[[], dict[str, Any]],
+) -> dict[str, Any]:
+    """Solve now, in the caller's request (the synchronous option), and store the run."""
+    return _save(ctx, principal, kind, request, solve())
 
 
 def get_run(

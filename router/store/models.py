@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     DateTime,
     Float,
@@ -211,4 +212,101 @@ class OptimisationRun(Base):
     __table_args__ = (
         Index("ix_optimisation_runs_tenant_kind_created", "tenant", "kind", "created_at"),
         CheckConstraint("kind IN ('assignment', 'consolidation')", name="kind"),
+    )
+
+
+#: job states: ``queued`` -> ``running`` -> ``succeeded`` | ``failed`` | ``cancelled``; a
+#: queued job may be cancelled at once, and a running one stopped by a crash is queued again
+JOB_STATES = ("queued", "running", "succeeded", "failed", "cancelled")
+JOB_KINDS = ("assignment", "consolidation")
+
+
+class Job(Base):
+    """Long work run by a worker outside the request: its request, state, progress and outcome.
+
+    ``attempt`` counts the runs started; ``worker`` and ``heartbeat_at`` say who runs it and when
+    it last reported (a running job whose heartbeat is older than the stale limit was lost with
+    its worker and is queued again, or failed once it has used its attempts). ``run_id`` names
+    the stored optimisation run of a succeeded job.
+    """
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    tenant: Mapped[str] = mapped_column(String(100))
+    api_key_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_keys.id", ondelete="SET NULL"), nullable=True
+    )
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    message: Mapped[str] = mapped_column(Text, default="")
+    request: Mapped[dict[str, Any]] = mapped_column(JSON)
+    run_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    attempt: Mapped[int] = mapped_column(Integer, default=0)
+    worker: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __table_args__ = (
+        Index("ix_jobs_status_created", "status", "created_at"),
+        Index("ix_jobs_tenant_created", "tenant", "created_at"),
+        CheckConstraint(
+            "status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')", name="status"
+        ),
+        CheckConstraint("progress >= 0 AND progress <= 1", name="progress"),
+    )
+
+
+class IdempotentResponse(Base):
+    """The first response to a request sent with an ``Idempotency-Key`` header, kept (per tenant
+    and key, until ``expires_at``) so that a retry gets it again and creates nothing new.
+
+    ``fingerprint`` is a SHA-256 of the method, path and body: the same key with another request
+    is refused. ``status_code`` is None while the first request is still being answered.
+    """
+
+    __tablename__ = "idempotent_responses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tenant: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    body: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    headers: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("tenant", "key", name="uq_idempotent_responses_tenant_key"),
+        Index("ix_idempotent_responses_expires_at", "expires_at"),
+    )
+
+
+class BookingEvent(Base):
+    """One state change of a booking (``created`` or ``cancelled``): who made it, and when.
+
+    Written in the same transaction as the change itself, so the log and the bookings agree.
+    """
+
+    __tablename__ = "booking_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    booking_id: Mapped[str] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
+    event: Mapped[str] = mapped_column(String(16))
+    tenant: Mapped[str] = mapped_column(String(100))
+    api_key_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_keys.id", ondelete="SET NULL"), nullable=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (
+        Index("ix_booking_events_booking", "booking_id", "id"),
+        CheckConstraint("event IN ('created', 'cancelled')", name="event"),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -14,7 +15,16 @@ from sqlalchemy import delete
 from router.config import Settings
 from router.services.context import ServiceContext
 from router.store import repositories as repo
-from router.store.models import Booking, BookingLeg, Departure, OptimisationRun, Quote
+from router.store.models import (
+    Booking,
+    BookingEvent,
+    BookingLeg,
+    Departure,
+    IdempotentResponse,
+    Job,
+    OptimisationRun,
+    Quote,
+)
 
 POSTGRES_URL = postgres_url()
 TINY = Path(__file__).resolve().parent.parent / "data" / "tiny"
@@ -73,6 +83,22 @@ class Service:
             headers=self.h(who),
         )
 
+    def run_job(self, path: str, body: dict[str, Any], who: str, timeout_s: float = 30.0) -> Any:
+        """Submit long work at ``path`` (202 and a job) and wait for the embedded worker to end
+        it; the finished job."""
+        response = self.client.post(path, json=body, headers=self.h(who))
+        assert response.status_code == 202, response.text
+        job = response.json()
+        assert response.headers["Location"] == job["links"]["self"]
+        deadline = time.monotonic() + timeout_s
+        while job["status"] in ("queued", "running"):
+            assert time.monotonic() < deadline, f"job still {job['status']} after {timeout_s} s"
+            time.sleep(0.05)
+            polled = self.client.get(job["links"]["self"], headers=self.h(who))
+            assert polled.status_code == 200, polled.text
+            job = polled.json()
+        return job
+
     def departure(self, departure: str, service: str = "X8428", who: str = "operator") -> Any:
         """The one departure of ``service`` at ``departure`` (ISO) from GET /v1/departures."""
         moment = datetime.fromisoformat(departure)
@@ -91,10 +117,17 @@ class Service:
 
     def clear(self) -> None:
         with self.ctx.db.write() as session:
-            for model in (BookingLeg, Booking, Quote, Departure, OptimisationRun):
+            models = (BookingEvent, BookingLeg, Booking, Quote, Departure, OptimisationRun, Job)
+            for model in (*models, IdempotentResponse):
                 session.execute(delete(model))
 
 
 def make_settings(url: str, **overrides: Any) -> Settings:
     """Settings of a test service on the tiny network (solver time limits kept short)."""
-    return Settings(data_dir=TINY, database_url=url, **{"max_solve_s": 5.0, **overrides})
+    defaults = {
+        "max_solve_s": 5.0,
+        "max_job_solve_s": 5.0,
+        "job_poll_s": 0.05,
+        "job_heartbeat_s": 0.2,
+    }
+    return Settings(data_dir=TINY, database_url=url, **{**defaults, **overrides})

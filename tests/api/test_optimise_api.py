@@ -39,8 +39,11 @@ BATCH = [shipment("A", 30), shipment("B", 20), shipment("C", 10)]  # 60 + 40 + 2
 
 
 def assign(svc: Service, who: str = "planner", **body: Any) -> Any:
+    """Solve inside the request (``sync=true``: 201 with the run); test_jobs_api.py covers the
+    default, a job."""
     return svc.client.post(
         "/v1/assignments",
+        params={"sync": "true"},
         json={"shipments": BATCH, "time_limit_s": 5, **body},
         headers=svc.h(who),
     )
@@ -237,6 +240,7 @@ def wagons(count: int, **extra: Any) -> dict[str, Any]:
 def plan(svc: Service, containers: list, trains: list, who: str = "operator", **body: Any) -> Any:
     return svc.client.post(
         "/v1/consolidation/plans",
+        params={"sync": "true"},
         json={"containers": containers, "trains": trains, "time_limit_s": 5, **body},
         headers=svc.h(who),
     )

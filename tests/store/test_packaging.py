@@ -28,6 +28,7 @@ def test_wheel_contains_the_migrations_and_they_run_from_it(tmp_path: Path) -> N
         "router/store/migrations/alembic.ini",
         "router/store/migrations/versions/0001_initial_schema.py",
         "router/store/migrations/versions/0002_optimisation_runs.py",
+        "router/store/migrations/versions/0003_jobs_idempotency_events.py",
     ):
         assert member in names, member
     target = tmp_path / "site"
@@ -46,4 +47,4 @@ def test_wheel_contains_the_migrations_and_they_run_from_it(tmp_path: Path) -> N
         env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
         cwd=tmp_path,
     ).stdout
-    assert out.startswith(str(target)) and out.strip().endswith("0002")
+    assert out.startswith(str(target)) and out.strip().endswith("0003")

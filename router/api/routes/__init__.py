@@ -9,6 +9,7 @@ from router.api.routes import (
     bookings,
     departures,
     health,
+    jobs,
     keys,
     network,
     nodes,
@@ -24,5 +25,6 @@ ROUTERS: list[APIRouter] = [
     bookings.router,
     departures.router,
     optimise.router,
+    jobs.router,
     keys.router,
 ]

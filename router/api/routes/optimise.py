@@ -1,23 +1,34 @@
 """Optimisation: batch assignment of shipments to departures, and train load plans (OR-Tools).
 
-Both solve synchronously within the request's time limit (bounded by ``ROUTER_MAX_SOLVE_S``) and
-store the run: 201 with the result, whatever the solver status (``infeasible`` and
-``no_solution`` are outcomes with reasons, not errors).
+Both are queued as jobs by default (202 with the job; a worker solves it within the request's time
+limit, at most ``ROUTER_MAX_JOB_SOLVE_S``, and stores the run), or solved inside the request with
+``sync=true`` (at most ``ROUTER_MAX_SOLVE_S``; 201 with the run). Whatever the solver status, the
+run is stored: ``infeasible`` and ``no_solution`` are outcomes with reasons, not errors.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import JSONResponse
 
 from router.api.deps import ContextDep, NetworkDep, Operator, require_roles
 from router.api.docs import AUTH, page_example, responses
-from router.api.optimise_convert import assignment_inputs, consolidation_inputs
-from router.api.optimise_schemas import AssignmentIn, ConsolidationIn, RunOut, RunSummaryOut
+from router.api.jobs import prepare_assignment, prepare_consolidation
+from router.api.optimise_schemas import (
+    AssignmentIn,
+    ConsolidationIn,
+    JobOut,
+    RunOut,
+    RunSummaryOut,
+)
+from router.api.routes.jobs import JOB_EXAMPLE
 from router.api.schemas import ID_PATTERN, Page
-from router.services import runs
+from router.services import jobs, runs
 from router.services.auth import Principal, Role
+from router.services.context import ServiceContext
 
 router = APIRouter(tags=["optimisation"])
 
@@ -132,36 +143,66 @@ def _summary(example: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in example.items() if k != "result"}
 
 
+SYNC_HELP = (
+    "Solve inside this request and answer 201 with the stored run (for small inputs: the time "
+    "limit is then at most the service's `max_solve_s`). By default the work is queued as a job: "
+    "202 with the job, to poll at `links.self`."
+)
+Sync = Annotated[bool, Query(description=SYNC_HELP)]
+
+
+def _queued_or_solved(
+    ctx: ServiceContext,
+    principal: Principal,
+    kind: runs.RunKind,
+    request: dict[str, Any],
+    solve: Callable[[], dict[str, Any]] | None,
+) -> JSONResponse:
+    """201 with the run solved now (``solve``), or 202 with the job queued for it."""
+    if solve is not None:
+        return JSONResponse(runs.run_now(ctx, principal, kind, request, solve), status_code=201)
+    job = jobs.submit(ctx, principal, kind, request)
+    return JSONResponse(job, status_code=202, headers={"Location": job["links"]["self"]})
+
+
+def _job_responses(example: dict[str, Any], *errors: int) -> dict[int | str, dict[str, Any]]:
+    return {
+        **responses(JOB_EXAMPLE | {"kind": example["kind"]}, *errors, status=202,
+                    description="Queued as a job"),
+        201: {
+            "model": RunOut,
+            "description": "Solved now (`sync=true`)",
+            "content": {"application/json": {"example": example}},
+        },
+    }  # fmt: skip
+
+
 @router.post(
     "/assignments",
-    status_code=201,
-    response_model=RunOut,
+    status_code=202,
+    response_model=JobOut,
     summary="Assign many shipments to departures under shared capacity",
     description="Each shipment takes one of its legal candidate paths (from the customs-aware "
     "route search) or is left unassigned at a penalty; every dated departure's space is shared "
     "(by default the space left after this service's bookings), and departures with a minimum "
     "load run only if it is met (MIP, SCIP by default). Reports each shipment's path, each "
     "departure's load and utilisation, why a shipment is unassigned, and the LP dual value of "
-    "each binding departure's capacity. 201 with the stored run whatever the solver status.",
-    responses=responses(ASSIGNMENT_EXAMPLE, *AUTH, 404, 413, status=201, description="Solved"),
+    "each binding departure's capacity. The request is checked at once (422 names each bad "
+    "field); then 202 with the queued job (its result, once it succeeded, at "
+    "`/v1/assignments/{id}`), or with `sync=true` 201 with the stored run, whatever the solver "
+    "status.",
+    responses=_job_responses(ASSIGNMENT_EXAMPLE, *AUTH, 404, 413, 422),
 )
 def create_assignment(
-    principal: PlannerOrOperator, ctx: ContextDep, loaded: NetworkDep, body: AssignmentIn
-) -> dict[str, Any]:
-    inputs = assignment_inputs(body, runs.time_limit(ctx, body.time_limit_s))
-    return runs.run_assignment(
-        ctx,
-        loaded,
-        principal,
-        inputs.shipments,
-        min_loads=inputs.min_loads,
-        capacities=inputs.capacities,
-        supplies=inputs.supplies,
-        shared_boxes=inputs.shared_boxes,
-        space=body.space,
-        options=inputs.options,
-        request=body.model_dump(mode="json"),
-    )
+    principal: PlannerOrOperator,
+    ctx: ContextDep,
+    loaded: NetworkDep,
+    body: AssignmentIn,
+    sync: Sync = False,
+) -> JSONResponse:
+    _, solve = prepare_assignment(ctx, loaded, body, job=not sync)
+    request = body.model_dump(mode="json")
+    return _queued_or_solved(ctx, principal, runs.ASSIGNMENT, request, solve if sync else None)
 
 
 @router.get(
@@ -189,27 +230,25 @@ def get_assignment(principal: PlannerOrOperator, ctx: ContextDep, run_id: RunId)
 
 @router.post(
     "/consolidation/plans",
-    status_code=201,
-    response_model=RunOut,
+    status_code=202,
+    response_model=JobOut,
     summary="Plan train loads: containers to departures and wagon slots",
     description="CP-SAT over containers x departures x wagon slots: slot lengths and wagon "
     "payloads, train weight and length limits, dangerous goods of conflicting classes at least "
     "one wagon apart, containers grouped by destination block, only export-cleared containers, "
     "never before ready or after the deadline. Maximises loaded TEU (priority-weighted), then "
-    "minimises waiting days, then wagons used. 201 with the stored plan whatever the solver "
-    "status; containers not loaded are listed with their reasons.",
-    responses=responses(PLAN_EXAMPLE, *AUTH, 413, status=201, description="Planned"),
+    "minimises waiting days, then wagons used. The request is checked at once (422); then 202 "
+    "with the queued job (its plan at `/v1/consolidation/plans/{id}` once it succeeded), or "
+    "with `sync=true` 201 with the stored plan whatever the solver status; containers not "
+    "loaded are listed with their reasons.",
+    responses=_job_responses(PLAN_EXAMPLE, *AUTH, 413, 422),
 )
-def create_plan(principal: Operator, ctx: ContextDep, body: ConsolidationIn) -> dict[str, Any]:
-    inputs = consolidation_inputs(body, runs.time_limit(ctx, body.time_limit_s))
-    return runs.run_consolidation(
-        ctx,
-        principal,
-        inputs.containers,
-        inputs.trains,
-        options=inputs.options,
-        request=body.model_dump(mode="json"),
-    )
+def create_plan(
+    principal: Operator, ctx: ContextDep, body: ConsolidationIn, sync: Sync = False
+) -> JSONResponse:
+    _, solve = prepare_consolidation(ctx, body, job=not sync)
+    request = body.model_dump(mode="json")
+    return _queued_or_solved(ctx, principal, runs.CONSOLIDATION, request, solve if sync else None)
 
 
 @router.get(

@@ -1,0 +1,99 @@
+"""The job kinds the service runs, and how each solves its stored request.
+
+A job keeps the caller's request body as given (JSON); the handler validates it again with the
+same request model, converts it, and solves it. The route checks the same conversion before
+queueing, so a request that cannot run is refused at once (422) instead of failing later.
+Both the embedded worker (:func:`router.api.app.create_app`) and ``router worker`` use these
+handlers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from router.api.optimise_convert import assignment_inputs, consolidation_inputs
+from router.api.optimise_schemas import AssignmentIn, ConsolidationIn
+from router.optimise.assign import check_assignment
+from router.optimise.consolidation.eligibility import check_input
+from router.services import runs
+from router.services.context import LoadedNetwork, ServiceContext
+from router.services.worker import JobHandler, JobWork, JobWorker
+
+#: a prepared solve: its time limit (seconds) and the call that solves it
+Prepared = tuple[float, Callable[[], dict[str, Any]]]
+
+
+def prepare_assignment(
+    ctx: ServiceContext, loaded: LoadedNetwork, body: AssignmentIn, *, job: bool
+) -> Prepared:
+    """Check and convert an assignment request (InvalidRequestError names each bad field)."""
+    inputs = assignment_inputs(body, runs.time_limit(ctx, body.time_limit_s, job=job))
+    check_assignment(
+        loaded.compiled,
+        inputs.shipments,
+        inputs.min_loads,
+        inputs.capacities,
+        inputs.supplies,
+        inputs.shared_boxes,
+        inputs.options,
+    )
+
+    def solve() -> dict[str, Any]:
+        return runs.solve_assignment(
+            ctx,
+            loaded,
+            inputs.shipments,
+            min_loads=inputs.min_loads,
+            capacities=inputs.capacities,
+            supplies=inputs.supplies,
+            shared_boxes=inputs.shared_boxes,
+            space=body.space,
+            options=inputs.options,
+        )
+
+    return inputs.options.time_limit_s, solve
+
+
+def prepare_consolidation(ctx: ServiceContext, body: ConsolidationIn, *, job: bool) -> Prepared:
+    """Check and convert a train load plan request."""
+    inputs = consolidation_inputs(body, runs.time_limit(ctx, body.time_limit_s, job=job))
+    check_input(inputs.containers, inputs.trains)
+
+    def solve() -> dict[str, Any]:
+        return runs.solve_consolidation(inputs.containers, inputs.trains, options=inputs.options)
+
+    return inputs.options.time_limit_s, solve
+
+
+def _run(work: JobWork, prepared: Prepared, what: str) -> dict[str, Any]:
+    time_limit_s, solve = prepared
+    work.progress.checkpoint()
+    work.progress.expect(time_limit_s, f"solving the {what}")
+    result = solve()
+    work.progress.checkpoint()
+    work.progress.stage(0.97, "storing the result")
+    return result
+
+
+def assignment_job(work: JobWork) -> dict[str, Any]:
+    work.progress.stage(0.01, "reading the request")
+    body = AssignmentIn.model_validate(work.request)
+    return _run(work, prepare_assignment(work.ctx, work.loaded, body, job=True), "assignment")
+
+
+def consolidation_job(work: JobWork) -> dict[str, Any]:
+    work.progress.stage(0.01, "reading the request")
+    body = ConsolidationIn.model_validate(work.request)
+    return _run(work, prepare_consolidation(work.ctx, body, job=True), "train load plan")
+
+
+HANDLERS: dict[str, JobHandler] = {
+    runs.ASSIGNMENT: assignment_job,
+    runs.CONSOLIDATION: consolidation_job,
+}
+
+
+def make_worker(ctx: ServiceContext, name: str | None = None) -> JobWorker:
+    """A worker for every job kind of the service."""
+    return JobWorker(ctx, HANDLERS, name=name)
