@@ -122,12 +122,57 @@ def network_export(
     )
 
 
+@app.command("worker")
+def worker(
+    name: Annotated[str | None, typer.Option(help="Worker name in job listings.")] = None,
+    until_idle: Annotated[
+        bool, typer.Option("--until-idle", help="Exit once the queue is empty.")
+    ] = False,
+) -> None:
+    """Run queued jobs (assignments, train load plans) against the service's database.
+
+    Any number of workers, here and inside ``router serve``, share one queue. SIGTERM or Ctrl-C
+    stops taking jobs; the running one gets ``ROUTER_JOB_SHUTDOWN_GRACE_S`` to finish, then goes
+    back to the queue.
+    """
+    import logging
+    import signal
+    import threading
+
+    from router.api.jobs import make_worker  # the job kinds and their request models
+    from router.services.context import ServiceContext
+
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level)
+    ctx = ServiceContext.open(settings)
+    ctx.migrate()
+    if ctx.load_network() is None:
+        typer.echo(f"error: network not loaded: {ctx.network_error}", err=True)
+        raise typer.Exit(code=1)
+    job_worker = make_worker(ctx, name)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    typer.echo(f"worker {job_worker.name} taking jobs from {ctx.db.display_url}")
+    try:
+        if until_idle:
+            while not stop.is_set() and job_worker.run_once() is not None:
+                pass
+        else:
+            job_worker.start()
+            stop.wait()
+    finally:
+        job_worker.stop()
+        ctx.close()
+
+
 def _register_commands() -> None:
-    from router.commands import optimise, quote, service
+    from router.commands import jobs, optimise, quote, service
 
     quote.register(app)
     service.register(app)
     optimise.register(app)
+    jobs.register(app)
 
 
 _register_commands()

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from router.commands.progressbar import with_progress
 from router.errors import RouterError
 
 TimeLimit = Annotated[float, typer.Option("--time-limit", help="Solver time limit, seconds.")]
@@ -107,21 +108,26 @@ def assign_command(
             else []
         )
         cn = load_dataset(data or get_settings().data_dir).compiled
-        result = assign_shipments(
-            cn,
-            items,
-            capacities=caps,
-            min_loads=rules,
-            supplies=stock,
-            shared_boxes=boxes,
-            options=AssignmentOptions(
-                time_limit_s=time_limit,
-                seed=seed,
-                backend=backend,
-                keep_existing=keep_existing,
-                method=method,
-                horizon_days=horizon_days,
+        options = AssignmentOptions(
+            time_limit_s=time_limit,
+            seed=seed,
+            backend=backend,
+            keep_existing=keep_existing,
+            method=method,
+            horizon_days=horizon_days,
+        )
+        result = with_progress(
+            lambda: assign_shipments(
+                cn,
+                items,
+                capacities=caps,
+                min_loads=rules,
+                supplies=stock,
+                shared_boxes=boxes,
+                options=options,
             ),
+            time_limit_s=time_limit,
+            what=f"assigning {len(items)} shipment(s)",
         )
     except (RouterError, ValueError) as exc:
         _fail(exc)
@@ -149,14 +155,16 @@ def consolidate_command(
     from router.optimise.io import read_bookings, read_trains
 
     try:
-        result = consolidate(
-            read_bookings(bookings),
-            read_trains(trains),
-            ConsolidationOptions(
-                time_limit_s=time_limit, seed=seed, workers=workers, method=method,
-                require_all=require_all,
-            ),
+        boxes, departures = read_bookings(bookings), read_trains(trains)
+        options = ConsolidationOptions(
+            time_limit_s=time_limit, seed=seed, workers=workers, method=method,
+            require_all=require_all,
         )  # fmt: skip
+        result = with_progress(
+            lambda: consolidate(boxes, departures, options),
+            time_limit_s=time_limit,
+            what=f"planning {len(boxes)} container(s) on {len(departures)} departure(s)",
+        )
     except (RouterError, ValueError) as exc:
         _fail(exc)
         return

@@ -28,6 +28,9 @@ PROTECTED = [
     ("post", "/v1/consolidation/plans", {"containers": [], "trains": []}),
     ("get", "/v1/consolidation/plans", None),
     ("get", "/v1/consolidation/plans/abc", None),
+    ("get", "/v1/jobs", None),
+    ("get", "/v1/jobs/abc", None),
+    ("post", "/v1/jobs/abc/cancel", None),
 ]
 
 
