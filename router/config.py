@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     data_dir: Path = default_data_dir()
     database_url: str = "sqlite:///var/router.sqlite"
     quote_ttl_h: float = 72.0
+    idempotency_ttl_h: float = 24.0  # how long a response to an Idempotency-Key is kept
     max_alternatives: int = 10
     max_body_bytes: int = 262_144
     max_optimise_body_bytes: int = 4_194_304  # POST /v1/assignments, /v1/consolidation/plans

@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session
 from router.errors import InvalidRequestError
 from router.network.capacity import link_capacity
 from router.network.model import Network
+from router.services import idempotency
 from router.services.auth import Principal
 from router.services.capacity import Need
 from router.services.context import ServiceContext
 from router.services.errors import ExpiredError, NotBookableError
+from router.services.idempotency import Idempotency
 from router.services.paging import page
 from router.store import repositories as repo
 from router.store.models import Booking, BookingLeg, Departure, Quote, utcnow
@@ -274,11 +276,14 @@ def book(
     reference: str | None,
     *,
     split: bool = False,
+    idem: Idempotency | None = None,
 ) -> dict[str, Any]:
     """Book one alternative, or every part of the quote's split (``split``): every leg's space
-    is taken in one transaction, or none is."""
+    is taken in one transaction, or none is. With ``idem``, the booking's response is kept for
+    a retry with the same key (:mod:`router.services.idempotency`)."""
 
     def book(session: Session) -> dict[str, Any]:
+        idempotency.claim(session, idem)
         quote = repo.get_quote(session, quote_id, principal.tenant_scope, for_update=True)
         chosen = alternative
         if split:
@@ -300,8 +305,11 @@ def book(
             document=document,
             reference=reference,
         )
+        repo.record_booking_event(session, booking, "created", principal.key_id)
         held = repo.leg_spaces(session, [booking.id]).get(booking.id, [])
-        return booking_out(booking, held)
+        out = booking_out(booking, held)
+        idempotency.remember(session, idem, out)
+        return out
 
     return ctx.db.write_retrying(book)
 
@@ -331,6 +339,25 @@ def cancel_booking(ctx: ServiceContext, principal: Principal, booking_id: str) -
 
     def cancel(session: Session) -> dict[str, Any]:
         booking = repo.cancel_booking(session, booking_id, principal.tenant_scope)
+        repo.record_booking_event(session, booking, "cancelled", principal.key_id)
         return booking_out(booking, repo.leg_spaces(session, [booking.id]).get(booking.id, []))
 
     return ctx.db.write_retrying(cancel)
+
+
+def booking_events(ctx: ServiceContext, principal: Principal, booking_id: str) -> dict[str, Any]:
+    """Every change of one of the caller's bookings: what, when (UTC), and by which key."""
+    with ctx.db.read() as session:
+        booking = repo.get_booking(session, booking_id, principal.tenant_scope)
+        events = repo.booking_events(session, booking.id)
+    items = [
+        {
+            "event": event.event,
+            "at": event.at.isoformat(),
+            "by": None if key is None else {"key_prefix": key.prefix, "name": key.name,
+                                            "role": key.role},
+            "detail": event.detail,
+        }
+        for event, key in events
+    ]  # fmt: skip
+    return {"booking_id": booking.id, "items": items}

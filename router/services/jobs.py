@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from router.services import idempotency
 from router.services.auth import Principal
 from router.services.context import ServiceContext
+from router.services.idempotency import Idempotency
 from router.services.paging import page
 from router.store import jobs as repo
 from router.store.models import JOB_KINDS, JOB_STATES, Job
@@ -49,12 +51,18 @@ def job_out(job: Job) -> dict[str, Any]:
 
 
 def submit(
-    ctx: ServiceContext, principal: Principal, kind: str, request: dict[str, Any]
+    ctx: ServiceContext,
+    principal: Principal,
+    kind: str,
+    request: dict[str, Any],
+    idem: Idempotency | None = None,
 ) -> dict[str, Any]:
-    """Queue a job of ``kind`` (its ``request`` already validated by the caller)."""
+    """Queue a job of ``kind`` (its ``request`` already validated by the caller); with
+    ``idem``, a retry with the same key gets this job again instead of a new one."""
     if kind not in KINDS:
         raise ValueError(f"unknown job kind {kind!r}")
     with ctx.db.write() as session:
+        idempotency.claim(session, idem)
         job = repo.submit(
             session,
             kind=kind,
@@ -62,7 +70,9 @@ def submit(
             api_key_id=principal.key_id,
             request=request,
         )
-        return job_out(job)
+        out = job_out(job)
+        idempotency.remember(session, idem, out)
+        return out
 
 
 def get_job(ctx: ServiceContext, principal: Principal, job_id: str) -> dict[str, Any]:

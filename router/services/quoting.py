@@ -18,9 +18,11 @@ from router.quotes.geojson import quote_geojson
 from router.routing.compiled import CompiledNetwork
 from router.routing.places import resolve_code
 from router.routing.request import QuoteRequest
+from router.services import idempotency
 from router.services.auth import Principal
 from router.services.capacity import CapacityView, Need, live_capacity, schedule_capacity
 from router.services.context import LoadedNetwork, ServiceContext
+from router.services.idempotency import Idempotency
 from router.store import repositories as repo
 from router.store.models import Quote
 from router.units import CST
@@ -78,9 +80,11 @@ def create_quote(
     request: QuoteRequest,
     *,
     split: bool = False,
+    idem: Idempotency | None = None,
 ) -> dict[str, Any]:
     """Quote ``request`` against the space left on every departure, store it for the caller's
-    tenant (bookable until the quote TTL ends) and return it (:func:`quote_out`)."""
+    tenant (bookable until the quote TTL ends) and return it (:func:`quote_out`). With ``idem``,
+    the response is kept for a retry with the same key."""
     cn = loaded.compiled
     check_distinct_places(cn, request)
     check_ready_not_past(request)
@@ -90,6 +94,7 @@ def create_quote(
     )
     need = Need.of(request.cargo)
     with ctx.db.write() as session:
+        idempotency.claim(session, idem)
         row = repo.save_quote(
             session,
             document=document,
@@ -99,7 +104,9 @@ def create_quote(
             need_kg=need.kg,
             ttl=timedelta(hours=ctx.settings.quote_ttl_h),
         )
-    return quote_out(row)
+        out = quote_out(row)
+        idempotency.remember(session, idem, out)
+    return out
 
 
 def quote_out(row: Quote) -> dict[str, Any]:

@@ -28,9 +28,11 @@ from router.optimise.consolidation import (
     TrainDeparture,
     consolidate,
 )
+from router.services import idempotency
 from router.services.auth import Principal
 from router.services.capacity import CapacityView, live_capacity
 from router.services.context import LoadedNetwork, ServiceContext
+from router.services.idempotency import Idempotency
 from router.services.paging import page
 from router.store import repositories as repo
 from router.store.models import OptimisationRun
@@ -93,10 +95,14 @@ def _save(
     kind: RunKind,
     request: dict[str, Any],
     result: dict[str, Any],
+    idem: Idempotency | None = None,
 ) -> dict[str, Any]:
     with ctx.db.write() as session:
+        idempotency.claim(session, idem)
         row = store_run(session, principal.tenant, principal.key_id, kind, request, result)
-        return run_out(row)
+        out = run_out(row)
+        idempotency.remember(session, idem, out)
+        return out
 
 
 def solve_assignment(
@@ -146,9 +152,10 @@ def run_now(
     kind: RunKind,
     request: dict[str, Any],
     solve: Callable[[], dict[str, Any]],
+    idem: Idempotency | None = None,
 ) -> dict[str, Any]:
     """Solve now, in the caller's request (the synchronous option), and store the run."""
-    return _save(ctx, principal, kind, request, solve())
+    return _save(ctx, principal, kind, request, solve(), idem)
 
 
 def get_run(

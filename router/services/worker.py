@@ -29,6 +29,7 @@ from datetime import timedelta
 from typing import Any, cast
 
 from router.errors import RouterError
+from router.services import idempotency
 from router.services.context import LoadedNetwork, ServiceContext
 from router.services.progress import JobCancelled, Progress
 from router.services.runs import RunKind, store_run
@@ -125,11 +126,13 @@ class JobWorker:
 
     # ------------------------------------------------------------------------------ a job
     def recover(self) -> list[tuple[str, str]]:
-        """Queue again (or fail) the running jobs whose worker went silent."""
+        """Queue again (or fail) the running jobs whose worker went silent; drop the expired
+        idempotent responses."""
         with self.ctx.db.write() as session:
             recovered = repo.recover_stale(
                 session, stale_after=self.stale_after, max_attempts=self.max_attempts
             )
+            idempotency.purge_expired(session)
         for job_id, status in recovered:
             log.warning("job %s was lost with its worker: now %s", job_id, status)
         return recovered

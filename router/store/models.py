@@ -263,11 +263,12 @@ class Job(Base):
 
 
 class IdempotentResponse(Base):
-    """The first response to a request sent with an ``Idempotency-Key`` header, kept (per tenant
-    and key, until ``expires_at``) so that a retry gets it again and creates nothing new.
+    """The response to a request sent with an ``Idempotency-Key`` header, kept (per tenant and
+    key, until ``expires_at``) so that a retry gets it again and creates nothing new. It is
+    written in the same transaction as what the request created, so both or neither exist.
 
     ``fingerprint`` is a SHA-256 of the method, path and body: the same key with another request
-    is refused. ``status_code`` is None while the first request is still being answered.
+    is refused.
     """
 
     __tablename__ = "idempotent_responses"
@@ -276,9 +277,7 @@ class IdempotentResponse(Base):
     tenant: Mapped[str] = mapped_column(String(100))
     key: Mapped[str] = mapped_column(String(255))
     fingerprint: Mapped[str] = mapped_column(String(64))
-    status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    body: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
-    headers: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -33,6 +33,7 @@ from router.store.models import (
     EPSILON,
     ApiKey,
     Booking,
+    BookingEvent,
     BookingLeg,
     Departure,
     OptimisationRun,
@@ -403,6 +404,34 @@ def cancel_booking(session: Session, booking_id: str, tenant: str | None) -> Boo
     session.flush()
     session.refresh(booking)
     return booking
+
+
+def record_booking_event(
+    session: Session, booking: Booking, event: str, api_key_id: int | None, **detail: Any
+) -> BookingEvent:
+    """Log a booking's change of state (``created``, ``cancelled``) in the caller's transaction."""
+    row = BookingEvent(
+        booking_id=booking.id,
+        event=event,
+        tenant=booking.tenant,
+        api_key_id=api_key_id,
+        at=utcnow(),
+        detail={"status": booking.status, **detail},
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def booking_events(session: Session, booking_id: str) -> list[tuple[BookingEvent, ApiKey | None]]:
+    """A booking's events in the order they happened, each with the key that made it."""
+    rows = session.execute(
+        select(BookingEvent, ApiKey)
+        .outerjoin(ApiKey, ApiKey.id == BookingEvent.api_key_id)
+        .where(BookingEvent.booking_id == booking_id)
+        .order_by(BookingEvent.id)
+    ).all()
+    return [(event, key) for event, key in rows]
 
 
 def leg_spaces(

@@ -18,6 +18,7 @@ PROTECTED = [
     ("get", "/v1/bookings", None),
     ("get", "/v1/bookings/abc", None),
     ("post", "/v1/bookings/abc/cancel", None),
+    ("get", "/v1/bookings/abc/events", None),
     ("get", "/v1/departures", None),
     ("get", "/v1/keys", None),
     ("post", "/v1/keys", {"name": "x", "role": "shipper"}),

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from test_optimise_api import BATCH
 from typer.testing import CliRunner
 
 from router.cli import app
@@ -14,7 +15,6 @@ from router.config import get_settings
 from router.services import jobs
 from router.services.auth import Principal, Role
 from router.services.context import ServiceContext
-from test_optimise_api import BATCH
 
 runner = CliRunner()
 PLANNER = Principal(key_id=None, name="t", tenant="acme", role=Role.PLANNER)  # type: ignore[arg-type]

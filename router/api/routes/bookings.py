@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse
 
 from router.api.deps import ContextDep, NetworkDep, Shipper
 from router.api.docs import AUTH, BOOKING_EXAMPLE, page_example, responses
+from router.api.idempotent import IdempotencyDep, answer
 from router.api.schemas import ID_PATTERN, BookingIn, BookingOut, Page
 from router.services import bookings
 
@@ -33,16 +35,23 @@ BookingId = Annotated[
     ),
 )
 def create_booking(
-    principal: Shipper, ctx: ContextDep, loaded: NetworkDep, body: BookingIn
-) -> dict[str, Any]:
-    return bookings.book(
+    principal: Shipper, ctx: ContextDep, loaded: NetworkDep, body: BookingIn, idem: IdempotencyDep
+) -> JSONResponse:
+    return answer(
         ctx,
-        loaded.network,
-        principal,
-        body.quote_id,
-        body.alternative,
-        body.reference,
-        split=body.split,
+        idem,
+        lambda: bookings.book(
+            ctx,
+            loaded.network,
+            principal,
+            body.quote_id,
+            body.alternative,
+            body.reference,
+            split=body.split,
+            idem=idem,
+        ),
+        status=lambda _: 201,
+        shape=lambda out: BookingOut.model_validate(out).model_dump(mode="json", by_alias=True),
     )
 
 
@@ -87,3 +96,34 @@ def get_booking(principal: Shipper, ctx: ContextDep, booking_id: BookingId) -> d
 )
 def cancel_booking(principal: Shipper, ctx: ContextDep, booking_id: BookingId) -> dict[str, Any]:
     return bookings.cancel_booking(ctx, principal, booking_id)
+
+
+EVENTS_EXAMPLE = {
+    "booking_id": "9a8b7c6d5e4f40312a1b0c9d8e7f6a5b",
+    "items": [
+        {
+            "event": "created",
+            "at": "2027-02-27T03:00:00+00:00",
+            "by": {"key_prefix": "1a2b3c4d", "name": "ACME", "role": "shipper"},
+            "detail": {"status": "confirmed"},
+        },
+        {
+            "event": "cancelled",
+            "at": "2027-02-28T01:00:00+00:00",
+            "by": {"key_prefix": "1a2b3c4d", "name": "ACME", "role": "shipper"},
+            "detail": {"status": "cancelled"},
+        },
+    ],
+}
+
+
+@router.get(
+    "/bookings/{booking_id}/events",
+    summary="Every change of a booking: created, cancelled; who and when",
+    description="The booking's event log, oldest first. Each event is written in the same "
+    "transaction as the change it records. `by` is the API key that made the change (null for "
+    "events recorded before the log existed, or when the key was deleted).",
+    responses=responses(EVENTS_EXAMPLE, *AUTH, 404),
+)
+def booking_events(principal: Shipper, ctx: ContextDep, booking_id: BookingId) -> dict[str, Any]:
+    return bookings.booking_events(ctx, principal, booking_id)

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 
 from router.api.deps import ContextDep, NetworkDep, Operator, require_roles
 from router.api.docs import AUTH, page_example, responses
+from router.api.idempotent import IdempotencyDep, answer
 from router.api.jobs import prepare_assignment, prepare_consolidation
 from router.api.optimise_schemas import (
     AssignmentIn,
@@ -29,6 +30,7 @@ from router.api.schemas import ID_PATTERN, Page
 from router.services import jobs, runs
 from router.services.auth import Principal, Role
 from router.services.context import ServiceContext
+from router.services.idempotency import Idempotency
 
 router = APIRouter(tags=["optimisation"])
 
@@ -157,12 +159,23 @@ def _queued_or_solved(
     kind: runs.RunKind,
     request: dict[str, Any],
     solve: Callable[[], dict[str, Any]] | None,
+    idem: Idempotency | None,
 ) -> JSONResponse:
     """201 with the run solved now (``solve``), or 202 with the job queued for it."""
     if solve is not None:
-        return JSONResponse(runs.run_now(ctx, principal, kind, request, solve), status_code=201)
-    job = jobs.submit(ctx, principal, kind, request)
-    return JSONResponse(job, status_code=202, headers={"Location": job["links"]["self"]})
+        return answer(
+            ctx,
+            idem,
+            lambda: runs.run_now(ctx, principal, kind, request, solve, idem),
+            status=lambda _: 201,
+        )
+    return answer(
+        ctx,
+        idem,
+        lambda: jobs.submit(ctx, principal, kind, request, idem),
+        status=lambda _: 202,
+        headers=lambda job: {"Location": job["links"]["self"]},
+    )
 
 
 def _job_responses(example: dict[str, Any], *errors: int) -> dict[int | str, dict[str, Any]]:
@@ -198,11 +211,14 @@ def create_assignment(
     ctx: ContextDep,
     loaded: NetworkDep,
     body: AssignmentIn,
+    idem: IdempotencyDep,
     sync: Sync = False,
 ) -> JSONResponse:
     _, solve = prepare_assignment(ctx, loaded, body, job=not sync)
     request = body.model_dump(mode="json")
-    return _queued_or_solved(ctx, principal, runs.ASSIGNMENT, request, solve if sync else None)
+    return _queued_or_solved(
+        ctx, principal, runs.ASSIGNMENT, request, solve if sync else None, idem
+    )
 
 
 @router.get(
@@ -244,11 +260,17 @@ def get_assignment(principal: PlannerOrOperator, ctx: ContextDep, run_id: RunId)
     responses=_job_responses(PLAN_EXAMPLE, *AUTH, 413, 422),
 )
 def create_plan(
-    principal: Operator, ctx: ContextDep, body: ConsolidationIn, sync: Sync = False
+    principal: Operator,
+    ctx: ContextDep,
+    body: ConsolidationIn,
+    idem: IdempotencyDep,
+    sync: Sync = False,
 ) -> JSONResponse:
     _, solve = prepare_consolidation(ctx, body, job=not sync)
     request = body.model_dump(mode="json")
-    return _queued_or_solved(ctx, principal, runs.CONSOLIDATION, request, solve if sync else None)
+    return _queued_or_solved(
+        ctx, principal, runs.CONSOLIDATION, request, solve if sync else None, idem
+    )
 
 
 @router.get(

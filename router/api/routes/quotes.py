@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from router.api.deps import ContextDep, NetworkDep, Shipper
 from router.api.docs import AUTH, NO_ROUTE_EXAMPLE, QUOTE_RESPONSE_EXAMPLE, responses
 from router.api.errors import quote_status
+from router.api.idempotent import IdempotencyDep, answer
 from router.api.schemas import (
     ID_PATTERN,
     QUOTE_EXAMPLE,
@@ -72,11 +73,16 @@ def create_quote(
             }
         ),
     ],
+    idem: IdempotencyDep,
 ) -> JSONResponse:
     request = to_quote_request(body, ctx.settings.max_alternatives)
-    document = quoting.create_quote(ctx, loaded, principal, request, split=body.split)
-    validated = QuoteOut.model_validate(document).model_dump(mode="json", by_alias=True)
-    return JSONResponse(validated, status_code=quote_status(document))
+    return answer(
+        ctx,
+        idem,
+        lambda: quoting.create_quote(ctx, loaded, principal, request, split=body.split, idem=idem),
+        status=quote_status,
+        shape=lambda doc: QuoteOut.model_validate(doc).model_dump(mode="json", by_alias=True),
+    )
 
 
 @router.get(
