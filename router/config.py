@@ -37,6 +37,13 @@ class Settings(BaseSettings):
     job_max_attempts: int = 3  # runs of a job before a lost one is failed instead of re-queued
     #: on shutdown, how long a worker lets its running job go on before re-queueing it, seconds
     job_shutdown_grace_s: float = 10.0
+    #: quote and in-request solve computations at once per service process (0: no bound);
+    #: a request waits up to compute_queue_wait_s for a slot, then gets 503 with Retry-After
+    max_concurrent_compute: int = 8
+    compute_queue_wait_s: float = 2.0
+    #: requests per second per API key and process (0: no limit), with bursts of rate_limit_burst
+    rate_limit_per_s: float = 200.0
+    rate_limit_burst: int = 400
     cors_origins: list[str] = []  # CORS is off unless origins are listed
     auto_migrate: bool = True  # run the database migrations (upgrade head) at start-up
     log_level: str = "INFO"

@@ -12,9 +12,10 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from router import __version__
-from router.api.deps import reject_repeated_query_params
+from router.api.deps import Limits, reject_repeated_query_params
 from router.api.errors import install_error_handlers
 from router.api.jobs import make_worker
+from router.api.limits import ComputeSlots, RateLimiter
 from router.api.middleware import BodySizeLimit, UnexpectedErrors
 from router.api.routes import ROUTERS
 from router.api.supervision import end_with_supervisor
@@ -76,6 +77,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"name": "jobs", "description": "Long work run by workers: state, progress, cancel"},
             {"name": "keys", "description": "API keys (admin)"},
         ],
+    )
+    app.state.limits = Limits(
+        ComputeSlots(settings.max_concurrent_compute, settings.compute_queue_wait_s),
+        RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst),
     )
     install_error_handlers(app)
     for router in ROUTERS:

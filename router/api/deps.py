@@ -9,6 +9,7 @@ from __future__ import annotations
 import types
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from fastapi import Depends, Request
@@ -16,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from router.api.errors import Forbidden, ServiceUnavailable, Unauthorized
+from router.api.limits import ComputeSlots, RateLimiter
 from router.services import auth
 from router.services.auth import Principal, Role
 from router.services.context import LoadedNetwork, ServiceContext
@@ -24,6 +26,27 @@ api_key_header = APIKeyHeader(
     name="X-API-Key", auto_error=False, description="API key (or send it as a Bearer token)"
 )
 bearer = HTTPBearer(auto_error=False, description="API key as a Bearer token")
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The process's backpressure (:mod:`router.api.limits`), made by ``create_app``."""
+
+    compute: ComputeSlots
+    rate: RateLimiter
+
+
+def limits(request: Request) -> Limits:
+    found: Limits = request.app.state.limits
+    return found
+
+
+def compute_slots(request: Request) -> ComputeSlots:
+    return limits(request).compute
+
+
+#: hold a slot around a quote or solve computation: ``with slots.hold(): ...``
+ComputeDep = Annotated[ComputeSlots, Depends(compute_slots)]
 
 
 def get_context(request: Request) -> ServiceContext:
@@ -108,6 +131,7 @@ def authenticate(
     principal = auth.authenticate(ctx.db, secret)
     if principal is None:
         raise Unauthorized("invalid or revoked API key")
+    limits(request).rate.check(principal.key_id)
     check_repeated_query_params(request)
     return principal
 

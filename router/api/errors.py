@@ -40,9 +40,11 @@ class ApiError(Exception):
     status_code = 400
     code = "bad_request"
 
-    def __init__(self, message: str, **details: Any) -> None:
+    def __init__(self, message: str, *, retry_after_s: int | None = None, **details: Any) -> None:
         self.message = message
         self.details = details
+        #: seconds a client should wait before retrying (the ``Retry-After`` header)
+        self.retry_after_s = retry_after_s
         super().__init__(message)
 
 
@@ -59,6 +61,11 @@ class Forbidden(ApiError):
 class PayloadTooLarge(ApiError):
     status_code = 413
     code = "payload_too_large"
+
+
+class TooManyRequests(ApiError):
+    status_code = 429
+    code = "rate_limited"
 
 
 class ServiceUnavailable(ApiError):
@@ -226,10 +233,13 @@ def _json(status: int, body: dict[str, Any], headers: dict[str, str] | None = No
 
 async def _on_router_error(request: Request, exc: Exception) -> JSONResponse:
     status = status_for(exc)
-    if status >= 500:
+    retry_after = getattr(exc, "retry_after_s", None)
+    if status >= 500 and retry_after is None:  # a refusal to overload is not a failure
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return _json(status, error_body(exc), headers)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
+    return _json(status, error_body(exc), headers or None)
 
 
 async def _on_validation(request: Request, exc: Exception) -> JSONResponse:

@@ -14,10 +14,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse
 
-from router.api.deps import ContextDep, NetworkDep, Operator, require_roles
+from router.api.deps import ComputeDep, ContextDep, NetworkDep, Operator, require_roles
 from router.api.docs import AUTH, page_example, responses
 from router.api.idempotent import IdempotencyDep, answer
 from router.api.jobs import prepare_assignment, prepare_consolidation
+from router.api.limits import ComputeSlots
 from router.api.optimise_schemas import (
     AssignmentIn,
     ConsolidationIn,
@@ -160,15 +161,18 @@ def _queued_or_solved(
     request: dict[str, Any],
     solve: Callable[[], dict[str, Any]] | None,
     idem: Idempotency | None,
+    slots: ComputeSlots,
 ) -> JSONResponse:
-    """201 with the run solved now (``solve``), or 202 with the job queued for it."""
+    """201 with the run solved now (``solve``, holding a compute slot), or 202 with the job
+    queued for it."""
     if solve is not None:
-        return answer(
-            ctx,
-            idem,
-            lambda: runs.run_now(ctx, principal, kind, request, solve, idem),
-            status=lambda _: 201,
-        )
+        now = solve
+
+        def run() -> dict[str, Any]:
+            with slots.hold():
+                return runs.run_now(ctx, principal, kind, request, now, idem)
+
+        return answer(ctx, idem, run, status=lambda _: 201)
     return answer(
         ctx,
         idem,
@@ -212,12 +216,13 @@ def create_assignment(
     loaded: NetworkDep,
     body: AssignmentIn,
     idem: IdempotencyDep,
+    slots: ComputeDep,
     sync: Sync = False,
 ) -> JSONResponse:
     _, solve = prepare_assignment(ctx, loaded, body, job=not sync)
     request = body.model_dump(mode="json")
     return _queued_or_solved(
-        ctx, principal, runs.ASSIGNMENT, request, solve if sync else None, idem
+        ctx, principal, runs.ASSIGNMENT, request, solve if sync else None, idem, slots
     )
 
 
@@ -264,12 +269,13 @@ def create_plan(
     ctx: ContextDep,
     body: ConsolidationIn,
     idem: IdempotencyDep,
+    slots: ComputeDep,
     sync: Sync = False,
 ) -> JSONResponse:
     _, solve = prepare_consolidation(ctx, body, job=not sync)
     request = body.model_dump(mode="json")
     return _queued_or_solved(
-        ctx, principal, runs.CONSOLIDATION, request, solve if sync else None, idem
+        ctx, principal, runs.CONSOLIDATION, request, solve if sync else None, idem, slots
     )
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path
 from fastapi.responses import JSONResponse
 
-from router.api.deps import ContextDep, NetworkDep, Shipper
+from router.api.deps import ComputeDep, ContextDep, NetworkDep, Shipper
 from router.api.docs import AUTH, NO_ROUTE_EXAMPLE, QUOTE_RESPONSE_EXAMPLE, responses
 from router.api.errors import quote_status
 from router.api.idempotent import IdempotencyDep, answer
@@ -74,12 +74,20 @@ def create_quote(
         ),
     ],
     idem: IdempotencyDep,
+    slots: ComputeDep,
 ) -> JSONResponse:
     request = to_quote_request(body, ctx.settings.max_alternatives)
+
+    def quote() -> dict[str, Any]:
+        with slots.hold():
+            return quoting.create_quote(
+                ctx, loaded, principal, request, split=body.split, idem=idem
+            )
+
     return answer(
         ctx,
         idem,
-        lambda: quoting.create_quote(ctx, loaded, principal, request, split=body.split, idem=idem),
+        quote,
         status=quote_status,
         shape=lambda doc: QuoteOut.model_validate(doc).model_dump(mode="json", by_alias=True),
     )
