@@ -90,8 +90,9 @@ UNHEALTHY = 503
 
 
 def quote_status(document: dict[str, Any]) -> int:
-    """201 for a quote with alternatives; 200 for an infeasible request (``status: no_route``)."""
-    return QUOTE_CREATED if document.get("status") == "ok" else QUOTE_NO_ROUTE
+    """201 for a bookable quote (``status`` ``ok``: alternatives; ``split``: only its split
+    carries the cargo); 200 for an infeasible request (``status: no_route``)."""
+    return QUOTE_CREATED if document.get("status") in ("ok", "split") else QUOTE_NO_ROUTE
 
 
 def health_status(healthy: bool) -> int:

@@ -383,7 +383,11 @@ class QuoteOut(Open):
     stored quote's creation time, expiry and links (``created_at``, ``expires_at``, ``links``)."""
 
     id: str
-    status: Literal["ok", "no_route"]
+    status: Literal["ok", "split", "no_route"] = Field(
+        description="`ok`: bookable alternatives; `split`: no single route carries the cargo "
+        "but the split carries all of it (book it with `split: true`); `no_route`: nothing "
+        "carries the whole cargo (see `reasons`)"
+    )
     reasons: list[str]
     notes: list[str] = Field(default_factory=list)
     request: dict[str, Any]

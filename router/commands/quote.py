@@ -135,7 +135,11 @@ def quote_command(
     geojson: Annotated[Path | None, typer.Option(help="Write the legs as GeoJSON here.")] = None,
     data: Annotated[Path | None, typer.Option(help="Dataset (default: bundled).")] = None,
 ) -> None:
-    """Quote a shipment: ranked alternatives with legs, customs events, cost, time and CO2e."""
+    """Quote a shipment: ranked alternatives with legs, customs events, cost, time and CO2e.
+
+    Exit 0 with a route (status ok, or split: only a split over several departures carries the
+    cargo), 2 for bad input, 3 when nothing carries the whole cargo (status no_route).
+    """
     from router.config import get_settings
     from router.network.model import CargoClass, Mode, parse_aeo_level
     from router.quotes.geojson import quote_geojson
@@ -200,7 +204,7 @@ def quote_command(
     if geojson:
         geojson.write_text(json.dumps(quote_geojson(doc), ensure_ascii=False), encoding="utf-8")
     typer.echo(text if as_json else _table(doc))
-    if doc["status"] != "ok":
+    if doc["status"] == "no_route":  # "split": the split carries the cargo (see --json)
         raise typer.Exit(code=3)
 
 

@@ -45,9 +45,10 @@ def attach_split(
 
     Called by :func:`router.quotes.document.make_quote` when the quote has no route and a single
     container of the cargo does have one (so the cargo only fails for lack of space on one
-    departure), or when the caller asked for a split. The quote's status is unchanged
-    (``no_route`` stays ``no_route``: no single alternative carries the cargo); a reason points
-    to the split.
+    departure), or when the caller asked for a split. A ``no_route`` quote becomes ``split`` when
+    the split places every container (it has no alternative, and its split is bookable); with a
+    ``partial`` split it stays ``no_route`` (nothing carries the whole cargo, nothing can be
+    booked); a reason points to the split.
     """
     cargo = request.cargo
     if not cargo.is_containerised:
@@ -60,7 +61,11 @@ def attach_split(
         cn, request, capacity, options=SplitOptions(time_limit_s=time_limit_s, seed=seed)
     )
     doc["split"] = result.to_dict()
-    if doc.get("status") == "no_route" and result.status in ("ok", "partial"):
+    if doc.get("status") == "no_route" and result.status == "ok":
+        # no single alternative carries the cargo, but the split carries all of it: that is
+        # what the quote offers (and what can be booked), and its status says so
+        doc["status"] = "split"
+    if doc.get("status") in ("no_route", "split") and result.status in ("ok", "partial"):
         reason = (
             f"the cargo ({cargo.container_count} containers, {cargo.teu} TEU) fits no single departure; "
             f"split over {len(result.parts)} part(s) ({result.placed} placed"

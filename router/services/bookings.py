@@ -163,6 +163,12 @@ def _check_unexpired(quote: Quote, now: datetime) -> None:
 
 def check_bookable(quote: Quote, alternative: int, now: datetime | None = None) -> dict[str, Any]:
     """The alternative's document, if the quote can still be booked; else a clear error."""
+    if quote.status == "split":
+        raise NotBookableError(
+            f"quote {quote.id} has no single route for the whole cargo; book its split with "
+            '"split": true',
+            quote_id=quote.id,
+        )
     if quote.status != "ok":
         raise NotBookableError(
             f"quote {quote.id} has no route to book (status {quote.status})", quote_id=quote.id
@@ -185,6 +191,15 @@ def check_split_bookable(quote: Quote, now: datetime | None = None) -> dict[str,
         raise NotBookableError(
             f'quote {quote.id} has no split to book; ask for one with "split": true',
             quote_id=quote.id,
+        )
+    if split["status"] != "ok":  # a booking carries the whole cargo that was quoted
+        raise NotBookableError(
+            f"quote {quote.id}'s split places only {split['placed']} of its "
+            f"{split['containers']} containers, so it cannot carry the cargo quoted; quote the "
+            f"{split['placed']} containers that fit (or book the rest elsewhere)",
+            quote_id=quote.id,
+            placed=split["placed"],
+            containers=split["containers"],
         )
     _check_unexpired(quote, now or utcnow())
     result: dict[str, Any] = split

@@ -118,11 +118,16 @@ def check_quote(network: Network, request: QuoteRequest, quote: Mapping[str, Any
     if not isinstance(alternatives, list):
         return ["malformed document: 'alternatives' is not a list"]
     problems: list[str] = []
-    if status == "no_route":
+    if status in ("no_route", "split"):
         if alternatives:
-            problems.append("status no_route but the quote has alternatives")
+            problems.append(f"status {status} but the quote has alternatives")
         if not quote.get("reasons"):
-            problems.append("status no_route without reasons")
+            problems.append(f"status {status} without reasons")
+        split = quote.get("split") or {}
+        if status == "split" and split.get("status") != "ok":
+            problems.append("status split but the split does not place every container")
+        if status == "no_route" and split.get("status") == "ok":
+            problems.append("status no_route but the split places every container")
         return problems
     if status != "ok":
         return [f"unknown status {status!r}"]

@@ -320,12 +320,14 @@ RAIL_100_TEU = {
 
 def test_quote_split_over_departures(svc: Service) -> None:
     # 50 x 40' = 100 TEU by rail only: no single X8428 departure (82 TEU) takes it, so the
-    # quote has no route and a split over two departures within their capacity
+    # quote has no single route, and a split over two departures within their capacity carries
+    # all of it: status "split", created and bookable (201)
     body = RAIL_100_TEU
     response = svc.client.post("/v1/quotes", json=body, headers=svc.h("shipper"))
-    assert response.status_code == 200, response.text
+    assert response.status_code == 201, response.text
     quote = response.json()
-    assert quote["status"] == "no_route" and "split" in quote["reasons"][0]
+    assert quote["status"] == "split" and "split" in quote["reasons"][0]
+    assert quote["alternatives"] == []
     split = quote["split"]
     assert split["status"] == "ok"
     assert sum(p["containers"] for p in split["parts"]) == split["placed"] == 50

@@ -149,7 +149,7 @@ def test_same_seed_same_answer(net):
 
 def test_quote_attaches_the_split_when_no_single_departure_fits(net):
     doc = make_quote(compile_network(net), request(boxes(120)), quote_id="q")
-    assert doc["status"] == "no_route"
+    assert doc["status"] == "split"  # no single route; the split carries all of the cargo
     assert "fits no single departure" in doc["reasons"][0]
     split = doc["split"]
     assert split["status"] == "ok" and split["placed"] == 120
@@ -157,6 +157,14 @@ def test_quote_attaches_the_split_when_no_single_departure_fits(net):
     assert counts == [40, 80]
     assert split["total"]["generalised_cost_cny"] == pytest.approx(40 * RAIL_GC + 80 * BARGE_GC)
     assert split["solve"]["status"] == "feasible"  # optimal over its candidate paths only
+
+
+def test_a_quote_whose_split_is_partial_has_no_route(net):
+    # the deadline leaves 20 of the 60 boxes unplaced: nothing carries the whole cargo
+    late = request(boxes(60), deadline=datetime(2025, 3, 5, 0, 0, tzinfo=CST))
+    doc = make_quote(compile_network(net), late, quote_id="q")
+    assert doc["split"]["status"] == "partial" and doc["split"]["placed"] == 40
+    assert doc["status"] == "no_route" and "20 not placed" in doc["reasons"][0]
 
 
 def test_quote_without_capacity_trouble_has_no_split_unless_asked(net):

@@ -68,6 +68,21 @@ def test_bookability_rules() -> None:
         bookings.check_split_bookable(ok)
 
 
+def test_only_a_split_that_carries_the_whole_cargo_is_bookable() -> None:
+    # issue 13 defect 8: a quote whose split placed only part of the cargo was bookable (1,500
+    # containers booked from a "no_route" quote)
+    parts = [{"containers": 3, "teu": 6.0, "legs": []}]
+    partial = _quote(status="no_route")
+    partial.document["split"] = {"status": "partial", "placed": 3, "containers": 5, "parts": parts}
+    with pytest.raises(NotBookableError, match="places only 3 of its 5 containers"):
+        bookings.check_split_bookable(partial)
+    whole = _quote(status="split")
+    whole.document["split"] = {"status": "ok", "placed": 3, "containers": 3, "parts": parts}
+    assert bookings.check_split_bookable(whole)["placed"] == 3
+    with pytest.raises(NotBookableError, match='book its split with "split": true'):
+        bookings.check_bookable(whole, 0)
+
+
 def test_a_leg_is_read_once_into_a_typed_view() -> None:
     leg = LegView.read(_leg(RAIL, LATER))
     assert (leg.origin, leg.destination, leg.link_id) == ("SZ-PINGHU-RAIL", "DEDUI", RAIL)

@@ -38,8 +38,9 @@ QuoteId = Annotated[
     "events, using only departures with room for the cargo; each leg gives the space left on its "
     "departure (`space_remaining` in `space_unit`: TEU, kg for air). The body is the quote "
     "document `router quote --json` prints, plus the stored quote's `created_at`, `expires_at` "
-    "and `links`. 201 with the stored quote; 200 with `status: no_route` and the engine's reasons "
-    "when no route exists; 404 with close matches for an unknown node.",
+    "and `links`. 201 with the stored quote (`status: ok`; or `split` when no single departure has "
+    "room for the cargo but a split over several carries all of it); 200 with `status: no_route` "
+    "and the engine's reasons when nothing carries the whole cargo; 404 with close matches for an unknown node.",
     responses={
         **responses(QUOTE_RESPONSE_EXAMPLE, *AUTH, 404, 413, status=201, description="Quoted"),
         200: {
