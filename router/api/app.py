@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI
@@ -13,6 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from router import __version__
 from router.api.deps import Limits, reject_repeated_query_params
+from router.api.docs import state_service_limits
 from router.api.errors import install_error_handlers
 from router.api.jobs import make_worker
 from router.api.limits import ComputeSlots, RateLimiter
@@ -82,6 +84,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ComputeSlots(settings.max_concurrent_compute, settings.compute_queue_wait_s),
         RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst),
     )
+    default_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            state_service_limits(default_openapi(), settings)
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router, prefix="/v1")

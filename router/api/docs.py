@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from router.api.schemas import ErrorBody
+from router.config import Settings
 
 ERROR_EXAMPLES: dict[int, tuple[str, dict[str, Any]]] = {
     401: (
@@ -247,3 +248,26 @@ NODE_EXAMPLE = {
 
 def page_example(item: Any, total: int = 1) -> dict[str, Any]:
     return {"items": [item], "total": total, "limit": 20, "offset": 0, "next_offset": None}
+
+
+def state_service_limits(schema: dict[str, Any], settings: Settings) -> None:
+    """Write this service's configured limits into its OpenAPI document, so that the schema
+    states what the service enforces: the longest solver time limit (of a job; ``sync=true``
+    has its own, in the description), the alternatives a quote may have, and so the highest
+    alternative index a booking may name."""
+    components = schema.get("components", {}).get("schemas", {})
+    for model in ("AssignmentIn", "ConsolidationIn"):
+        prop = components.get(model, {}).get("properties", {}).get("time_limit_s")
+        if prop is not None:
+            prop["maximum"] = settings.max_job_solve_s
+            prop["description"] = (
+                f"Solver time limit, seconds: at most {settings.max_job_solve_s:g} s in a job, "
+                f"{settings.max_solve_s:g} s with `sync=true`"
+            )
+    alternatives = settings.max_alternatives
+    prefs = components.get("PreferencesIn", {}).get("properties", {}).get("alternatives")
+    if prefs is not None:
+        prefs["maximum"] = alternatives
+    booking = components.get("BookingIn", {}).get("properties", {}).get("alternative")
+    if booking is not None:
+        booking["maximum"] = alternatives - 1

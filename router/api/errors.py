@@ -164,7 +164,9 @@ _MEMBER_TYPE_ERRORS = frozenset({"string_type", "model_type", "model_attributes_
 
 def _is_union_tag(part: Any) -> bool:
     """Union member tags pydantic puts in error locations: ``str``, ``PointIn``..."""
-    return isinstance(part, str) and (part[:1].isupper() or part in ("str", "int", "float"))
+    return isinstance(part, str) and (
+        part[:1].isupper() or part in ("str", "int", "float") or part.startswith("constrained-")
+    )
 
 
 def _untagged(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:

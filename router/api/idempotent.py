@@ -30,7 +30,8 @@ async def idempotency_key(
     principal: PrincipalDep,
     ctx: ContextDep,
     key: Annotated[
-        str | None, Header(alias=idempotency.HEADER, description=KEY_HELP, max_length=255)
+        str | None,
+        Header(alias=idempotency.HEADER, description=KEY_HELP, pattern=r"^[!-~]{1,255}$"),
     ] = None,
 ) -> Idempotency | None:
     if key is None:

@@ -8,21 +8,32 @@ optimisers' dataclasses from them and reports the domain's problems by path
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    field_validator,
+)
 
 from router.api.schemas import (
     ID_PATTERN,
+    IMDG,
     TEXT_PATTERN,
     ContainerIn,
     EcommerceRegime,
     IsoDateTime,
     Open,
+    PlausibleDate,
     Strict,
 )
 from router.network.model import AeoLevel, CargoClass, parse_aeo_level
+from router.optimise.consolidation.model import MAX_CONTAINER_GROSS_KG
 
 Text = Annotated[str, Field(min_length=1, max_length=100, pattern=TEXT_PATTERN)]
 Where = Annotated[
@@ -34,7 +45,6 @@ Where = Annotated[
         examples=["CN-SZ-CITY"],
     ),
 ]
-IMDG = Annotated[str, Field(pattern=r"^[1-9](\.[1-9])?$", description="IMDG class, e.g. 3")]
 
 
 class DepartureRefIn(Strict):
@@ -60,24 +70,26 @@ class ShipmentIn(Strict):
     cargo_class: CargoClass = CargoClass.GENERAL
     imdg_class: IMDG | None = None
     aeo_level: AeoLevel = Field(AeoLevel.NONE, description="none or advanced")
-    direct_eligible: bool = False
-    combined_port_allowed: bool = True
-    joint_declaration_eligible: bool = False
-    drug_whitelisted: bool = False
-    inspect_first_pilot: bool = Field(
+    direct_eligible: StrictBool = False
+    combined_port_allowed: StrictBool = True
+    joint_declaration_eligible: StrictBool = False
+    drug_whitelisted: StrictBool = False
+    inspect_first_pilot: StrictBool = Field(
         False, description="先查验后装运 pilot trader (inspect first, then load; seed §8)"
     )
     ecommerce_regime: EcommerceRegime | None = Field(
         None, description="For ecommerce cargo: 9610, 9710, 9810 or 1210 (see the quote request)"
     )
-    weight_kg: float | None = Field(None, gt=0, le=10_000_000, description="Gross cargo weight")
-    value_cny: float | None = Field(None, ge=0, le=1e13, description="Declared cargo value")
+    weight_kg: StrictFloat | None = Field(
+        None, gt=0, le=10_000_000, description="Gross cargo weight"
+    )
+    value_cny: StrictFloat | None = Field(None, ge=0, le=1e13, description="Declared cargo value")
     booked: list[DepartureRefIn] = Field(
         default_factory=list,
         max_length=10,
         description="Departures this shipment is already booked on outside this service",
     )
-    penalty_cny: float | None = Field(
+    penalty_cny: StrictFloat | None = Field(
         None, ge=0, le=1e12, description="Cost of leaving it unassigned (default: 10x its cheapest)"
     )
     origins: list[Text] = Field(
@@ -93,10 +105,10 @@ class MinLoadIn(Strict):
 
     link_id: Text
     departure: IsoDateTime | None = Field(None, description="Omit for every departure of the link")
-    min_teu: float = Field(0.0, ge=0, le=100_000)
-    min_t: float = Field(0.0, ge=0, le=10_000_000)
-    fixed_cost_cny: float = Field(0.0, ge=0, le=1e12, description="Cost of running it")
-    hard: bool = Field(
+    min_teu: StrictFloat = Field(0.0, ge=0, le=100_000)
+    min_t: StrictFloat = Field(0.0, ge=0, le=10_000_000)
+    fixed_cost_cny: StrictFloat = Field(0.0, ge=0, le=1e12, description="Cost of running it")
+    hard: StrictBool = Field(
         False,
         description="true: the departure must carry at least this much (it runs; no fixed cost); "
         "false: it only runs with at least this much booked (on/off)",
@@ -110,14 +122,14 @@ class SharedBoxesIn(Strict):
     link_id: Text
     departure: IsoDateTime | None = Field(None, description="Omit for every departure of the link")
     box_type: str = Field("45G1", max_length=4, description="ISO size-type of the shared boxes")
-    box_m3: float = Field(68.0, gt=0, le=100, description="Loadable volume of one box, m3")
+    box_m3: StrictFloat = Field(68.0, gt=0, le=100, description="Loadable volume of one box, m3")
 
 
 class SupplyIn(Strict):
     """Stock at a depot that shipments with `origins` may take (TEU)."""
 
     node: Text
-    teu: float = Field(ge=0, le=1e9)
+    teu: StrictFloat = Field(ge=0, le=1e9)
 
 
 class CapacityIn(Strict):
@@ -125,7 +137,7 @@ class CapacityIn(Strict):
 
     link_id: Text
     departure: IsoDateTime
-    capacity: float = Field(ge=0, le=1e9)
+    capacity: StrictFloat = Field(ge=0, le=1e9)
 
 
 class AssignmentIn(Strict):
@@ -180,36 +192,62 @@ class AssignmentIn(Strict):
         description="Stock per depot: the paths leaving a depot take no more than its stock",
     )
     shared_boxes: list[SharedBoxesIn] = Field(default_factory=list, max_length=500)
-    keep_existing: bool = Field(True, description="Keep the shipments' `booked` departures")
+    keep_existing: StrictBool = Field(True, description="Keep the shipments' `booked` departures")
     method: Literal["column_generation", "candidates"] = Field(
         "column_generation",
         description="`column_generation`: status and bound over every legal path (within "
         "`horizon_days`); `candidates`: the label search's candidate paths, no bound",
     )
-    horizon_days: float = Field(
+    horizon_days: StrictFloat = Field(
         60.0, gt=0, le=366, description="Paths arrive within this many days of the ready time"
     )
     backend: Literal["SCIP", "CBC", "CP_SAT"] = "SCIP"
-    time_limit_s: float = Field(10.0, gt=0, le=3600, description="Bounded by the service limit")
-    seed: int = Field(0, ge=0, lt=2**31)
+    time_limit_s: StrictFloat = Field(
+        10.0, gt=0, le=3600, description="Bounded by the service limit"
+    )
+    seed: StrictInt = Field(0, ge=0, lt=2**31)
 
 
 # --------------------------------------------------------------------------- consolidation
 class BookedContainerIn(Strict):
     """A booked container to load (a row of bookings.csv)."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            # the box's length must be known: from length_ft, or from a non-empty iso_type
+            "anyOf": [
+                {"required": ["length_ft"], "properties": {"length_ft": {"type": "integer"}}},
+                {"required": ["iso_type"], "properties": {"iso_type": {"minLength": 4}}},
+            ]
+        }
+    )
+
     container_id: Text
-    iso_type: str = Field("", max_length=4, pattern=r"^([0-9L][0-9A-Z]{3})?$", examples=["42G1"])
+    iso_type: str = Field(
+        "",
+        max_length=4,
+        pattern=r"^([24L][0-9A-Z]{3})?$",
+        description="ISO 6346 size-type code of a 20', 40' or 45' box (first character 2, 4 or "
+        "L); give it or `length_ft`",
+        examples=["42G1"],
+    )
     length_ft: Literal[20, 40, 45] | None = Field(None, description="Default: from iso_type")
-    gross_kg: float = Field(gt=0, le=60_000)
+    gross_kg: StrictFloat = Field(gt=0, le=MAX_CONTAINER_GROSS_KG)
     dg_class: IMDG | None = None
     destination: Text = Field(description="Destination station served by a departure")
-    ready: date
-    deadline: date | None = None
+    ready: PlausibleDate
+    deadline: PlausibleDate | None = None
     customs_status: Literal["export_cleared", "declared", "not_declared", "held"] = Field(
         "export_cleared", description="Only export-cleared containers may be loaded"
     )
-    priority: int = Field(1, ge=1, le=100)
+    priority: StrictInt = Field(1, ge=1, le=9, description="1 (normal) to 9 (most urgent)")
+
+
+#: one wagon's loading patterns: ``[n x]length`` slots (n 1-9; 20, 40 or 45 ft) joined by ``+``,
+#: patterns separated by ``/`` (router.optimise.consolidation.model.parse_patterns)
+_SLOT = r"\s*([1-9]\s*[xX×]\s*)?(20|40|45)'?\s*"
+_ONE_PATTERN = rf"{_SLOT}(\+{_SLOT})*"
+SLOT_PATTERN = rf"^{_ONE_PATTERN}([/|]{_ONE_PATTERN})*$"
 
 
 class WagonGroupIn(Strict):
@@ -217,24 +255,27 @@ class WagonGroupIn(Strict):
     fields are repeated on each of its groups, which come in marshalling order."""
 
     departure_id: Text
-    date: date
+    date: PlausibleDate
     origin: str = Field("", max_length=100)
     service: str = Field("", max_length=100)
-    destinations: list[Text] = Field(min_length=1, max_length=20)
-    max_gross_t: float = Field(gt=0, le=20_000)
-    max_length_m: float = Field(gt=0, le=5_000)
+    destinations: list[Text] = Field(
+        min_length=1, max_length=20, json_schema_extra={"uniqueItems": True}
+    )
+    max_gross_t: StrictFloat = Field(gt=0, le=20_000)
+    max_length_m: StrictFloat = Field(gt=0, le=5_000)
     wagon_type: Text
-    wagons: int = Field(1, ge=1, le=200)
+    wagons: StrictInt = Field(1, ge=1, le=200)
     slot_pattern: str = Field(
         min_length=1,
         max_length=100,
+        pattern=SLOT_PATTERN,
         description="Loading patterns separated by `/`, e.g. `1x40/2x20`",
         examples=["1x45/1x40+1x20/3x20"],
     )
-    payload_t: float = Field(gt=0, le=200)
-    tare_t: float = Field(0.0, ge=0, le=100)
-    wagon_length_m: float = Field(0.0, ge=0, le=100)
-    max_container_t: float | None = Field(None, gt=0, le=100)
+    payload_t: StrictFloat = Field(gt=0, le=200)
+    tare_t: StrictFloat = Field(0.0, ge=0, le=100)
+    wagon_length_m: StrictFloat = Field(0.0, ge=0, le=100)
+    max_container_t: StrictFloat | None = Field(None, gt=0, le=100)
 
 
 class ConsolidationIn(Strict):
@@ -288,9 +329,13 @@ class ConsolidationIn(Strict):
     containers: list[BookedContainerIn] = Field(min_length=1, max_length=5000)
     trains: list[WagonGroupIn] = Field(min_length=1, max_length=1000)
     method: Literal["auto", "exact", "decomposed"] = "auto"
-    require_all: bool = Field(False, description="Infeasible unless every container is loaded")
-    time_limit_s: float = Field(10.0, gt=0, le=3600, description="Bounded by the service limit")
-    seed: int = Field(0, ge=0, lt=2**31)
+    require_all: StrictBool = Field(
+        False, description="Infeasible unless every container is loaded"
+    )
+    time_limit_s: StrictFloat = Field(
+        10.0, gt=0, le=3600, description="Bounded by the service limit"
+    )
+    seed: StrictInt = Field(0, ge=0, lt=2**31)
 
 
 # --------------------------------------------------------------------------------- results

@@ -13,10 +13,14 @@ from datetime import date, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
     field_validator,
     model_validator,
 )
@@ -25,6 +29,7 @@ from router.errors import InvalidRequestError
 from router.network.model import AeoLevel, CargoClass, Mode, NodeKind, parse_aeo_level
 from router.routing.request import (
     CONTAINER_TYPES,
+    INCOTERMS,
     Cargo,
     Constraints,
     CustomsScope,
@@ -52,8 +57,32 @@ def _iso_8601(value: Any) -> Any:
         ) from None
 
 
-#: an ISO 8601 date-time (a bare date means its midnight); naive values are China Standard Time
-IsoDateTime = Annotated[datetime, BeforeValidator(_iso_8601)]
+def _plausible(value: datetime) -> datetime:
+    if not plausible_date(value):
+        raise ValueError(DATE_RANGE)
+    return value
+
+
+def _plausible_day(value: date) -> date:
+    _plausible(datetime(value.year, value.month, value.day))
+    return value
+
+
+#: the years a request may name (2000-2099, units.plausible_date), as the schema states them
+YEAR_PATTERN = r"^20[0-9]{2}-"
+
+#: an ISO 8601 date-time in 2000-2099 (a bare date means its midnight); naive values are China
+#: Standard Time
+IsoDateTime = Annotated[
+    datetime,
+    BeforeValidator(_iso_8601),
+    AfterValidator(_plausible),
+    Field(json_schema_extra={"pattern": YEAR_PATTERN}),
+]
+#: a calendar date in 2000-2099
+PlausibleDate = Annotated[
+    date, AfterValidator(_plausible_day), Field(json_schema_extra={"pattern": YEAR_PATTERN})
+]
 
 #: printable text (no control characters; PostgreSQL cannot store NUL) with a visible character
 TEXT_PATTERN = r"^[^\u0000-\u001f\u007f]*[^\s\u0000-\u001f\u007f][^\u0000-\u001f\u007f]*$"
@@ -66,7 +95,9 @@ assert set(ContainerCode.__args__) == set(CONTAINER_TYPES)  # type: ignore[attr-
 
 
 class Strict(BaseModel):
-    """Request models: unknown fields, NaN and infinity are errors."""
+    """Request models: unknown fields, NaN and infinity are errors; numbers and booleans are
+    what JSON Schema says they are (``StrictInt``/``StrictFloat``/``StrictBool``: no "5" for 5,
+    no ``false`` for 0), so the API accepts exactly what its OpenAPI schema allows."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
@@ -96,12 +127,15 @@ class ErrorBody(BaseModel):
 
 # ------------------------------------------------------------------------ quote request
 class PointIn(Strict):
-    lon: float = Field(ge=-180, le=180, description="Longitude, WGS84 degrees")
-    lat: float = Field(ge=-90, le=90, description="Latitude, WGS84 degrees")
+    lon: StrictFloat = Field(ge=-180, le=180, description="Longitude, WGS84 degrees")
+    lat: StrictFloat = Field(ge=-90, le=90, description="Latitude, WGS84 degrees")
 
+
+#: a node id or UN/LOCODE: not blank
+PlaceCode = Annotated[str, Field(min_length=1, max_length=100, pattern=r"\S")]
 
 Place = Annotated[
-    str | PointIn,
+    PlaceCode | PointIn,
     Field(
         description="A node id or UN/LOCODE (`CNYTN`), or a point {lon, lat} reached by truck",
         examples=["CNYTN", {"lon": 114.06, "lat": 22.54}],
@@ -115,16 +149,40 @@ EcommerceRegime = Literal["9610", "9710", "9810", "1210"]
 
 class ContainerIn(Strict):
     type: ContainerCode = Field(description="ISO 6346 size-type code")
-    count: int = Field(ge=1, le=500)
+    count: StrictInt = Field(ge=1, le=500)
+
+
+#: the IMDG classes and divisions the service knows (network.model.IMDG_CLASSES, IMDG_DIVISIONS)
+IMDG = Annotated[
+    str,
+    Field(
+        pattern=r"^(1(\.[1-6])?|2(\.[1-3])?|3|4(\.[1-3])?|5(\.[12])?|6(\.[12])?|7|8|9)$",
+        description="IMDG class or division: 1.1..1.6, 2.1..2.3, 3, 4.1..4.3, 5.1, 5.2, 6.1, "
+        "6.2, 7, 8, 9 (or the class alone)",
+    ),
+]
 
 
 class CargoIn(Strict):
+    """Containers, or loose cargo by weight (``weight_kg``): one of the two is required."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["containers"], "properties": {"containers": {"minItems": 1}}},
+                {"required": ["weight_kg"], "properties": {"weight_kg": {"type": "number"}}},
+            ]
+        }
+    )
+
     containers: list[ContainerIn] = Field(default_factory=list, max_length=6)
-    weight_kg: float | None = Field(None, gt=0, le=10_000_000, description="Gross, without tare")
-    volume_m3: float | None = Field(None, gt=0, le=100_000)
+    weight_kg: StrictFloat | None = Field(
+        None, gt=0, le=10_000_000, description="Gross, without tare"
+    )
+    volume_m3: StrictFloat | None = Field(None, gt=0, le=100_000)
     cargo_class: CargoClass = CargoClass.GENERAL
-    imdg_class: str | None = Field(None, pattern=r"^[1-9](\.[1-9])?$", description="e.g. 3")
-    value_cny: float | None = Field(None, ge=0, le=1e13)
+    imdg_class: IMDG | None = None
+    value_cny: StrictFloat | None = Field(None, ge=0, le=1e13)
     ecommerce_regime: EcommerceRegime | None = Field(
         None,
         description="For ecommerce cargo: China's cross-border e-commerce regime, cleared only at "
@@ -148,19 +206,19 @@ class TraderIn(Strict):
         description="Chinese AEO status: none or advanced (the general level was abolished by "
         "GAC Decree 251 in 2021); effective in China and where an MRA with China applies",
     )
-    direct_eligible: bool = Field(
+    direct_eligible: StrictBool = Field(
         False, description="Ship-side direct loading / pick-up (直提直装) at eligible terminals"
     )
-    combined_port_allowed: bool = Field(
+    combined_port_allowed: StrictBool = Field(
         True, description="May declare under the GBA Combined Port at feeder terminals"
     )
-    joint_declaration_eligible: bool = Field(
+    joint_declaration_eligible: StrictBool = Field(
         False, description="一单两报 at SZ–HK land crossings: one data entry for both declarations"
     )
-    drug_whitelisted: bool = Field(
+    drug_whitelisted: StrictBool = Field(
         False, description="Listed importer of a listed drug: no 进口药品通关单 needed"
     )
-    inspect_first_pilot: bool = Field(
+    inspect_first_pilot: StrictBool = Field(
         False,
         description="In the 先查验后装运 (inspect first, then load) pilot: where a node offers it, "
         "the export declaration and its inspection take the procedure's hours (seed §8)",
@@ -173,20 +231,22 @@ class TraderIn(Strict):
 
 
 class ConstraintsIn(Strict):
-    allowed_modes: list[Mode] | None = Field(None, max_length=7, description="Default: all")
-    max_transfers: int | None = Field(None, ge=0, le=20)
+    allowed_modes: list[Mode] | None = Field(
+        None, min_length=1, max_length=7, description="Default: all"
+    )
+    max_transfers: StrictInt | None = Field(None, ge=0, le=20)
     required_nodes: list[NodeId] = Field(default_factory=list, max_length=8)
     excluded_nodes: list[NodeId] = Field(default_factory=list, max_length=100)
     excluded_operators: list[Annotated[str, Field(max_length=200)]] = Field(
         default_factory=list, max_length=50
     )
-    max_truck_km: float = Field(150.0, gt=0, le=1000)
+    max_truck_km: StrictFloat = Field(150.0, gt=0, le=1000)
 
 
 class PreferencesIn(Strict):
-    value_of_time_cny_per_h: float | None = Field(None, ge=0, le=1e7)
-    carbon_price_cny_per_t: float = Field(100.0, ge=0, le=1e5)
-    alternatives: int = Field(5, ge=1, le=20, description="Bounded by the service's limit")
+    value_of_time_cny_per_h: StrictFloat | None = Field(None, ge=0, le=1e7)
+    carbon_price_cny_per_t: StrictFloat = Field(100.0, ge=0, le=1e5)
+    alternatives: StrictInt = Field(5, ge=1, le=20, description="Bounded by the service's limit")
 
 
 QUOTE_EXAMPLE: dict[str, Any] = {
@@ -199,6 +259,14 @@ QUOTE_EXAMPLE: dict[str, Any] = {
 }
 
 
+def _any_case(word: str) -> str:
+    return "".join(f"[{c.upper()}{c.lower()}]" for c in word)
+
+
+#: an Incoterms 2020 rule in any case (JSON Schema patterns have no case-insensitive flag)
+INCOTERM_PATTERN = r"^\s*(" + "|".join(_any_case(t) for t in INCOTERMS) + r")\s*$"
+
+
 class QuoteRequestIn(Strict):
     """A shipment to quote."""
 
@@ -208,32 +276,23 @@ class QuoteRequestIn(Strict):
     destination: Place
     cargo: CargoIn
     ready: IsoDateTime = Field(description="Cargo ready; naive times are China Standard Time")
-    deadline: IsoDateTime | None = Field(None, description="Latest arrival")
+    deadline: IsoDateTime | None = Field(None, description="Latest arrival, after `ready`")
     trader: TraderIn = Field(default_factory=lambda: TraderIn.model_validate({}))
     customs_scope: CustomsScope = CustomsScope.BOTH
     incoterm: str | None = Field(
         None,
         description="Incoterms 2020 rule of the sale (EXW, FCA, FAS, FOB, CPT, CIP, CFR, CIF, DAP, "
-        "DPU, DDP): echoed in each alternative's scope with who pays the main carriage",
-        max_length=3,
+        "DPU, DDP; any case): echoed in each alternative's scope with who pays the main carriage",
+        pattern=INCOTERM_PATTERN,
     )
     constraints: ConstraintsIn = Field(default_factory=lambda: ConstraintsIn.model_validate({}))
     preferences: PreferencesIn = Field(default_factory=lambda: PreferencesIn.model_validate({}))
-    split: bool = Field(
+    split: StrictBool = Field(
         False,
         description="Also split the containers over departures and modes at least generalised "
         "cost (`split` in the quote). Without it the split is added only when no single "
         "departure has room for all of the containers.",
     )
-
-    @field_validator("ready", "deadline")
-    @classmethod
-    def _plausible(cls, value: datetime | None) -> datetime | None:
-        if value is None:
-            return value
-        if not plausible_date(value):
-            raise ValueError(DATE_RANGE)
-        return value
 
 
 def _place(value: str | PointIn, field: str) -> PlaceRef:
@@ -413,6 +472,19 @@ class FeatureCollection(Open):
 class BookingIn(Strict):
     """Book one alternative of an unexpired quote."""
 
+    quote_id: str = Field(min_length=1, max_length=64, pattern=ID_PATTERN)
+    alternative: StrictInt = Field(
+        0, ge=0, le=19, description="Index into the quote's alternatives"
+    )
+    split: StrictBool = Field(
+        False,
+        description="Book every part of the quote's split instead of one alternative (leave "
+        "`alternative` out)",
+    )
+    reference: str | None = Field(
+        None, max_length=100, pattern=TEXT_PATTERN, description="Your own reference"
+    )
+
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -421,19 +493,10 @@ class BookingIn(Strict):
                     "alternative": 0,
                     "reference": "PO-7781",
                 }
-            ]
+            ],
+            # either an alternative or the split, not both
+            "not": {"required": ["alternative", "split"], "properties": {"split": {"const": True}}},
         }
-    )
-
-    quote_id: str = Field(min_length=1, max_length=64, pattern=ID_PATTERN)
-    alternative: int = Field(0, ge=0, le=19, description="Index into the quote's alternatives")
-    split: bool = Field(
-        False,
-        description="Book every part of the quote's split instead of one alternative (leave "
-        "`alternative` out)",
-    )
-    reference: str | None = Field(
-        None, max_length=100, pattern=TEXT_PATTERN, description="Your own reference"
     )
 
     @model_validator(mode="after")

@@ -150,3 +150,50 @@ def test_a_ready_time_in_the_past_is_422(svc: Service) -> None:
     assert response.status_code == 422, response.text
     assert response.json()["details"][0]["field"] == "ready"
     assert "in the past" in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("path", "who", "body", "field"),
+    [
+        ("/v1/quotes", "shipper", quote_body(preferences={"alternatives": True}), "alternatives"),
+        ("/v1/quotes", "shipper", quote_body(cargo={"weight_kg": "800"}), "weight_kg"),
+        ("/v1/bookings", "shipper", {"quote_id": "a" * 32, "alternative": False}, "alternative"),
+        (
+            "/v1/consolidation/plans",
+            "operator",
+            {"containers": [], "trains": [], "seed": False},
+            "seed",
+        ),
+    ],
+)
+def test_numbers_and_booleans_are_what_the_schema_says(
+    svc: Service, path: str, who: str, body: dict, field: str
+) -> None:
+    """Issue 13 defect 13: ``seed: false`` was taken as 0 (and "800" as 800) where the schema
+    says integer (number): what the schema does not allow is 422."""
+    response = svc.client.post(path, json=body, headers=svc.h(who))
+    assert response.status_code == 422, response.text
+    fields = [d["field"] for d in response.json()["details"]]
+    assert any(f.endswith(field) for f in fields), response.text
+
+
+def test_the_schema_states_the_rules_the_service_enforces(svc: Service) -> None:
+    """Issue 13 defect 13: the rules are in the OpenAPI document (and the schemathesis test
+    checks that what it allows is accepted)."""
+    schemas = svc.client.get("/openapi.json").json()["components"]["schemas"]
+    limits = svc.ctx.settings
+    assert (
+        schemas["AssignmentIn"]["properties"]["time_limit_s"]["maximum"] == limits.max_job_solve_s
+    )
+    assert (
+        schemas["BookingIn"]["properties"]["alternative"]["maximum"] == limits.max_alternatives - 1
+    )
+    assert "not" in schemas["BookingIn"]  # an alternative or the split, not both
+    assert schemas["CargoIn"]["anyOf"]  # containers or weight_kg
+    ready = schemas["QuoteRequestIn"]["properties"]["ready"]
+    assert ready["pattern"] == "^20[0-9]{2}-"  # the years 2000-2099
+    origin = schemas["QuoteRequestIn"]["properties"]["origin"]
+    assert any(o.get("pattern") == r"\S" for o in origin["anyOf"])  # not blank
+    paths = svc.client.get("/openapi.json").json()["paths"]
+    bbox = next(p for p in paths["/v1/network.geojson"]["get"]["parameters"] if p["name"] == "bbox")
+    assert bbox["schema"]["anyOf"][0]["pattern"].startswith("^")

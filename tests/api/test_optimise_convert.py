@@ -7,9 +7,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from router.api.optimise_convert import assignment_inputs, consolidation_inputs
-from router.api.optimise_schemas import AssignmentIn, ConsolidationIn
+from router.api.optimise_schemas import (
+    AssignmentIn,
+    BookedContainerIn,
+    CapacityIn,
+    ConsolidationIn,
+    MinLoadIn,
+    ShipmentIn,
+    WagonGroupIn,
+)
 from router.errors import InvalidRequestError
 from router.optimise.io import (
     capacities_from_records,
@@ -23,13 +32,27 @@ from router.optimise.io import (
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 
 
-def _cells(row: dict[str, str], whole: tuple[str, ...] = ()) -> dict[str, Any]:
-    """A CSV row as JSON: blank cells left out, ``whole`` numbers as ints."""
-    return {k: int(v) if k in whole else v for k, v in row.items() if v != ""}
+def _cells(row: dict[str, str], model: type[BaseModel]) -> dict[str, Any]:
+    """A CSV row as the JSON a client sends for ``model``: blank cells left out, numbers and
+    booleans as JSON numbers and booleans (the API takes them as its schema types them)."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if value == "":
+            continue
+        kinds = str(model.model_fields[key].annotation) if key in model.model_fields else ""
+        if "bool" in kinds:
+            out[key] = value.strip().lower() in ("true", "1", "yes")
+        elif "int" in kinds or "Literal[20, 40, 45]" in kinds:
+            out[key] = int(value)
+        elif "float" in kinds:
+            out[key] = float(value)
+        else:
+            out[key] = value
+    return out
 
 
 def _shipment_json(row: dict[str, str]) -> dict[str, Any]:
-    out = _cells(row)
+    out = _cells(row, ShipmentIn)
     out["containers"] = [
         {"type": code, "count": int(count)}
         for count, _, code in (p.partition("x") for p in row["containers"].split(";"))
@@ -43,15 +66,15 @@ def _shipment_json(row: dict[str, str]) -> dict[str, Any]:
 
 
 def _train_json(row: dict[str, str]) -> dict[str, Any]:
-    return {**_cells(row), "destinations": row["destinations"].split(";")}
+    return {**_cells(row, WagonGroupIn), "destinations": row["destinations"].split(";")}
 
 
 def test_the_api_builds_the_inputs_the_cli_reads_from_the_sample_files() -> None:
     body = AssignmentIn.model_validate(
         {
             "shipments": [_shipment_json(r) for r in read_csv(SAMPLES / "shipments.csv")],
-            "min_loads": [_cells(r) for r in read_csv(SAMPLES / "min_loads.csv")],
-            "capacities": [_cells(r) for r in read_csv(SAMPLES / "capacities.csv")],
+            "min_loads": [_cells(r, MinLoadIn) for r in read_csv(SAMPLES / "min_loads.csv")],
+            "capacities": [_cells(r, CapacityIn) for r in read_csv(SAMPLES / "capacities.csv")],
         }
     )
     inputs = assignment_inputs(body, 5.0)
@@ -62,7 +85,9 @@ def test_the_api_builds_the_inputs_the_cli_reads_from_the_sample_files() -> None
 
     plan = ConsolidationIn.model_validate(
         {
-            "containers": [_cells(r, ("length_ft",)) for r in read_csv(SAMPLES / "bookings.csv")],
+            "containers": [
+                _cells(r, BookedContainerIn) for r in read_csv(SAMPLES / "bookings.csv")
+            ],
             "trains": [_train_json(r) for r in read_csv(SAMPLES / "trains.csv")],
             "method": "exact",
         }
@@ -141,7 +166,7 @@ def test_wagon_groups_make_departures_and_their_problems_name_the_row() -> None:
             "containers": [BOX],
             "trains": [
                 TRAIN,
-                {**TRAIN, "slot_pattern": "1x33"},
+                {**TRAIN, "max_gross_t": 900},
                 {**TRAIN, "max_length_m": 700, "origin": ""},
             ],
         }
@@ -149,5 +174,5 @@ def test_wagon_groups_make_departures_and_their_problems_name_the_row() -> None:
     with pytest.raises(InvalidRequestError) as err:
         consolidation_inputs(bad, 5.0)
     problems = _problems(err.value)
-    assert set(problems) == {"trains.1.slot_pattern", "trains.2.max_length_m"}
+    assert set(problems) == {"trains.1.max_gross_t", "trains.2.max_length_m"}
     assert "differs from the departure's first row (800.0)" in problems["trains.2.max_length_m"]

@@ -135,7 +135,7 @@ def test_unknown_node_is_404_with_close_matches(svc: Service) -> None:
         ({"origin": "DEDUI"}, "destination", "different place than the origin"),
         ({"origin": "cnytn", "destination": "CNYTN"}, "destination", "different place"),
         ({"deadline": "2000-01-02T00:00:00"}, "deadline", "after the ready time"),
-        ({"constraints": {"allowed_modes": []}}, "constraints.allowed_modes", "at least one mode"),
+        ({"constraints": {"allowed_modes": []}}, "constraints.allowed_modes", "at least 1 item"),
         ({"constraints": {"allowed_modes": ["boat"]}}, "constraints.allowed_modes.0", "truck"),
         (
             {"constraints": {"required_nodes": ["CNYTN"] * 9}},

@@ -65,7 +65,9 @@ def list_departures(
             examples=["2027-03-01T00:00:00"],
         ),
     ] = None,
-    date_to: Annotated[IsoDateTime | None, Query(description="Window end (exclusive)")] = None,
+    date_to: Annotated[
+        IsoDateTime | None, Query(description="Window end (exclusive), after `date_from`")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> dict[str, Any]:

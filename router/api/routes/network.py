@@ -12,6 +12,10 @@ from router.api.schemas import FeatureCollection, NetworkSummaryOut
 from router.network.model import Mode
 from router.services import network as network_service
 
+_NUMBER = r"\s*-?[0-9]{1,3}(\.[0-9]+)?\s*"
+#: four comma-separated decimal degrees
+BBOX_PATTERN = f"^{_NUMBER}(,{_NUMBER}){{3}}$"
+
 router = APIRouter(tags=["network"])
 
 SUMMARY_EXAMPLE = {
@@ -68,7 +72,10 @@ def get_network_geojson(
         str | None,
         Query(
             max_length=100,
-            description="min_lon,min_lat,max_lon,max_lat (WGS84)",
+            pattern=BBOX_PATTERN,
+            description="min_lon,min_lat,max_lon,max_lat (WGS84 decimal degrees), with "
+            "-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90 (the order "
+            "JSON Schema cannot state; 422 otherwise)",
             examples=["113.5,22.1,114.6,23.0"],
         ),
     ] = None,

@@ -76,6 +76,10 @@ class BookedContainer:
         return self.customs_status is CustomsStatus.EXPORT_CLEARED
 
 
+#: most slots of one length a loading pattern may name (real wagons carry 1 to 4 boxes)
+MAX_SLOTS_OF_A_LENGTH = 9
+
+
 def parse_patterns(text: str) -> tuple[tuple[int, ...], ...]:
     """``"1x40/2x20"`` -> ((40,), (20, 20)); ``"1x40+1x20/3x20"`` -> ((40, 20), (20, 20, 20))."""
     patterns: list[tuple[int, ...]] = []
@@ -88,6 +92,12 @@ def parse_patterns(text: str) -> tuple[tuple[int, ...], ...]:
             if not count.strip().isdigit() or not length.strip().isdigit():
                 raise InvalidRequestError(
                     "slot_pattern", f"cannot read {text!r}: use e.g. 1x40/2x20"
+                )
+            if not 1 <= int(count) <= MAX_SLOTS_OF_A_LENGTH:
+                raise InvalidRequestError(
+                    "slot_pattern",
+                    f"{count.strip()} slots of {length.strip()} ft: a wagon has 1 to "
+                    f"{MAX_SLOTS_OF_A_LENGTH} slots of one length",
                 )
             if int(length) not in TEU_BY_LENGTH:
                 raise InvalidRequestError(
