@@ -7,9 +7,10 @@ STAMP  := $(VENV)/.installed
 .PHONY: setup serve test test-fast lint bench check clean
 
 $(STAMP): pyproject.toml setup.py router/routing/_labelloop.pyx router/routing/_labelloop_defs.pxi
+	@echo "Installing GBA Freight Router into $(VENV) (first time: a few minutes, it builds the compiled search core)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --progress-bar on -e '.[dev]'
 	touch $(STAMP)
 
 setup: $(STAMP)  ## create .venv and install the project with dev tools

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,13 +15,27 @@ def default_data_dir() -> Path:
     return beside_package if beside_package.is_dir() else Path.cwd() / "data"
 
 
+def default_database_url() -> str:
+    """SQLite in ``var/router.sqlite`` of the source checkout (beside ``data/``), whatever the
+    working directory, so ``router serve`` and ``router keys ...`` share one database; for an
+    installed package, in the user's data folder (``$XDG_DATA_HOME/gba-freight-router``)."""
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file():
+        folder = checkout / "var"
+    else:
+        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        folder = Path(base) / "gba-freight-router"
+    return f"sqlite:///{folder / 'router.sqlite'}"
+
+
 class Settings(BaseSettings):
     """Service and CLI settings. Every field can be set as ``ROUTER_<NAME>`` in the environment."""
 
     model_config = SettingsConfigDict(env_prefix="ROUTER_", extra="ignore")
 
     data_dir: Path = default_data_dir()
-    database_url: str = "sqlite:///var/router.sqlite"
+    #: empty: :func:`default_database_url`
+    database_url: str = ""
     quote_ttl_h: float = 72.0
     idempotency_ttl_h: float = 24.0  # how long a response to an Idempotency-Key is kept
     max_alternatives: int = 10
@@ -37,6 +52,8 @@ class Settings(BaseSettings):
     job_max_attempts: int = 3  # runs of a job before a lost one is failed instead of re-queued
     #: on shutdown, how long a worker lets its running job go on before re-queueing it, seconds
     job_shutdown_grace_s: float = 10.0
+    #: on shutdown, how long requests in flight may take to finish, seconds
+    shutdown_grace_s: float = 30.0
     #: quote and in-request solve computations at once per service process (0: no bound);
     #: a request waits up to compute_queue_wait_s for a slot, then gets 503 with Retry-After
     max_concurrent_compute: int = 8
@@ -49,6 +66,10 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     #: the quote search's label loop: "compiled" (Cython extension) or "python" (the reference)
     search: str = "compiled"
+
+    def model_post_init(self, context: object, /) -> None:
+        if not self.database_url:
+            self.database_url = default_database_url()
 
 
 #: set by ``router serve --workers N`` for its workers: the supervisor's process id (the

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import socket
+import threading
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -15,16 +19,48 @@ keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help
 ROLE_HELP = "shipper (quotes, own bookings), operator (departures, capacity), planner, admin"
 
 
-def _print_new_key(new: NewKey) -> None:
+def _print_new_key(new: NewKey, database: str) -> None:
     info = new.info
     typer.echo(
-        f"Created {info.role} key for '{info.name}' (tenant '{info.tenant}'). "
+        f"Created {info.role} key for '{info.name}' (tenant '{info.tenant}') in {database}. "
         "It is shown only this once:"
     )
     typer.echo("")
     typer.echo(f"    {new.secret}")
     typer.echo("")
     typer.echo("Send it as 'X-API-Key: <key>' or 'Authorization: Bearer <key>'.")
+
+
+class _Once:
+    """Call ``then`` once: when the server accepts connections on ``host:port`` (from a daemon
+    thread, so that what it prints comes after the server's start-up log, where a person looks),
+    or when :meth:`now` is called first (the server stopped, or never started)."""
+
+    def __init__(self, then: Callable[[], None]) -> None:
+        self._then = then
+        self._lock = threading.Lock()
+        self._done = False
+
+    def now(self) -> None:
+        with self._lock:
+            if not self._done:
+                self._done = True
+                self._then()
+
+    def when_listening(self, host: str, port: int, timeout_s: float) -> None:
+        target = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
+
+        def wait() -> None:
+            deadline = time.monotonic() + timeout_s
+            while time.monotonic() < deadline:
+                try:
+                    with socket.create_connection((target, port), timeout=0.5):
+                        break
+                except OSError:
+                    time.sleep(0.2)
+            self.now()
+
+        threading.Thread(target=wait, name="announce", daemon=True).start()
 
 
 def serve(
@@ -47,14 +83,21 @@ def serve(
     with open_database(settings) as db:
         first = auth.create_first_admin_key(db)
         url = db.display_url
-    if first is not None:
-        typer.echo("Empty database: ", nl=False)
-        _print_new_key(first)
-        typer.echo("Create more keys with: router keys create --role shipper --name ACME\n")
-    typer.echo(
-        f"Serving network {settings.data_dir} with database {url} "
-        f"on http://{host}:{port} (API docs: http://{host}:{port}/docs)"
-    )
+    typer.echo(f"Serving network {settings.data_dir} with database {url} on http://{host}:{port}")
+
+    def ready() -> None:
+        typer.echo("")
+        if first is not None:
+            typer.echo("=" * 78)
+            typer.echo("Empty database: ", nl=False)
+            _print_new_key(first, url)
+            typer.echo("More keys: router keys create --role shipper --name ACME")
+            typer.echo("Lost the admin key? router keys create --role admin --name <you>")
+            typer.echo("=" * 78)
+        typer.echo(f"Ready: http://{host}:{port} (API docs: http://{host}:{port}/docs)")
+
+    announce = _Once(ready)
+    announce.when_listening(host, port, timeout_s=300)
     if workers > 1:  # the workers end with this process (router.api.supervision)
         os.environ[SUPERVISOR_ENV] = str(os.getpid())
     uvicorn.run(
@@ -64,7 +107,11 @@ def serve(
         port=port,
         workers=workers,
         log_level=log_level,
+        # on SIGTERM: stop accepting, let the requests in flight finish (at most this long),
+        # then the lifespan's shutdown gives the running job its grace or re-queues it
+        timeout_graceful_shutdown=int(settings.shutdown_grace_s),
     )
+    announce.now()  # if the server never answered, the key is still shown
 
 
 @keys_app.command("create")
@@ -84,10 +131,11 @@ def keys_create(
     try:
         with open_database(get_settings()) as db:
             new = auth.create_key(db, name=name, role=role, tenant=tenant)
+            url = db.display_url
     except InvalidRequestError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from None
-    _print_new_key(new)
+    _print_new_key(new, url)
 
 
 @keys_app.command("list")
@@ -99,6 +147,7 @@ def keys_list() -> None:
 
     with open_database(get_settings()) as db:
         rows, _ = auth.list_keys(db, limit=100_000)
+        typer.echo(f"{len(rows)} key(s) in {db.display_url}")
     typer.echo(f"{'prefix':<10} {'role':<9} {'name':<24} {'tenant':<24} {'created':<20} revoked")
     for row in rows:
         revoked = row.revoked_at.strftime("%Y-%m-%d %H:%M") if row.revoked_at else "-"
@@ -117,14 +166,16 @@ def keys_revoke(
     from router.errors import NotFoundError
     from router.services import auth
     from router.services.context import open_database
+    from router.services.errors import ConflictError
 
     try:
         with open_database(get_settings()) as db:
             info = auth.revoke_key(db, prefix)
-    except NotFoundError as exc:
+            url = db.display_url
+    except (NotFoundError, ConflictError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=1) from None
-    typer.echo(f"revoked {info.role} key {info.prefix} ({info.name})")
+    typer.echo(f"revoked {info.role} key {info.prefix} ({info.name}) in {url}")
 
 
 def register(app: typer.Typer) -> None:

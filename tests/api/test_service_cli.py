@@ -123,3 +123,24 @@ def test_workers_end_when_the_supervisor_is_killed(tmp_path: Path, tiny_dir: Pat
     finally:
         if server.poll() is None:
             server.kill()
+
+
+def test_the_default_database_is_the_same_from_any_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13 (newcomer friction): ``router keys ...`` run from another folder wrote to
+    another ``var/router.sqlite`` than the server's."""
+    from router.config import Settings
+
+    monkeypatch.delenv("ROUTER_DATABASE_URL", raising=False)
+    here = Settings().database_url
+    monkeypatch.chdir(tmp_path)
+    assert Settings().database_url == here
+    assert here.startswith("sqlite:////") and here.endswith("/var/router.sqlite")  # absolute
+
+
+def test_keys_commands_say_which_database_they_use(db_env: str) -> None:
+    created = runner.invoke(app, ["keys", "create", "--role", "planner", "--name", "Plan"])
+    assert created.exit_code == 0 and db_env in created.output
+    listed = runner.invoke(app, ["keys", "list"])
+    assert f"1 key(s) in {db_env}" in listed.output
