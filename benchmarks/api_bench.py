@@ -9,8 +9,10 @@ Writes ``benchmarks/results/api.json`` and prints the figures.
 2. HTTP: uvicorn on 127.0.0.1 (random free port) with 2 worker processes and a fresh SQLite
    database; a second process drives ``POST /v1/quotes`` with the same list of requests from a
    pool of client threads.
-Both runs do the same requests (``--requests``), each bounded in time (``--max-seconds``). Reported: throughput, p50/p90/p99 latency, status
-   counts, and the ratio of HTTP throughput to in-process throughput (the ratio is what to watch:
+Both runs do the same requests (``--requests``), each bounded in time (``--max-seconds``).
+Reported: throughput, p50/p90/p99 latency (of every answer, and of the 2xx ones), answers by
+   status (503 with Retry-After when the server is at its compute bound), the server's memory
+   (all processes) before and after, and the ratio of HTTP throughput to in-process throughput (the ratio is what to watch:
    it is measured in one run on one machine, so machine speed largely cancels).
 """
 
@@ -153,6 +155,7 @@ def drive(
 
     lock = threading.Lock()
     latencies: list[float] = []
+    accepted: list[float] = []  # latencies of 2xx answers
     codes: dict[int, int] = {}
     errors: list[str] = []
     counter = iter(range(max_requests))
@@ -187,6 +190,8 @@ def drive(
                 elapsed = time.perf_counter() - t0
                 with lock:
                     latencies.append(elapsed)
+                    if code < 300:
+                        accepted.append(elapsed)
                     codes[code] = codes.get(code, 0) + 1
 
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
@@ -197,11 +202,30 @@ def drive(
     out.send(
         {
             "latencies": latencies,
+            "accepted": accepted,
             "codes": codes,
             "errors": errors[:10],
             "elapsed": time.perf_counter() - clock.get("start", time.perf_counter()),
         }
     )
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants (Linux /proc), MiB."""
+    total_kb = 0
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total_kb += next(
+                int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")
+            )
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return round(total_kb / 1024, 1)
 
 
 def free_port() -> int:
@@ -282,6 +306,7 @@ def main() -> None:
         server = subprocess.Popen(command, env=env, cwd=tmp)
         try:
             wait_healthy(url, 90.0, server)
+            memory_before_mb = tree_rss_mb(server.pid)
             receiver, sender = mp.get_context("spawn").Pipe(duplex=False)
             driver = mp.get_context("spawn").Process(
                 target=drive,
@@ -290,6 +315,7 @@ def main() -> None:
             driver.start()
             result = receiver.recv()
             driver.join()
+            memory_after_mb = tree_rss_mb(server.pid)
         finally:
             server.send_signal(signal.SIGINT)
             try:
@@ -305,11 +331,14 @@ def main() -> None:
         "duration_s": round(result["elapsed"], 2),
         "throughput_rps": round(rps, 2),
         "latency_ms": latency_ms(result["latencies"]),
+        "accepted_latency_ms": latency_ms(result["accepted"]),
         "status_codes": {str(k): v for k, v in sorted(result["codes"].items())},
         "transport_errors": result["errors"],
+        "server_memory_mb": {"before": memory_before_mb, "after": memory_after_mb},
     }
     print(f"  {http['throughput_rps']} requests/s, latency {http['latency_ms']}")
-    print(f"  status codes {http['status_codes']}")
+    print(f"  status codes {http['status_codes']} (2xx latency {http['accepted_latency_ms']})")
+    print(f"  server memory {memory_before_mb} -> {memory_after_mb} MiB")
     ratio = rps / local["throughput_qps"] if local["throughput_qps"] else None
     doc = {
         "benchmark": "api",
