@@ -14,7 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from router import __version__
 from router.api.deps import Limits, reject_repeated_query_params
-from router.api.docs import state_service_limits
+from router.api.docs import add_links, state_service_limits
 from router.api.errors import install_error_handlers
 from router.api.jobs import make_worker
 from router.api.limits import ComputeSlots, RateLimiter
@@ -88,7 +88,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            state_service_limits(default_openapi(), settings)
+            document = default_openapi()
+            state_service_limits(document, settings)
+            add_links(document)
         return app.openapi_schema  # type: ignore[return-value]
 
     app.openapi = openapi  # type: ignore[method-assign]

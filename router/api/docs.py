@@ -71,8 +71,18 @@ ERROR_EXAMPLES: dict[int, tuple[str, dict[str, Any]]] = {
             ],
         },
     ),
+    429: (
+        "This API key's request rate is exceeded: retry after `Retry-After` seconds",
+        {
+            "code": "rate_limited",
+            "message": "this API key's limit of 200 requests/s (bursts of 400) is reached; retry "
+            "after the time in Retry-After",
+            "details": [],
+        },
+    ),
     503: (
-        "The network is not loaded",
+        "Unavailable: the network is not loaded, or the service is at its limit of computations "
+        "at once (then with `Retry-After`)",
         {
             "code": "unavailable",
             "message": "the network is not loaded; an admin can fix the dataset and reload it",
@@ -82,7 +92,7 @@ ERROR_EXAMPLES: dict[int, tuple[str, dict[str, Any]]] = {
 }
 
 #: errors any authenticated operation can answer
-AUTH = (401, 403, 422, 503)
+AUTH = (401, 403, 422, 429, 503)
 
 
 def responses(
@@ -260,9 +270,11 @@ def state_service_limits(schema: dict[str, Any], settings: Settings) -> None:
         prop = components.get(model, {}).get("properties", {}).get("time_limit_s")
         if prop is not None:
             prop["maximum"] = settings.max_job_solve_s
+            prop["default"] = min(prop.get("default", 10.0), settings.max_job_solve_s)
             prop["description"] = (
                 f"Solver time limit, seconds: at most {settings.max_job_solve_s:g} s in a job, "
-                f"{settings.max_solve_s:g} s with `sync=true`"
+                f"{settings.max_solve_s:g} s with `sync=true` (left out: 10 s, or the limit if "
+                "lower)"
             )
     alternatives = settings.max_alternatives
     prefs = components.get("PreferencesIn", {}).get("properties", {}).get("alternatives")
@@ -271,3 +283,72 @@ def state_service_limits(schema: dict[str, Any], settings: Settings) -> None:
     booking = components.get("BookingIn", {}).get("properties", {}).get("alternative")
     if booking is not None:
         booking["maximum"] = alternatives - 1
+
+
+#: OpenAPI links: what a response's id opens next (a client's workflow, and the stateful fuzzer's)
+#: (method, path, status) -> {link name: (method, path, parameters, request body)}
+LINKS: dict[tuple[str, str, str], dict[str, tuple[str, str, dict[str, str], Any]]] = {
+    ("post", "/v1/quotes", "201"): {
+        "GetQuote": ("get", "/v1/quotes/{quote_id}", {"quote_id": "$response.body#/id"}, None),
+        "QuoteLegs": (
+            "get", "/v1/quotes/{quote_id}/geojson", {"quote_id": "$response.body#/id"}, None
+        ),
+        "BookFirstAlternative": (
+            "post", "/v1/bookings", {}, {"quote_id": "$response.body#/id", "alternative": 0}
+        ),
+    },
+    ("post", "/v1/bookings", "201"): {
+        name: (method, path, {"booking_id": "$response.body#/id"}, None)
+        for name, method, path in (
+            ("GetBooking", "get", "/v1/bookings/{booking_id}"),
+            ("CancelBooking", "post", "/v1/bookings/{booking_id}/cancel"),
+            ("BookingEvents", "get", "/v1/bookings/{booking_id}/events"),
+        )
+    },
+    **{
+        ("post", submit, "202"): {
+            "GetJob": ("get", "/v1/jobs/{job_id}", {"job_id": "$response.body#/id"}, None),
+            "CancelJob": (
+                "post", "/v1/jobs/{job_id}/cancel", {"job_id": "$response.body#/id"}, None
+            ),
+        }
+        for submit in ("/v1/assignments", "/v1/consolidation/plans")
+    },
+    ("get", "/v1/jobs/{job_id}", "200"): {
+        "GetAssignmentResult": (
+            "get", "/v1/assignments/{run_id}", {"run_id": "$response.body#/result_id"}, None
+        ),
+        "GetPlanResult": (
+            "get", "/v1/consolidation/plans/{run_id}", {"run_id": "$response.body#/result_id"},
+            None,
+        ),
+    },
+    ("post", "/v1/assignments", "201"): {
+        "GetAssignment": ("get", "/v1/assignments/{run_id}", {"run_id": "$response.body#/id"}, None)
+    },
+    ("post", "/v1/consolidation/plans", "201"): {
+        "GetPlan": (
+            "get", "/v1/consolidation/plans/{run_id}", {"run_id": "$response.body#/id"}, None
+        )
+    },
+}  # fmt: skip
+
+
+def add_links(schema: dict[str, Any]) -> None:
+    """Write :data:`LINKS` into the OpenAPI document (by the targets' operation ids)."""
+    paths = schema.get("paths", {})
+    for (method, path, status), links in LINKS.items():
+        response = paths.get(path, {}).get(method, {}).get("responses", {}).get(status)
+        if response is None:
+            continue
+        out = response.setdefault("links", {})
+        for name, (target_method, target_path, parameters, body) in links.items():
+            target = paths.get(target_path, {}).get(target_method)
+            if target is None:
+                continue
+            link: dict[str, Any] = {"operationId": target["operationId"]}
+            if parameters:
+                link["parameters"] = parameters
+            if body is not None:
+                link["requestBody"] = body
+            out[name] = link

@@ -24,11 +24,20 @@ from router.services.worker import JobHandler, JobWork, JobWorker
 Prepared = tuple[float, Callable[[], dict[str, Any]]]
 
 
+def _requested_s(ctx: ServiceContext, body: AssignmentIn | ConsolidationIn, job: bool) -> float:
+    """The time limit asked for; when none is, the default (10 s) or this service's limit if
+    that is lower (so a request leaving it out is never refused for it)."""
+    if "time_limit_s" in body.model_fields_set:
+        return body.time_limit_s
+    limit = ctx.settings.max_job_solve_s if job else ctx.settings.max_solve_s
+    return min(body.time_limit_s, limit)
+
+
 def prepare_assignment(
     ctx: ServiceContext, loaded: LoadedNetwork, body: AssignmentIn, *, job: bool
 ) -> Prepared:
     """Check and convert an assignment request (InvalidRequestError names each bad field)."""
-    inputs = assignment_inputs(body, runs.time_limit(ctx, body.time_limit_s, job=job))
+    inputs = assignment_inputs(body, runs.time_limit(ctx, _requested_s(ctx, body, job), job=job))
     check_assignment(
         loaded.compiled,
         inputs.shipments,
@@ -57,7 +66,7 @@ def prepare_assignment(
 
 def prepare_consolidation(ctx: ServiceContext, body: ConsolidationIn, *, job: bool) -> Prepared:
     """Check and convert a train load plan request."""
-    inputs = consolidation_inputs(body, runs.time_limit(ctx, body.time_limit_s, job=job))
+    inputs = consolidation_inputs(body, runs.time_limit(ctx, _requested_s(ctx, body, job), job=job))
     check_input(inputs.containers, inputs.trains)
 
     def solve() -> dict[str, Any]:

@@ -201,7 +201,9 @@ class JobWorker:
         kind = cast(RunKind, job.kind)
         try:
             with self.ctx.db.write() as session:
-                current = repo.get(session, job.id, None)
+                current = session.get(Job, job.id)
+                if current is None:  # deleted meanwhile
+                    raise _NoLongerHeld
                 if current.cancel_requested or progress.cancel_requested:
                     repo.finish(
                         session, job.id, self.name, "cancelled",

@@ -116,10 +116,15 @@ class Service:
         return item
 
     def clear(self) -> None:
-        with self.ctx.db.write() as session:
-            models = (BookingEvent, BookingLeg, Booking, Quote, Departure, OptimisationRun, Job)
-            for model in (*models, IdempotentResponse):
-                session.execute(delete(model))
+        clear(self.ctx)
+
+
+def clear(ctx: ServiceContext) -> None:
+    """Forget every quote, booking, departure, run, job and idempotent response."""
+    with ctx.db.write() as session:
+        models = (BookingEvent, BookingLeg, Booking, Quote, Departure, OptimisationRun, Job)
+        for model in (*models, IdempotentResponse):
+            session.execute(delete(model))
 
 
 def make_settings(url: str, **overrides: Any) -> Settings:

@@ -65,8 +65,11 @@ def list_keys(
     "/keys/{prefix}/revoke",
     response_model=KeyOut,
     summary="Revoke an API key (admin)",
-    description="Requests with a revoked key get 401 from then on. Idempotent.",
-    responses=responses({**KEY_EXAMPLE, "revoked_at": "2027-03-01T00:00:00+00:00"}, *AUTH, 404),
+    description="Requests with a revoked key get 401 from then on. Idempotent. 409 for the last "
+    "active admin key (create another admin key first).",
+    responses=responses(
+        {**KEY_EXAMPLE, "revoked_at": "2027-03-01T00:00:00+00:00"}, *AUTH, 404, 409
+    ),
 )
 def revoke_key(
     _: Admin,
