@@ -35,6 +35,12 @@ to scarce departures and train load plans (OR-Tools), the network as GeoJSON.
 Roles: `shipper` (quotes, own bookings), `operator` (departures and capacity, assignments, train
 load plans), `planner` (assignments), `admin` (keys, network reload, everything). Health and version need no key.
 
+**Long work** (batch assignments, train load plans) is queued as a job: 202 with the job, to
+poll at `/v1/jobs/{id}` until `links.result` names the stored run (or `?sync=true` for small
+inputs). **Retries**: send `Idempotency-Key: <uuid>` with a POST that creates something; a retry
+with the same key gets the first answer and creates nothing new. **Overload**: 503 (too many
+computations at once) and 429 (this key's rate) come with `Retry-After`.
+
 **Errors** share one body: `{"code", "message", "details", "suggestions"}`; 422 lists each
 invalid field with its path.
 """

@@ -86,6 +86,7 @@ class JobWorker:
         self.max_attempts = settings.job_max_attempts
         self.grace_s = settings.job_shutdown_grace_s
         self._stopping = threading.Event()
+        self._recovered_at = -float("inf")
         self._thread: threading.Thread | None = None
         self._current: str | None = None
         self._abandoned: set[str] = set()
@@ -138,14 +139,22 @@ class JobWorker:
         return recovered
 
     def run_once(self) -> str | None:
-        """Recover lost jobs, then take one queued job and run it to its end; its id, or None
-        when there was nothing to do (or no network is loaded to run it on)."""
-        self.recover()
+        """Recover lost jobs (at most every quarter of the stale limit), then take one queued
+        job and run it to its end; its id, or None when there was nothing to do (or no network
+        is loaded to run it on). An idle poll only reads: no write lock is taken."""
+        now = time.monotonic()
+        if now - self._recovered_at >= self.stale_after.total_seconds() / 4:
+            self._recovered_at = now
+            self.recover()
         loaded = self.ctx.loaded
         if loaded is None or self._stopping.is_set():
             return None
+        kinds = list(self.handlers)
+        with self.ctx.db.read() as session:
+            if not repo.any_queued(session, kinds):
+                return None
         with self.ctx.db.write() as session:
-            job = repo.claim(session, self.name, list(self.handlers))
+            job = repo.claim(session, self.name, kinds)
         if job is None:
             return None
         with self._lock:

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from router.errors import NotFoundError
 from router.store.models import Job, utcnow
+from router.store.repositories import newest_first
 
 #: messages of the states a job enters without a worker's word
 QUEUED_MESSAGE = "waiting for a worker"
@@ -76,15 +77,7 @@ def list_jobs(
         where.append(Job.status == status)
     if kind is not None:
         where.append(Job.kind == kind)
-    total = int(session.scalar(select(func.count()).select_from(Job).where(*where)) or 0)
-    rows = session.scalars(
-        select(Job)
-        .where(*where)
-        .order_by(Job.created_at.desc(), Job.id)
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    return list(rows), total
+    return newest_first(session, Job, where, limit, offset)
 
 
 def _apply(session: Session, job_id: str, where: Sequence[Any], **values: Any) -> bool:
@@ -123,6 +116,14 @@ def cancel(session: Session, job_id: str, tenant: str | None) -> Job:
 
 
 # ------------------------------------------------------------------------------ the worker
+def any_queued(session: Session, kinds: Sequence[str]) -> bool:
+    """Whether a job of ``kinds`` waits (a cheap read before taking the write lock to claim)."""
+    found = session.scalar(
+        select(Job.id).where(Job.status == "queued", Job.kind.in_(list(kinds))).limit(1)
+    )
+    return found is not None
+
+
 def claim(session: Session, worker: str, kinds: Sequence[str]) -> Job | None:
     """Take the oldest queued job of ``kinds`` for ``worker`` (None if there is none)."""
     candidate = session.scalars(

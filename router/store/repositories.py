@@ -36,13 +36,14 @@ from router.store.models import (
     BookingEvent,
     BookingLeg,
     Departure,
+    Job,
     OptimisationRun,
     Quote,
     utcnow,
 )
 
 ROLES = ("shipper", "operator", "planner", "admin")
-M = TypeVar("M", Booking, OptimisationRun)
+M = TypeVar("M", Booking, OptimisationRun, Job)
 KEY_PREFIX = "gbr_"
 
 
@@ -381,7 +382,7 @@ def list_bookings(
         where.append(Booking.tenant == tenant)
     if status is not None:
         where.append(Booking.status == status)
-    return _newest_first(session, Booking, where, limit, offset)
+    return newest_first(session, Booking, where, limit, offset)
 
 
 def cancel_booking(session: Session, booking_id: str, tenant: str | None) -> Booking:
@@ -499,10 +500,10 @@ def list_runs(
         where.append(OptimisationRun.tenant == tenant)
     # a listing shows summaries: the request and result documents are not loaded
     summary = defer(OptimisationRun.request), defer(OptimisationRun.result)
-    return _newest_first(session, OptimisationRun, where, limit, offset, *summary)
+    return newest_first(session, OptimisationRun, where, limit, offset, *summary)
 
 
-def _newest_first(
+def newest_first(
     session: Session,
     model: type[M],
     where: Sequence[Any],
