@@ -29,8 +29,7 @@ def _requested_s(ctx: ServiceContext, body: AssignmentIn | ConsolidationIn, job:
     that is lower (so a request leaving it out is never refused for it)."""
     if "time_limit_s" in body.model_fields_set:
         return body.time_limit_s
-    limit = ctx.settings.max_job_solve_s if job else ctx.settings.max_solve_s
-    return min(body.time_limit_s, limit)
+    return min(body.time_limit_s, runs.solve_limit_s(ctx, job=job))
 
 
 def prepare_assignment(

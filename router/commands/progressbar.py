@@ -8,6 +8,7 @@ limit used (:class:`router.services.progress.Progress`), an upper bound of the t
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -63,13 +64,13 @@ def follow_job(read: Callable[[], tuple[str, float, str]], poll_s: float = 0.5) 
     status, fraction, message = read()
     if not console.is_terminal:
         while status in ("queued", "running"):
-            threading.Event().wait(poll_s)
+            time.sleep(poll_s)
             status, fraction, message = read()
         return
     with _bar(console) as bar:
         task = bar.add_task(message, total=1.0)
         bar.update(task, completed=fraction)
         while status in ("queued", "running"):
-            threading.Event().wait(poll_s)
+            time.sleep(poll_s)
             status, fraction, message = read()
             bar.update(task, completed=fraction, description=f"{status}: {message}")

@@ -322,9 +322,7 @@ def book(
         )
         repo.record_booking_event(session, booking, "created", principal.key_id)
         held = repo.leg_spaces(session, [booking.id]).get(booking.id, [])
-        out = booking_out(booking, held)
-        idempotency.remember(session, idem, out)
-        return out
+        return idempotency.remember(session, idem, booking_out(booking, held))
 
     return ctx.db.write_retrying(book)
 

@@ -130,16 +130,16 @@ def lookup(ctx: ServiceContext, idem: Idempotency | None) -> dict[str, Any] | No
         return None if row is None else row.body
 
 
-def remember(session: Session, idem: Idempotency | None, body: dict[str, Any]) -> None:
+def remember(session: Session, idem: Idempotency | None, body: dict[str, Any]) -> dict[str, Any]:
     """Store ``body`` as the response for the key :func:`claim` took in this transaction (its
-    commit makes the response and what the request created visible together)."""
-    if idem is None:
-        return
-    session.execute(
-        update(IdempotentResponse)
-        .where(IdempotentResponse.tenant == idem.tenant, IdempotentResponse.key == idem.key)
-        .values(body=body)
-    )
+    commit makes the response and what the request created visible together); ``body``."""
+    if idem is not None:
+        session.execute(
+            update(IdempotentResponse)
+            .where(IdempotentResponse.tenant == idem.tenant, IdempotentResponse.key == idem.key)
+            .values(body=body)
+        )
+    return body
 
 
 def purge_expired(session: Session) -> int:

@@ -16,11 +16,10 @@ from router.services.auth import Principal
 from router.services.context import ServiceContext
 from router.services.idempotency import Idempotency
 from router.services.paging import page
+from router.services.runs import PATHS
 from router.store import jobs as repo
 from router.store.models import JOB_KINDS, JOB_STATES, Job
 
-#: where the result of a succeeded job of each kind is read
-RESULT_PATHS = {"assignment": "/v1/assignments", "consolidation": "/v1/consolidation/plans"}
 KINDS = JOB_KINDS
 STATES = JOB_STATES
 FINISHED = frozenset({"succeeded", "failed", "cancelled"})
@@ -31,7 +30,7 @@ def job_out(job: Job) -> dict[str, Any]:
     links = {"self": f"/v1/jobs/{job.id}", "cancel": f"/v1/jobs/{job.id}/cancel"}
     result = None
     if job.run_id is not None:
-        result = f"{RESULT_PATHS[job.kind]}/{job.run_id}"
+        result = f"{PATHS[job.kind]}/{job.run_id}"
         links["result"] = result
     return {
         "id": job.id,
@@ -70,9 +69,7 @@ def submit(
             api_key_id=principal.key_id,
             request=request,
         )
-        out = job_out(job)
-        idempotency.remember(session, idem, out)
-        return out
+        return idempotency.remember(session, idem, job_out(job))
 
 
 def get_job(ctx: ServiceContext, principal: Principal, job_id: str) -> dict[str, Any]:

@@ -104,9 +104,7 @@ def create_quote(
             need_kg=need.kg,
             ttl=timedelta(hours=ctx.settings.quote_ttl_h),
         )
-        out = quote_out(row)
-        idempotency.remember(session, idem, out)
-    return out
+        return idempotency.remember(session, idem, quote_out(row))
 
 
 def quote_out(row: Quote) -> dict[str, Any]:

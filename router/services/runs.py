@@ -45,10 +45,15 @@ PATHS: dict[str, str] = {ASSIGNMENT: "/v1/assignments", CONSOLIDATION: "/v1/cons
 Space = Literal["live", "schedule"]
 
 
+def solve_limit_s(ctx: ServiceContext, *, job: bool) -> float:
+    """This service's longest solver time limit, seconds: ``max_job_solve_s`` for a job,
+    ``max_solve_s`` for a solve inside the request."""
+    return ctx.settings.max_job_solve_s if job else ctx.settings.max_solve_s
+
+
 def time_limit(ctx: ServiceContext, requested_s: float, *, job: bool = False) -> float:
-    """``requested_s`` if within this service's longest solve, seconds: ``max_job_solve_s`` for
-    a job, ``max_solve_s`` for a solve inside the request."""
-    limit = ctx.settings.max_job_solve_s if job else ctx.settings.max_solve_s
+    """``requested_s`` if within this service's longest solve (:func:`solve_limit_s`)."""
+    limit = solve_limit_s(ctx, job=job)
     if requested_s > limit:
         where = "in a job" if job else "inside a request (submit a job for longer solves)"
         raise InvalidRequestError("time_limit_s", f"at most {limit:g} s {where} on this service")
@@ -100,9 +105,7 @@ def _save(
     with ctx.db.write() as session:
         idempotency.claim(session, idem)
         row = store_run(session, principal.tenant, principal.key_id, kind, request, result)
-        out = run_out(row)
-        idempotency.remember(session, idem, out)
-        return out
+        return idempotency.remember(session, idem, run_out(row))
 
 
 def solve_assignment(

@@ -31,6 +31,7 @@ from typing import Any, cast
 from router.errors import RouterError
 from router.services import idempotency
 from router.services.context import LoadedNetwork, ServiceContext
+from router.services.jobs import FINISHED
 from router.services.progress import JobCancelled, Progress
 from router.services.runs import RunKind, store_run
 from router.store import jobs as repo
@@ -245,6 +246,6 @@ def wait_for(ctx: ServiceContext, job_id: str, timeout_s: float, poll_s: float =
     while True:
         with ctx.db.read() as session:
             job = repo.get(session, job_id, None)
-        if job.status in ("succeeded", "failed", "cancelled") or time.monotonic() > deadline:
+        if job.status in FINISHED or time.monotonic() > deadline:
             return job
         time.sleep(poll_s)
