@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml setup.py router/routing/_labelloop.pyx router/routing/_
 	@echo "Installing GBA Freight Router into $(VENV) (first time: a few minutes, it builds the compiled search core)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --progress-bar on -e '.[dev]'
+	$(BIN)/pip install --progress-bar on -e '.[dev,ray]'
 	touch $(STAMP)
 
 setup: $(STAMP)  ## create .venv and install the project with dev tools
