@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from router.network.capacity import link_capacity
 from router.network.model import Mode, Network
@@ -94,19 +94,14 @@ def make_quote(
     stats = {"labels_settled": 0, "labels_created": 0, "label_budget": 0, "complete": True}
     for plan in plans:
         search = build_search(cn, plan.request, capacity)
-        for route in search.run():
-            if plan.air_only and not any(
-                s.clink is not None and s.clink.link.mode is Mode.AIR for s in route.steps
-            ):
-                continue
-            found.append((route, search, plan))
+        found.extend((route, search, plan) for route in plan_routes(plan, search.run()))
         stats["labels_settled"] += search.stats.labels_settled
         stats["labels_created"] += search.stats.labels_created
         stats["complete"] = bool(stats["complete"]) and search.stats.complete
         stats["label_budget"] = max(int(stats["label_budget"]), search.label_budget or 0)
     # the cargo as requested has a route (an air_loose option does not move its boxes)
     as_requested = any(plan.name == "as_requested" for _, _, plan in found)
-    found = _pareto(found)
+    found = pareto_over_plans(found)
     routes = [route for route, _, _ in found]
     origin = {id(route): (search, plan) for route, search, plan in found}
     doc: dict[str, Any] = {
@@ -148,11 +143,27 @@ def make_quote(
     return doc
 
 
-def _pareto(
-    found: list[tuple[Route, Search, CargoPlan]],
-) -> list[tuple[Route, Search, CargoPlan]]:
-    """The routes of all plans that no other route dominates (ties: the first plan's)."""
-    out: list[tuple[Route, Search, CargoPlan]] = []
+T = TypeVar("T")
+
+
+def plan_routes(plan: CargoPlan, routes: list[Route]) -> list[Route]:
+    """The routes a search found for ``plan`` that the plan allows (an ``air_loose`` plan only
+    offers routes that fly)."""
+    if not plan.air_only:
+        return routes
+    return [
+        r
+        for r in routes
+        if any(s.clink is not None and s.clink.link.mode is Mode.AIR for s in r.steps)
+    ]
+
+
+def pareto_over_plans(
+    found: list[tuple[Route, T, CargoPlan]],
+) -> list[tuple[Route, T, CargoPlan]]:
+    """The routes of all plans that no other route dominates (ties: the first plan's), sorted by
+    criteria; ``found`` lists each plan's routes in plan order."""
+    out: list[tuple[Route, T, CargoPlan]] = []
     for k, item in enumerate(found):
         crit = item[0].criteria
         if not any(

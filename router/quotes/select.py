@@ -22,7 +22,7 @@ def select_alternatives(
         "cheapest": min(routes, key=lambda r: (r.cost_fen, r.arrival_min, r.co2_g)),
         "fastest": min(routes, key=lambda r: (r.arrival_min, r.cost_fen, r.co2_g)),
         "greenest": min(routes, key=lambda r: (r.co2_g, r.cost_fen, r.arrival_min)),
-        "recommended": min(routes, key=lambda r: (gen[id(r)], r.arrival_min)),
+        "recommended": recommended_route(routes, request, ready_min, gen),
     }
     ordered = sorted(routes, key=lambda r: (gen[id(r)], r.criteria))
     chosen = [best["recommended"]]
@@ -34,3 +34,15 @@ def select_alternatives(
             chosen.append(r)
     chosen = chosen[: request.preferences.alternatives]
     return [(r, [t for t in TAGS if best[t] is r]) for r in chosen]
+
+
+def recommended_route(
+    routes: list[Route],
+    request: QuoteRequest,
+    ready_min: int,
+    generalised: dict[int, float] | None = None,
+) -> Route:
+    """The route a quote recommends: least generalised cost (money, value of time, carbon
+    price; CNY), then earliest arrival; ``generalised``: the costs by ``id(route)`` if known."""
+    gen = generalised or {id(r): generalised_cost_cny(r, request, ready_min) for r in routes}
+    return min(routes, key=lambda r: (gen[id(r)], r.arrival_min))

@@ -24,7 +24,7 @@ from enum import StrEnum
 from router.network.emissions import DEFAULT_REGION, EmissionBasis, EmissionFactor
 from router.network.geo import fraction_along, geodesic_km
 from router.network.model import Link, Mode, Network
-from router.routing.compiled import CLink, CompiledNetwork
+from router.routing.compiled import TERMINAL_MODES, CLink, CompiledNetwork
 from router.routing.request import Cargo
 
 METHOD = (
@@ -229,3 +229,13 @@ def road_emissions_g(cn: CompiledNetwork, country: str, km: float, cargo: Cargo)
         return int(round(cargo.gross_kg / 1000.0 * km * per_tkm)), 0
     tonnes = cargo.cargo_kg / 1000.0
     return int(round(tonnes * km * factor.ttw_g)), int(round(tonnes * km * factor.wtt_g))
+
+
+def leg_co2e_split(cn: CompiledNetwork, cl: CLink, cargo: Cargo) -> tuple[int, int]:
+    """(TTW, WTT) grams CO2e of ``cargo`` on ``cl`` (ISO 14083 / GLEC well-to-wheel), with the
+    hub emissions of the transfer at its origin for vessels, barges, trains and aircraft."""
+    ttw, wtt = leg_emissions_g(cn, cl, cargo)
+    if cl.link.mode in TERMINAL_MODES:
+        hub_ttw, hub_wtt = transfer_emissions_g(cn, cl.origin, cl.link.mode, cargo)
+        ttw, wtt = ttw + hub_ttw, wtt + hub_wtt
+    return ttw, wtt

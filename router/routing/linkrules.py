@@ -29,12 +29,11 @@ from router.routing.compiled import (
     NO_LEG,
     ROAD_LEG,
     TERMINAL_LEG,
-    TERMINAL_MODES,
     CLink,
     CompiledNetwork,
     minutes,
 )
-from router.routing.emissions import leg_emissions_g, transfer_emissions_g
+from router.routing.emissions import leg_co2e_split
 from router.routing.labels import CapacityFn, Label
 from router.routing.prices import CargoPrices, PriceLine
 from router.routing.transitions import DWELL_STATES
@@ -263,11 +262,7 @@ class LinkRules:
     def leg_co2e_split(self, cl: CLink) -> tuple[int, int]:
         """(TTW, WTT) grams CO2e of this cargo on ``cl`` (ISO 14083 / GLEC well-to-wheel), with
         the hub emissions of the transfer at its origin for vessels, barges, trains and aircraft."""
-        ttw, wtt = leg_emissions_g(self.cn, cl, self.cargo)
-        if cl.link.mode in TERMINAL_MODES:
-            hub_ttw, hub_wtt = transfer_emissions_g(self.cn, cl.origin, cl.link.mode, self.cargo)
-            ttw, wtt = ttw + hub_ttw, wtt + hub_wtt
-        return ttw, wtt
+        return leg_co2e_split(self.cn, cl, self.cargo)
 
     def _export_dwell(self, label: Label, cl: CLink) -> tuple[int, str]:
         """Export yard dwell (minutes, basis) before boarding ``cl``.
