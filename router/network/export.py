@@ -96,6 +96,7 @@ def link_row(link: Link) -> dict[str, str]:
         "via": ";".join(link.via),
         "dg_banned": ";".join(sorted(link.dg_banned)),
         "mixed_trade": "yes" if link.mixed_trade else "",
+        "closed_since": link.closed_since.isoformat() if link.closed_since else "",
         "source": link.source,
     }
 

@@ -655,6 +655,7 @@ def _links(
             distance_given=given is not None,
             dg_banned=dg_banned,
             mixed_trade=_mixed_trade(row, regime),
+            closed_since=row.day("closed_since"),
             source=row.text("source", required=False) or "",
         )
         if _unique(row, link_id, seen):

@@ -373,6 +373,8 @@ class Link:
     #: 内外贸同船 (seed §12): a domestic service whose departures also carry export-cleared or
     #: bonded cargo under seal, sharing one capacity with the domestic cargo
     mixed_trade: bool = False
+    #: no departure leaves on or after this day (a dated closure of the service; scenarios)
+    closed_since: date | None = None
     source: str = ""
 
     @property

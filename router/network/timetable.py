@@ -11,8 +11,9 @@ Monday (the search's epoch is the Monday of the ready week) converts by adding t
   does not divide a week);
 - ``any`` links leave when the cargo is ready, within the origin node's opening hours if it has
   them.
-A link is closed from the first day one of its nodes (origin, destination or a border it passes)
-is closed to its mode; no departure leaves from then on.
+A link is closed from its own ``closed_since`` day or the first day one of its nodes (origin,
+destination or a border it passes) is closed to its mode, whichever comes first; no departure
+leaves from then on.
 """
 
 from __future__ import annotations
@@ -114,9 +115,10 @@ def headway_phase(offset_min: int, headway_min: int, epoch: datetime) -> int:
 
 
 def closed_from(network: Network, link: Link) -> date | None:
-    """The first day a node of ``link`` (origin, destination, a border it passes) is closed to
-    its mode; ``date.min`` when one is closed with no start date; None when it stays open."""
-    first: date | None = None
+    """The first day ``link`` is closed (its own ``closed_since``) or a node of it (origin,
+    destination, a border it passes) is closed to its mode; ``date.min`` when one is closed with
+    no start date; None when it stays open."""
+    first: date | None = link.closed_since
     for node_id in (link.origin, link.destination, *link.via):
         node = network.nodes[node_id]
         if link.mode in node.closed_modes:
