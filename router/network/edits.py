@@ -148,20 +148,32 @@ def _links(network: Network, link_ids: Iterable[str], fld: str = "link") -> list
     return [network.links[i] for i in ids]
 
 
+def copied(network: Network, **changes: object) -> Network:
+    """A new network with ``changes`` and every other mapping copied, so that no mapping of the
+    result is one of ``network``'s (changing one cannot change the other)."""
+    fields: dict[str, object] = {
+        "nodes": dict(network.nodes),
+        "links": dict(network.links),
+        "jurisdictions": dict(network.jurisdictions),
+        "modes": dict(network.modes),
+        "customs_profiles": dict(network.customs_profiles),
+        "fx_cny": dict(network.fx_cny),
+    }
+    fields.update(changes)
+    return replace(network, **fields)  # type: ignore[arg-type]
+
+
 def _with_nodes(network: Network, changed: Mapping[str, Node]) -> Network:
-    nodes = dict(network.nodes)
-    nodes.update(changed)
-    return replace(network, nodes=nodes)
+    return copied(network, nodes={**network.nodes, **changed})
 
 
 def _with_links(
     network: Network, changed: Mapping[str, Link], removed: Iterable[str] = ()
 ) -> Network:
-    links = dict(network.links)
-    links.update(changed)
+    links = {**network.links, **changed}
     for link_id in removed:
         links.pop(link_id, None)
-    return replace(network, links=links)
+    return copied(network, links=links)
 
 
 def service_links(network: Network, service: str) -> tuple[str, ...]:
@@ -586,7 +598,7 @@ def scale_fees(
             return replace(f, amount=f.amount * factor)
         return f
 
-    return replace(network, fees=tuple(scaled(f) for f in network.fees))
+    return copied(network, fees=tuple(scaled(f) for f in network.fees))
 
 
 # ---------------------------------------------------------------------------- customs
@@ -647,7 +659,7 @@ def set_customs_profile(
         if clearance_time_factor is None
         else clearance_time_factor,
     )
-    return replace(network, customs_profiles={**network.customs_profiles, level: new})
+    return copied(network, customs_profiles={**network.customs_profiles, level: new})
 
 
 def combined_port_barges(network: Network, feeder: str, hub: str) -> tuple[str, ...]:
@@ -732,7 +744,7 @@ def enable_combined_port(
         if dwell_combined_h < 0:
             raise EditError("dwell_combined_h", f"must be >= 0, got {dwell_combined_h:g}")
         nodes[hub] = replace(h, dwell_combined_h=dwell_combined_h)
-    return replace(_with_nodes(network, nodes), fees=fees)
+    return copied(network, nodes={**network.nodes, **nodes}, fees=fees)
 
 
 def enable_direct_loading(

@@ -14,7 +14,7 @@ services; the customs kinds are in :mod:`router.scenarios.spec_customs`, ``add_s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar, TypedDict, cast
@@ -76,6 +76,11 @@ class Modification:
         """The demand table with this modification made; ``key`` identifies the scenario and
         this modification's position (the seed of its stable draws)."""
         return demand
+
+    def later_hint(self, later: Sequence[Modification]) -> str:
+        """A hint added to this modification's issues when one of the ``later`` modifications
+        would make it valid (the order matters): "" if none."""
+        return ""
 
     def declares(self) -> frozenset[str]:
         """Names (service codes, link ids) this modification adds to the network."""

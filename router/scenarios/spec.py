@@ -192,7 +192,7 @@ class Scenario:
         network = base
         errors = {_key(p) for p in edits.network_errors(base)}
         pending: frozenset[str] = frozenset()
-        for mod in self.modifications:
+        for index, mod in enumerate(self.modifications):
             found = mod.validate(network, pending)
             if not found:
                 try:
@@ -206,7 +206,8 @@ class Scenario:
                     if not found:
                         network, errors = changed, {_key(p) for p in now}
             if found:
-                issues += found
+                hint = mod.later_hint(self.modifications[index + 1 :])
+                issues += [replace(i, message=i.message + hint) for i in found]
                 pending |= mod.declares()
         issues += self._select_issues(base, network)
         if issues:
@@ -306,7 +307,7 @@ def _parse(sink: Sink, text: str, stem: str | None) -> Scenario | None:
     base = top.text("base") or BUNDLED
     seed = _seed(top)
     assumptions = _assumptions(top)
-    select = top.texts("select") or ()
+    select = top.texts("select", non_empty=False) or ()
     mods = _modifications(top)
     if sink.issues or name is None or title is None:
         return None

@@ -307,6 +307,16 @@ class EnableCombinedPort(Modification):
             )
         return issues
 
+    def later_hint(self, later: Sequence[Modification]) -> str:
+        for mod in later:
+            adds = getattr(mod, "barge_ends", lambda: ())()
+            if (self.feeder, self.hub) in adds:
+                return (
+                    f" ({mod.where.path} adds one but comes after this modification: "
+                    "modifications apply in order, so put it first)"
+                )
+        return ""
+
     def apply(self, network: Network) -> Network:
         return edits.enable_combined_port(
             network, self.feeder, self.hub, dwell_combined_h=self.dwell_combined_h

@@ -264,6 +264,19 @@ class AddService(Modification):
         back = self.return_id or link_id(self.mode, self.destination, self.origin, self.service)
         return forward, back
 
+    def barge_ends(self) -> tuple[tuple[str, str], ...]:
+        """(from, to) of the links this adds that can carry export-cleared cargo by water to a
+        Combined Port hub (supervised or mixed-trade barge or feeder)."""
+        if self.mode not in (Mode.BARGE, Mode.FEEDER) or not (
+            self.regime is Regime.SUPERVISED
+            or (self.regime is Regime.DOMESTIC and self.mixed_trade)
+        ):
+            return ()
+        ends = [(self.origin, self.destination)]
+        if self.both_directions:
+            ends.append((self.destination, self.origin))
+        return tuple(ends)
+
     def declares(self) -> frozenset[str]:
         return frozenset({self.service, *self.link_ids()})
 
