@@ -35,7 +35,34 @@ writeFileSync(join(out, "LICENSE-leaflet.txt"), readFileSync(join(pkgDir("leafle
 const topo = JSON.parse(readFileSync(join(pkgDir("world-atlas"), "land-50m.json"), "utf8"));
 const land = feature(topo, topo.objects.land);
 const round = (c) => (typeof c[0] === "number" ? [+c[0].toFixed(3), +c[1].toFixed(3)] : c.map(round));
-for (const f of land.features) f.geometry.coordinates = round(f.geometry.coordinates);
+// TopoJSON merges polygons across the antimeridian (Chukotka, Wrangel Island, Fiji,
+// Antarctica): a ring then jumps from +180 to -180. Unwrap each ring so consecutive points are
+// less than 180 degrees apart (Chukotka continues east past 180), so planar drawing (Leaflet,
+// matplotlib) draws no line across the world.
+const unwrap = (ring) => {
+  let prev = null;
+  return ring.map(([lon, lat]) => {
+    let x = lon;
+    if (prev !== null) {
+      while (x - prev > 180) x -= 360;
+      while (x - prev < -180) x += 360;
+    }
+    prev = x;
+    return [x, lat];
+  });
+};
+const polygons = (g) => (g.type === "MultiPolygon" ? g.coordinates : [g.coordinates]);
+for (const f of land.features) {
+  for (const polygon of polygons(f.geometry)) {
+    for (let r = 0; r < polygon.length; r++) {
+      const ring = unwrap(polygon[r]);
+      // a ring that went west of -180 moves a turn east (Eurasia: -17 to 191 degrees)
+      const west = Math.min(...ring.map((p) => p[0]));
+      polygon[r] = west < -180 ? ring.map(([x, y]) => [x + 360, y]) : ring;
+    }
+  }
+  f.geometry.coordinates = round(f.geometry.coordinates);
+}
 land.features.forEach((f) => {
   f.properties = { source: "Natural Earth 1:50m land (public domain), via world-atlas " + version("world-atlas") };
 });

@@ -621,7 +621,7 @@ def compare_runs(
         "utilisation": against_baseline(
             util,
             baseline,
-            ["service", "space_unit"],
+            ["service", "mode", "space_unit"],
             ["teu_carried", "weight_kg_carried", "utilisation", "peak_departure_utilisation"],
         ),
         "select_link": against_baseline(
@@ -721,7 +721,8 @@ def changed_routes(base: pl.DataFrame, other: pl.DataFrame) -> pl.DataFrame:
 
 def summarise_changes(changes: pl.DataFrame, od: bool = False) -> pl.DataFrame:
     """:func:`changed_routes` counted by change class and main modes (base -> other), by OD
-    with ``od``: shipments, TEU, weight, and the summed cost / CO2e deltas."""
+    with ``od``: shipments, TEU, weight, and the summed cost / CO2e deltas (null for classes
+    not routed in both runs, which have none)."""
     keys = [*(OD if od else []), "change", "main_mode_base", "main_mode_other"]
     return (
         changes.group_by(keys)
@@ -729,8 +730,10 @@ def summarise_changes(changes: pl.DataFrame, od: bool = False) -> pl.DataFrame:
             pl.len().cast(pl.Int64).alias("shipments"),
             pl.col("teu").sum().cast(pl.Float64),
             pl.col("weight_kg").sum().cast(pl.Float64),
-            pl.col("cost_cny_delta").sum().cast(pl.Float64),
-            pl.col("co2e_wtw_kg_delta").sum().cast(pl.Float64),
+            *(
+                pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).cast(pl.Float64)
+                for c in ("cost_cny_delta", "co2e_wtw_kg_delta")
+            ),
         )
         .sort(keys, nulls_last=True)
     )
