@@ -26,6 +26,7 @@ Deterministic for a seed (numpy's PCG64 stream). Run ``python -m router.scenario
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -425,8 +426,6 @@ def generate_demand(
         idx = np.flatnonzero(pool == k)
         if idx.size:
             _fill_pool(draw, network, mix, by_name[name], imports, gba, slots, idx, out)
-    if any(v is None for v in out["foreign"]):
-        raise InvalidRequestError("network", "a channel of the demand mix has no node in it")
     is_import = out["is_import"]
     origin = np.where(is_import, out["foreign"], out["gba"])
     destination = np.where(is_import, out["gba"], out["foreign"])
@@ -525,16 +524,19 @@ def _fill_pool(
         datetime.combine(slots[int(weekday[p])][int(w)], time(int(hour[p])))
         for p, w in zip(prof, week, strict=True)
     ]
-    regions = seg.import_regions if imports else seg.regions
     nodes = seg.import_nodes if imports else seg.nodes
+    tables = {r: _present(network, nodes[r], f"{seg.name} {r}") for r in nodes}
+    regions = {
+        r: w for r, w in (seg.import_regions if imports else seg.regions).items() if tables[r]
+    }
+    if not regions:
+        raise InvalidRequestError("network", f"no node of the demand channel {seg.name} is in it")
     region = draw.pick(regions, size)
     for r in regions:
         sub = np.flatnonzero(region == r)
         if not sub.size:
             continue
-        table = _present(network, nodes[r], f"{seg.name} {r}")
-        if table:
-            out["foreign"][idx[sub]] = draw.pick(table, sub.size)
+        out["foreign"][idx[sub]] = draw.pick(tables[r], sub.size)
         out["deadline_days"][idx[sub]] = _quantile(seg.deadlines[r], service[prof[sub]])
     classes = dict(seg.import_classes if imports else seg.classes)
     classes["general"] = max(0.0, 1.0 - sum(classes.values()))
@@ -718,16 +720,23 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=SAMPLE_SEED)
     parser.add_argument("--start", type=date.fromisoformat, default=DEFAULT_START)
     parser.add_argument("--weeks", type=int, default=DEFAULT_WEEKS)
+    parser.add_argument(
+        "--shipments-per-profile",
+        type=int,
+        default=DEFAULT_MIX.shipments_per_profile,
+        help="mean shipments of a shipper profile (1: every shipment its own shipper)",
+    )
     parser.add_argument("--data", type=Path, default=Path("data"), help="network dataset")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     network = load_network(args.data)
-    df = generate_demand(network, args.shipments, args.seed, args.start, args.weeks)
+    mix = dataclasses.replace(DEFAULT_MIX, shipments_per_profile=args.shipments_per_profile)
+    df = generate_demand(network, args.shipments, args.seed, args.start, args.weeks, mix)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     write_demand(df, args.out)
     print(f"wrote {df.height} shipments to {args.out}")
-    expected = expected_shares()
-    for key, value in observed_shares(df).items():
+    expected = expected_shares(mix)
+    for key, value in observed_shares(df, mix).items():
         print(f"  {key:28s} {value:7.2%}  (target {expected.get(key, 0.0):7.2%})")
 
 
