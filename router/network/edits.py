@@ -55,69 +55,39 @@ from router.units import MINUTES_PER_DAY, MINUTES_PER_WEEK
 
 #: node fields :func:`set_node_customs` may set (hours; ``joint_clearance_h`` and
 #: ``inspect_first_h`` may be None: not offered)
+# fmt: off
 CUSTOMS_HOURS: tuple[str, ...] = (
-    "export_clearance_h",
-    "import_clearance_h",
-    "inspection_h",
-    "dwell_export_h",
-    "dwell_import_h",
-    "dwell_direct_h",
-    "dwell_combined_h",
-    "document_h",
-    "joint_clearance_h",
-    "inspect_first_h",
-    "transit_declaration_h",
-    "drug_permit_h",
+    "export_clearance_h", "import_clearance_h", "inspection_h", "dwell_export_h",
+    "dwell_import_h", "dwell_direct_h", "dwell_combined_h", "document_h", "joint_clearance_h",
+    "inspect_first_h", "transit_declaration_h", "drug_permit_h",
 )
+# fmt: on
 OPTIONAL_HOURS = frozenset({"joint_clearance_h", "inspect_first_h"})
 
 #: node kinds where vessels, barges, trains or aircraft load and unload (direct loading)
-TERMINAL_KINDS = frozenset(
-    {
-        NodeKind.SEAPORT,
-        NodeKind.RIVER_TERMINAL,
-        NodeKind.RAIL_TERMINAL,
-        NodeKind.AIRPORT,
-        NodeKind.AIR_TERMINAL,
-    }
-)
+TERMINAL_KINDS = frozenset(NodeKind) - {
+    NodeKind.BORDER_CROSSING,
+    NodeKind.BONDED_ZONE,
+    NodeKind.INLAND_DEPOT,
+    NodeKind.CITY,
+}
 
 SeaRoute = Literal["suez", "cape"]
 #: the Cape of Good Hope lane: Singapore Strait (east), Sunda Strait, south of Madagascar, the
 #: Cape, off West Africa, Cape Finisterre (data/link_geometry.geojson, the NC/NE loops)
+# fmt: off
 CAPE_LANE: tuple[tuple[float, float], ...] = (
-    (104.4, 1.3),
-    (105.6, -6.3),
-    (80.0, -20.0),
-    (40.0, -34.0),
-    (20.0, -35.3),
-    (10.0, -25.0),
-    (-5.0, -5.0),
-    (-18.0, 14.7),
-    (-16.0, 28.0),
-    (-9.8, 43.0),
+    (104.4, 1.3), (105.6, -6.3), (80.0, -20.0), (40.0, -34.0), (20.0, -35.3), (10.0, -25.0),
+    (-5.0, -5.0), (-18.0, 14.7), (-16.0, 28.0), (-9.8, 43.0),
 )
 #: the Suez lane: Singapore Strait, Malacca, Sri Lanka, Bab el-Mandeb, the Red Sea, Suez, the
 #: Mediterranean, Gibraltar, Cape Finisterre (the NE loops' geometry before issue 10, git 68351c6^)
 SUEZ_LANE: tuple[tuple[float, float], ...] = (
-    (104.4, 1.3),
-    (103.6, 1.2),
-    (101.0, 2.6),
-    (98.5, 5.0),
-    (95.5, 6.0),
-    (80.6, 5.7),
-    (52.0, 12.6),
-    (43.4, 12.6),
-    (38.5, 20.0),
-    (33.4, 28.0),
-    (32.55, 29.9),
-    (32.35, 31.3),
-    (25.0, 34.0),
-    (11.5, 37.3),
-    (-5.6, 35.95),
-    (-9.6, 37.0),
-    (-9.8, 43.0),
+    (104.4, 1.3), (103.6, 1.2), (101.0, 2.6), (98.5, 5.0), (95.5, 6.0), (80.6, 5.7),
+    (52.0, 12.6), (43.4, 12.6), (38.5, 20.0), (33.4, 28.0), (32.55, 29.9), (32.35, 31.3),
+    (25.0, 34.0), (11.5, 37.3), (-5.6, 35.95), (-9.6, 37.0), (-9.8, 43.0),
 )
+# fmt: on
 SEA_LANES: dict[str, tuple[tuple[float, float], ...]] = {"cape": CAPE_LANE, "suez": SUEZ_LANE}
 #: km saved by sailing Suez instead of the Cape (data/README.md: 24,300 - 18,078, Yantian-Rotterdam)
 SUEZ_SAVING_KM = 24_300.0 - 18_078.0
@@ -251,9 +221,7 @@ def _row_rules(network: Network, link: Link, row: Row) -> None:
 # ---------------------------------------------------------------------------- closures
 def _earlier(a: date | None, b: date | None) -> date | None:
     """The earlier of two closure start days (None: closed always, the earliest)."""
-    if a is None or b is None:
-        return None
-    return min(a, b)
+    return None if a is None or b is None else min(a, b)
 
 
 def close_links(network: Network, link_ids: Iterable[str], since: date | None = None) -> Network:
@@ -650,16 +618,11 @@ def set_customs_profile(
         raise EditError("inspection_probability", f"must be 0-1, got {inspection_probability:g}")
     if clearance_time_factor is not None and clearance_time_factor <= 0:
         raise EditError("clearance_time_factor", f"must be > 0, got {clearance_time_factor:g}")
-    new = replace(
-        profile,
-        inspection_probability=profile.inspection_probability
-        if inspection_probability is None
-        else inspection_probability,
-        clearance_time_factor=profile.clearance_time_factor
-        if clearance_time_factor is None
-        else clearance_time_factor,
-    )
-    return copied(network, customs_profiles={**network.customs_profiles, level: new})
+    if inspection_probability is not None:
+        profile = replace(profile, inspection_probability=inspection_probability)
+    if clearance_time_factor is not None:
+        profile = replace(profile, clearance_time_factor=clearance_time_factor)
+    return copied(network, customs_profiles={**network.customs_profiles, level: profile})
 
 
 def combined_port_barges(network: Network, feeder: str, hub: str) -> tuple[str, ...]:

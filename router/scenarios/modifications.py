@@ -15,7 +15,7 @@ services; the customs kinds are in :mod:`router.scenarios.spec_customs`, ``add_s
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import ClassVar, TypedDict, cast
 
@@ -85,6 +85,17 @@ class Modification:
     def declares(self) -> frozenset[str]:
         """Names (service codes, link ids) this modification adds to the network."""
         return frozenset()
+
+    def references(self) -> frozenset[str]:
+        """Every name this modification's fields hold (codes, ids, texts)."""
+        names: set[str] = set()
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, str):
+                names.add(value)
+            elif isinstance(value, tuple):
+                names.update(v for v in value if isinstance(v, str))
+        return frozenset(names)
 
     def issue(self, name: str, message: str) -> SpecIssue:
         return self.where.issue(name, message)

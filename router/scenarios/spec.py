@@ -193,6 +193,11 @@ class Scenario:
         errors = {_key(p) for p in edits.network_errors(base)}
         pending: frozenset[str] = frozenset()
         for index, mod in enumerate(self.modifications):
+            if mod.references() & pending:
+                # it names what an earlier modification with issues would have added: that one's
+                # issues say what is wrong; this one can be checked once they are fixed
+                pending |= mod.declares()
+                continue
             found = mod.validate(network, pending)
             if not found:
                 try:

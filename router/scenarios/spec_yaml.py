@@ -70,10 +70,17 @@ class Where:
 
 
 def did_you_mean(name: str, candidates: Iterable[str], n: int = 3) -> str:
-    """``"; did you mean X?"`` with the closest candidates (difflib), or ``""``."""
+    """``"; did you mean X?"`` with the closest candidate (difflib; those as close as it too, up
+    to ``n``), or ``""``."""
     pool = sorted(set(candidates))
-    folded = [c for c in pool if c.casefold() == name.casefold()]
-    close = folded or difflib.get_close_matches(name, pool, n=n, cutoff=0.6)
+    close = [c for c in pool if c.casefold() == name.casefold()]
+    if not close:
+        scored = sorted(
+            ((difflib.SequenceMatcher(None, name, c).ratio(), c) for c in pool),
+            key=lambda item: (-item[0], item[1]),
+        )
+        best = scored[0][0] if scored else 0.0
+        close = [c for score, c in scored[:n] if score >= 0.6 and score >= best - 0.02]
     return f"; did you mean {' or '.join(close)}?" if close else ""
 
 
