@@ -3,9 +3,9 @@ Port, direct loading, border waits, and the trader mix of the demand.
 
 The demand kinds (``enable_direct_loading``, ``set_trader_mix``) change the demand table's
 trader columns (``aeo_level``, ``direct_eligible``, ``joint_declaration_eligible``,
-``inspect_first_pilot``) with stable draws: shipment ``id``'s draw is the first 8 bytes of
-sha256(scenario name, modification index, column, id) as a number in [0, 1), the same in every
-run, engine and process. A share is reached with the fewest changes: when the target share
+``inspect_first_pilot``, ``drug_whitelisted``) with stable draws: shipment ``id``'s draw is
+the first 8 bytes of sha256(scenario name, modification index, column, id) as a number in
+[0, 1), the same in every run, engine and process. A share is reached with the fewest changes: when the target share
 ``t`` is above the table's current share ``c``, each shipment without the attribute gets it
 when its draw is below (t - c) / (1 - c); when below, each one with it keeps it when its draw is
 below t / c. (Apply a scenario to the whole demand table, not to parts of it: c is the table's.)
@@ -39,6 +39,7 @@ SHARE_COLUMNS: dict[str, str] = {
     "direct_eligible_share": "direct_eligible",
     "joint_declaration_share": "joint_declaration_eligible",
     "inspect_first_share": "inspect_first_pilot",
+    "drug_whitelisted_share": "drug_whitelisted",
 }
 #: the largest clearance-time factor an AEO profile may take
 MAX_TIME_FACTOR = 10.0
@@ -440,7 +441,7 @@ class SetBorderWait(Modification):
 @dataclass(frozen=True, kw_only=True)
 class SetTraderMix(Modification):
     """Set the shares (0-1) of the demand's shipments that are AEO (advanced), direct-loading
-    eligible, 一单两报 eligible, or in the inspect-first pilot."""
+    eligible, 一单两报 eligible, in the inspect-first pilot, or white-listed drug importers."""
 
     kind: ClassVar[str] = "set_trader_mix"
     FIELDS: ClassVar[tuple[str, ...]] = tuple(SHARE_COLUMNS)
