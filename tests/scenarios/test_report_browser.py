@@ -123,7 +123,7 @@ def test_report_renders_offline_in_chromium(sync_playwright, report, artifacts):
             popup = page.locator(".leaflet-popup-content")
             popup.wait_for(timeout=5_000)
             assert "TEU" in popup.inner_text()
-            page.evaluate("window.reportMap.closePopup()")
+            page.evaluate("() => { window.reportMap.closePopup(); }")
 
             # the charts are embedded and decode
             widths = page.eval_on_selector_all(
