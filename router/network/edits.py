@@ -180,14 +180,8 @@ def network_errors(network: Network) -> list[Problem]:
         _row_rules(network, link, row)
     for fee in network.fees:
         if fee.currency not in network.fx_cny:
-            problems.append(
-                Problem(
-                    "network",
-                    f"fee {fee.node_id}",
-                    "currency",
-                    f"unknown currency {fee.currency!r}",
-                )
-            )
+            unknown = f"unknown currency {fee.currency!r}"
+            problems.append(Problem("network", f"fee {fee.node_id}", "currency", unknown))
     if not any(p.severity is Severity.ERROR for p in problems):
         cross_check(
             network.nodes, node_rows, network.links, link_rows, list(network.fees), problems
@@ -205,9 +199,7 @@ def _row_rules(network: Network, link: Link, row: Row) -> None:
     ):
         row.error("headway_h", f"headway {schedule.headway_h:g} h must divide a week (168 h)")
     if link.mixed_trade and link.regime is not Regime.DOMESTIC:
-        row.error(
-            "mixed_trade", f"only a domestic link can be mixed-trade, not {link.regime.value}"
-        )
+        row.error("mixed_trade", f"only a domestic link can be mixed-trade, not {link.regime}")
     if link.transit_h <= 0 or link.distance_km <= 0:
         row.error("transit_h", "transit_h and distance_km must be > 0")
     for capacity in (link.capacity_teu, link.capacity_kg):
@@ -230,12 +222,8 @@ def close_links(network: Network, link_ids: Iterable[str], since: date | None = 
     links = _links(network, link_ids)
     if since is None:
         return _with_links(network, {}, removed=[lk.id for lk in links])
-    changed = {
-        lk.id: replace(
-            lk, closed_since=since if lk.closed_since is None else min(lk.closed_since, since)
-        )
-        for lk in links
-    }
+    days = {lk.id: min(lk.closed_since or since, since) for lk in links}  # an earlier one stays
+    changed = {lk.id: replace(lk, closed_since=days[lk.id]) for lk in links}
     return _with_links(network, changed)
 
 
@@ -311,9 +299,7 @@ def set_capacity(
     changed = {}
     for lk in _links(network, link_ids):
         if capacity_teu is not None and lk.mode is Mode.AIR:
-            raise EditError(
-                "capacity_teu", f"air link {lk.id!r} takes capacity_kg, not capacity_teu"
-            )
+            raise EditError("capacity_teu", f"air link {lk.id!r} takes capacity_kg, not TEU")
         changed[lk.id] = replace(
             lk,
             capacity_teu=lk.capacity_teu if capacity_teu is None else capacity_teu,

@@ -180,6 +180,14 @@ def test_dated_link_closure_is_honoured_by_both_searches(base: Network, implemen
     assert [r.criteria for r in same] == [r.criteria for r in before]
 
 
+def test_the_earlier_link_closure_stays(base: Network) -> None:
+    may, sep = date(2026, 5, 1), date(2026, 9, 1)
+    once = edits.close_links(base, [BAX_WAW], may)
+    assert edits.close_links(once, [BAX_WAW], sep).links[BAX_WAW].closed_since == may
+    later = edits.close_links(base, [BAX_WAW], sep)
+    assert edits.close_links(later, [BAX_WAW], may).links[BAX_WAW].closed_since == may
+
+
 def test_closed_link_without_a_day_is_removed(base: Network) -> None:
     closed = valid(edits.close_links(base, [BAX_WAW]), base)
     assert BAX_WAW not in closed.links and len(closed.links) == len(base.links) - 1
