@@ -167,12 +167,13 @@ def worker(
 
 
 def _register_commands() -> None:
-    from router.commands import jobs, optimise, quote, service
+    from router.commands import jobs, optimise, quote, scenario, service
 
     quote.register(app)
     service.register(app)
     optimise.register(app)
     jobs.register(app)
+    scenario.register(app)
 
 
 _register_commands()

@@ -15,17 +15,21 @@ def default_data_dir() -> Path:
     return beside_package if beside_package.is_dir() else Path.cwd() / "data"
 
 
-def default_database_url() -> str:
-    """SQLite in ``var/router.sqlite`` of the source checkout (beside ``data/``), whatever the
-    working directory, so ``router serve`` and ``router keys ...`` share one database; for an
-    installed package, in the user's data folder (``$XDG_DATA_HOME/gba-freight-router``)."""
+def default_var_dir() -> Path:
+    """Where the service keeps its state: ``var/`` of the source checkout (beside ``data/``),
+    whatever the working directory; for an installed package, the user's data folder
+    (``$XDG_DATA_HOME/gba-freight-router``)."""
     checkout = Path(__file__).resolve().parent.parent
     if (checkout / "pyproject.toml").is_file():
-        folder = checkout / "var"
-    else:
-        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-        folder = Path(base) / "gba-freight-router"
-    return f"sqlite:///{folder / 'router.sqlite'}"
+        return checkout / "var"
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "gba-freight-router"
+
+
+def default_database_url() -> str:
+    """SQLite in ``router.sqlite`` of :func:`default_var_dir`, so ``router serve`` and
+    ``router keys ...`` share one database."""
+    return f"sqlite:///{default_var_dir() / 'router.sqlite'}"
 
 
 class Settings(BaseSettings):
@@ -64,12 +68,23 @@ class Settings(BaseSettings):
     cors_origins: list[str] = []  # CORS is off unless origins are listed
     auto_migrate: bool = True  # run the database migrations (upgrade head) at start-up
     log_level: str = "INFO"
+    #: scenario runs of the service (per tenant, per run: tables, charts, report); empty:
+    #: ``scenarios/`` of :func:`default_var_dir`. Workers on several hosts need it shared.
+    scenario_dir: Path | None = None
+    #: worker processes of one scenario run (0: the machine's CPU count)
+    scenario_workers: int = 0
+    #: the largest demand table a scenario run of the service takes (rows)
+    max_scenario_shipments: int = 1_000_000
+    #: the largest demand upload (bytes)
+    max_demand_upload_bytes: int = 67_108_864
     #: the quote search's label loop: "compiled" (Cython extension) or "python" (the reference)
     search: str = "compiled"
 
     def model_post_init(self, context: object, /) -> None:
         if not self.database_url:
             self.database_url = default_database_url()
+        if self.scenario_dir is None:
+            self.scenario_dir = default_var_dir() / "scenarios"
 
 
 #: set by ``router serve --workers N`` for its workers: the supervisor's process id (the

@@ -108,7 +108,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,
-        larger=[("/v1/assignments", batch), ("/v1/consolidation", batch)],
+        larger=[
+            ("/v1/assignments", batch),
+            ("/v1/consolidation", batch),
+            ("/v1/scenarios/demand", settings.max_demand_upload_bytes),
+            ("/v1/scenarios", batch),
+        ],
     )
     if settings.cors_origins:
         app.add_middleware(

@@ -9,14 +9,17 @@ handlers.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from typing import Any
 
 from router.api.optimise_convert import assignment_inputs, consolidation_inputs
 from router.api.optimise_schemas import AssignmentIn, ConsolidationIn
+from router.api.scenario_schemas import ScenarioRunIn
 from router.optimise.assign import check_assignment
 from router.optimise.consolidation.eligibility import check_input
-from router.services import runs
+from router.scenarios.engines import EngineOptions
+from router.services import runs, scenarios
 from router.services.context import LoadedNetwork, ServiceContext
 from router.services.worker import JobHandler, JobWork, JobWorker
 
@@ -96,9 +99,50 @@ def consolidation_job(work: JobWork) -> dict[str, Any]:
     return _run(work, prepare_consolidation(work.ctx, body, job=True), "train load plan")
 
 
+def prepare_scenario(
+    ctx: ServiceContext, loaded: LoadedNetwork, body: ScenarioRunIn, tenant: str
+) -> scenarios.RunInputs:
+    """Check a scenario run before it is queued: every spec (all problems at once), the demand
+    (bundled or the tenant's upload), the selection and the service's size limit."""
+    workers = ctx.settings.scenario_workers or None
+    return scenarios.prepare_run(
+        loaded.network,
+        ctx.settings.data_dir,
+        body.scenarios,
+        body.demand,
+        spec_texts=body.specs,
+        capacity=body.capacity,
+        engine=EngineOptions("local", workers=workers),
+        time_limit_s=body.time_limit_s,
+        select=body.select,
+        limit=body.limit,
+        uploads=scenarios.uploads_dir(ctx, tenant),
+        max_shipments=ctx.settings.max_scenario_shipments,
+    )
+
+
+def scenario_job(work: JobWork) -> dict[str, Any]:
+    """Run a scenario job into the tenant's run folder (emptied first: a job lost with its
+    worker starts again from nothing)."""
+    work.progress.stage(0.01, "checking the scenarios and the demand")
+    body = ScenarioRunIn.model_validate(work.request)
+    inputs = prepare_scenario(work.ctx, work.loaded, body, work.tenant)
+    out_dir = scenarios.run_dir(work.ctx, work.tenant, work.job_id)
+    shutil.rmtree(out_dir, ignore_errors=True)
+
+    def report(fraction: float, message: str) -> None:
+        work.progress.checkpoint()
+        work.progress.stage(0.02 + 0.95 * fraction, message)
+
+    manifest = scenarios.execute(work.loaded.network, inputs, out_dir, report)
+    work.progress.stage(0.98, "storing the result")
+    return scenarios.scenario_result(manifest, out_dir)
+
+
 HANDLERS: dict[str, JobHandler] = {
     runs.ASSIGNMENT: assignment_job,
     runs.CONSOLIDATION: consolidation_job,
+    runs.SCENARIO: scenario_job,
 }
 
 

@@ -343,7 +343,7 @@ class RunOut(Open):
     """A stored optimisation run: its id, solver outcome and the result document."""
 
     id: str = Field(pattern=ID_PATTERN)
-    kind: Literal["assignment", "consolidation"]
+    kind: Literal["assignment", "consolidation", "scenario"]
     status: str = Field(description="The solver status (see `result.solve`)")
     created_at: datetime
     result: dict[str, Any]
@@ -352,7 +352,7 @@ class RunOut(Open):
 
 class RunSummaryOut(BaseModel):
     id: str
-    kind: Literal["assignment", "consolidation"]
+    kind: Literal["assignment", "consolidation", "scenario"]
     status: str
     created_at: datetime
     links: dict[str, str] = Field(default_factory=dict)
@@ -366,7 +366,7 @@ class JobOut(BaseModel):
     """Long work run by a worker: its state, progress and, once it succeeded, its result."""
 
     id: str = Field(pattern=ID_PATTERN)
-    kind: Literal["assignment", "consolidation"]
+    kind: Literal["assignment", "consolidation", "scenario"]
     status: JobStatus
     progress: float = Field(
         ge=0,

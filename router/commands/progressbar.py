@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from rich.console import Console
@@ -74,3 +75,20 @@ def follow_job(read: Callable[[], tuple[str, float, str]], poll_s: float = 0.5) 
             time.sleep(poll_s)
             status, fraction, message = read()
             bar.update(task, completed=fraction, description=f"{status}: {message}")
+
+
+@contextmanager
+def fraction_bar(what: str) -> Iterator[Callable[[float, str], None]]:
+    """A bar the work moves itself: yields ``update(fraction 0-1, message)`` (a no-op when
+    standard error is not a terminal)."""
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield lambda fraction, message: None
+        return
+    with _bar(console) as bar:
+        task = bar.add_task(what, total=1.0)
+
+        def update(fraction: float, message: str) -> None:
+            bar.update(task, completed=fraction, description=message)
+
+        yield update

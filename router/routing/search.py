@@ -19,6 +19,7 @@ cargo is ready (cut-off, opening hours and remaining capacity respected).
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import itertools
 from collections.abc import Iterable, Iterator
@@ -153,11 +154,13 @@ class Search(LinkRules, CustomsRules):
         self.dest_districts = destination_districts(self.cn, self.dest_nodes)
         cons = req.constraints
         self.max_transfers = cons.max_transfers if cons.max_transfers is not None else 1 << 30
-        # per-link and per-node tables depend only on the cargo, the link filters and the
+        # per-link and per-node tables depend only on the cargo (not its declared value: that
+        # prices only the ad-valorem charges, which are not in them), the link filters and the
         # surcharges in force (the price period of the ready day, not the day itself): queries
-        # that share them (the common case in a service) reuse them, whatever their week
+        # that share them (the common case in a service and in batch work) reuse them,
+        # whatever their week and cargo value
         self._profile = (
-            cargo,
+            dataclasses.replace(cargo, value_cny=None),
             cons.allowed_modes,
             cons.excluded_operators,
             cons.excluded_nodes,

@@ -16,7 +16,7 @@ from router.services.auth import Principal
 from router.services.context import ServiceContext
 from router.services.idempotency import Idempotency
 from router.services.paging import page
-from router.services.runs import PATHS
+from router.services.runs import PATHS, SCENARIO
 from router.store import jobs as repo
 from router.store.models import JOB_KINDS, JOB_STATES, Job
 
@@ -30,7 +30,8 @@ def job_out(job: Job) -> dict[str, Any]:
     links = {"self": f"/v1/jobs/{job.id}", "cancel": f"/v1/jobs/{job.id}/cancel"}
     result = None
     if job.run_id is not None:
-        result = f"{PATHS[job.kind]}/{job.run_id}"
+        # a scenario run is read by its job's id (its status, progress and files in one place)
+        result = f"{PATHS[job.kind]}/{job.id if job.kind == SCENARIO else job.run_id}"
         links["result"] = result
     return {
         "id": job.id,

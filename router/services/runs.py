@@ -37,10 +37,15 @@ from router.services.paging import page
 from router.store import repositories as repo
 from router.store.models import OptimisationRun
 
-RunKind = Literal["assignment", "consolidation"]
+RunKind = Literal["assignment", "consolidation", "scenario"]
 ASSIGNMENT: RunKind = "assignment"
 CONSOLIDATION: RunKind = "consolidation"
-PATHS: dict[str, str] = {ASSIGNMENT: "/v1/assignments", CONSOLIDATION: "/v1/consolidation/plans"}
+SCENARIO: RunKind = "scenario"
+PATHS: dict[str, str] = {
+    ASSIGNMENT: "/v1/assignments",
+    CONSOLIDATION: "/v1/consolidation/plans",
+    SCENARIO: "/v1/scenarios",
+}
 #: ``live``: departures' capacity less this service's bookings; ``schedule``: full capacity
 Space = Literal["live", "schedule"]
 

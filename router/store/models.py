@@ -192,8 +192,8 @@ class BookingLeg(Base):
 class OptimisationRun(Base):
     """A stored optimisation run (batch assignment or train load plan): request and result.
 
-    ``kind`` is ``assignment`` or ``consolidation``; ``status`` the solver status (optimal,
-    feasible, infeasible, no_solution...). Runs belong to the tenant of the key that made them.
+    ``kind`` is ``assignment``, ``consolidation`` or ``scenario``; ``status`` the solver status
+    (optimal, feasible, infeasible, no_solution...; ``complete`` for a scenario run). Runs belong to the tenant of the key that made them.
     """
 
     __tablename__ = "optimisation_runs"
@@ -211,14 +211,14 @@ class OptimisationRun(Base):
 
     __table_args__ = (
         Index("ix_optimisation_runs_tenant_kind_created", "tenant", "kind", "created_at"),
-        CheckConstraint("kind IN ('assignment', 'consolidation')", name="kind"),
+        CheckConstraint("kind IN ('assignment', 'consolidation', 'scenario')", name="kind"),
     )
 
 
 #: job states: ``queued`` -> ``running`` -> ``succeeded`` | ``failed`` | ``cancelled``; a
 #: queued job may be cancelled at once, and a running one stopped by a crash is queued again
 JOB_STATES = ("queued", "running", "succeeded", "failed", "cancelled")
-JOB_KINDS = ("assignment", "consolidation")
+JOB_KINDS = ("assignment", "consolidation", "scenario")
 
 
 class Job(Base):

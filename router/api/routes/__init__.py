@@ -15,6 +15,7 @@ from router.api.routes import (
     nodes,
     optimise,
     quotes,
+    scenarios,
 )
 
 ROUTERS: list[APIRouter] = [
@@ -26,5 +27,6 @@ ROUTERS: list[APIRouter] = [
     departures.router,
     optimise.router,
     jobs.router,
+    scenarios.router,
     keys.router,
 ]
