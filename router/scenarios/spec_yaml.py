@@ -60,8 +60,11 @@ class Where:
     fields: tuple[tuple[str, int], ...] = ()
 
     def line_of(self, name: str) -> int | None:
+        """The line of field ``name`` (``services[1]``: that item's line, else the field's)."""
+        lines = dict(self.fields)
+        item = name.split(".", 1)[0]
         head = re.split(r"[.\[]", name, maxsplit=1)[0]
-        return dict(self.fields).get(head, self.line)
+        return lines.get(item, lines.get(head, self.line))
 
     def issue(self, name: str, message: str, line: int | None = None) -> SpecIssue:
         """An issue about field ``name`` (a path below this part; "" for the part itself)."""
@@ -185,12 +188,11 @@ class MapView:
         return line(self.node)
 
     def where(self) -> Where:
-        return Where(
-            self.sink.file,
-            self.path,
-            self.line,
-            tuple((name, line(value)) for name, value in self.values.items()),
-        )
+        lines = [(name, line(value)) for name, value in self.values.items()]
+        for name, value in self.values.items():
+            if isinstance(value, yaml.SequenceNode):
+                lines += [(f"{name}[{i}]", line(item)) for i, item in enumerate(value.value)]
+        return Where(self.sink.file, self.path, self.line, tuple(lines))
 
     def error(self, name: str, message: str) -> None:
         """An issue about field ``name`` ("" for the mapping itself)."""

@@ -729,7 +729,9 @@ def test_reroute_sea_checks(base: Network) -> None:
             via: panama
           - kind: reroute_sea
             via: suez
-            services: [TP1, NE9]
+            services:
+              - TP1
+              - NE9
           - kind: reroute_sea
             via: cape
         """
@@ -737,6 +739,8 @@ def test_reroute_sea_checks(base: Network) -> None:
     found = {i.field: i.message for i in issues_of(text)}
     assert found["modifications[0].via"].startswith("unknown sea route 'panama'")
     fixed = text.replace("via: panama", "via: suez")
+    lines = {i.field: i.line for i in issues_of(fixed, base)}
+    assert lines["modifications[1].services[1]"] == line_of(fixed, "- NE9")  # the item's line
     found = {i.field: i.message for i in issues_of(fixed, base)}
     assert found["modifications[1].services[0]"].startswith(
         "service TP1 does not sail between Asia and Europe by the Cape or Suez"
