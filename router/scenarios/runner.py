@@ -224,36 +224,56 @@ def pareto_many(
 
 
 class GroupAnswers:
-    """The answers of one one-to-many group (shipments sharing all but their destination and
-    deadline): its Pareto routes per destination are searched once without a deadline, and
-    each shipment takes the recommended route of those arriving by its deadline.
+    """The answers of one one-to-many group: shipments sharing all but their destination and
+    deadline. Its Pareto routes per destination are searched once, with the group's latest
+    deadline (none if a member has none), and each shipment takes the recommended route of
+    those arriving by its own deadline.
 
-    That is the route its own quote (with the deadline) recommends: a route arriving by the
-    deadline that is Pareto-optimal among such routes is Pareto-optimal among all (a route
-    dominating it arrives no later), so the quote's Pareto set is this one's routes arriving by
-    the deadline. A shipment none of whose routes arrive in time takes the recommended route
-    of all of them, late. Route facts are read once per chosen route."""
+    That is the route its own quote (with its deadline) recommends: a route arriving by a
+    deadline that is Pareto-optimal among the routes arriving by it is Pareto-optimal among all
+    routes (a route dominating it arrives no later), so a quote's Pareto set is the routes of a
+    search with any later deadline (or none) that arrive by its own. A shipment none of whose
+    routes arrive in time takes the route its quote without a deadline recommends, late (the
+    destination is then searched again without one). Route facts are read once per chosen
+    route."""
 
-    def __init__(self, cn: CompiledNetwork, request: QuoteRequest, codes: Sequence[str]) -> None:
+    def __init__(
+        self,
+        cn: CompiledNetwork,
+        request: QuoteRequest,
+        codes: Sequence[str],
+        deadline: datetime | None,
+    ) -> None:
         self.cn = cn
-        self.request = dataclasses.replace(request, deadline=None)
+        self.request = dataclasses.replace(request, deadline=deadline)
         self.options = pareto_many(cn, self.request, codes)
         epoch = week_start(request.ready)
         self.ready_min = int((request.ready - epoch).total_seconds() // 60)
-        self.deadline_epoch = epoch
+        self.epoch = epoch
+        self._relaxed: dict[str, Options] = {}
         self._facts: dict[int, RouteFacts] = {}
 
     def answer(self, code: str, deadline: datetime | None) -> Answer:
-        found = self.options[code]
-        if not found.merged:
-            return Answer(None, reason=found.reason)
-        merged = found.merged
-        late = False
+        merged = self.options[code].merged
         if deadline is not None:
-            due_min = (deadline - self.deadline_epoch).total_seconds() / 60
-            in_time = [item for item in merged if item[0].arrival_min <= due_min]
-            late = not in_time
-            merged = in_time or merged
+            due_min = (deadline - self.epoch).total_seconds() / 60
+            merged = [item for item in merged if item[0].arrival_min <= due_min]
+        if merged:
+            return Answer(self._facts_of(merged))
+        relaxed = self._without_deadline(code)
+        if not relaxed.merged:
+            return Answer(None, reason=relaxed.reason)
+        return Answer(self._facts_of(relaxed.merged), late=deadline is not None)
+
+    def _without_deadline(self, code: str) -> Options:
+        if self.request.deadline is None:
+            return self.options[code]
+        if code not in self._relaxed:
+            unbounded = dataclasses.replace(self.request, deadline=None)
+            self._relaxed[code] = pareto_many(self.cn, unbounded, [code])[code]
+        return self._relaxed[code]
+
+    def _facts_of(self, merged: list[tuple[Route, None, CargoPlan]]) -> RouteFacts:
         routes = [route for route, _, _ in merged]
         best = recommended_route(routes, self.request, self.ready_min)
         facts = self._facts.get(id(best))
@@ -261,7 +281,7 @@ class GroupAnswers:
             plan = next(plan for route, _, plan in merged if route is best)
             facts = route_facts(self.cn, plan.request, best, plan.request.cargo)
             self._facts[id(best)] = facts
-        return Answer(facts, late=late)
+        return facts
 
 
 def group_shipments(shipments: Iterable[Shipment]) -> dict[Hashable, list[Shipment]]:
@@ -281,7 +301,9 @@ def route_shipments(
     answers: dict[str, Answer] = {}
     for members in group_shipments(shipments).values():
         codes = sorted({r.destination.code or "" for _, r in members})
-        group = GroupAnswers(cn, members[0][1], codes)
+        deadlines = [r.deadline for _, r in members]
+        latest = None if None in deadlines else max(d for d in deadlines if d is not None)
+        group = GroupAnswers(cn, members[0][1], codes, latest)
         for shipment_id, r in members:
             answers[shipment_id] = group.answer(r.destination.code or "", r.deadline)
     return tables(cn, shipments, answers)

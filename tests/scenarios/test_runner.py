@@ -130,7 +130,7 @@ def test_chunks_keep_one_to_many_groups_whole(demand: pl.DataFrame) -> None:
 def test_engines_and_worker_counts_give_identical_tables(
     network: Network, demand: pl.DataFrame
 ) -> None:
-    rows = _sample(demand, 1_500, offset=3)
+    rows = _sample(demand, 600, offset=3)
     one = route_demand(network, "t", rows, EngineOptions("local", workers=1))
     two = route_demand(network, "t", rows, EngineOptions("local", workers=2, chunks_per_worker=3))
     assert two.chunks == 6 and one.shipments.height == rows.height
