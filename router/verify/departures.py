@@ -7,7 +7,8 @@
   does not divide a week);
 * ``any`` links leave whenever the cargo is ready, within the origin node's opening hours if it has
   them;
-* no leg of a mode closed at one of its nodes departs on or after the closure date.
+* no leg of a mode closed at one of its nodes departs on or after the closure date, and no leg
+  on a link departs on or after the link's own ``closed_since`` day (CST).
 """
 
 from __future__ import annotations
@@ -34,6 +35,14 @@ def closure_problems(node: Node, mode: Mode, dep: datetime, where: str) -> list[
             f"{where}: {mode.value} leg departing {fmt(dep)} uses {node.id}, closed to "
             f"{mode.value}{when}"
         ]
+    return []
+
+
+def link_closure_problems(link: Link, dep: datetime, where: str) -> list[str]:
+    """A leg on ``link`` departing at ``dep`` (CST day) on or after the link's ``closed_since``."""
+    since = link.closed_since
+    if since is not None and dep.astimezone(CST).date() >= since:
+        return [f"{where}: departs {fmt(dep)} on {link.id}, closed since {since.isoformat()}"]
     return []
 
 

@@ -55,7 +55,8 @@ customs model v2 (docs/customs-model.md):
   link's ``dg_banned`` lists it; pharma enters a jurisdiction with designated drug-import ports only
   through one; e-commerce exports only at e-commerce nodes.
 * **closures** — no leg of a mode closed at its origin, destination or via node departs on or after
-  the closure date (e.g. trucks through Huanggang since 2025-12-21; before it they may).
+  the closure date (e.g. trucks through Huanggang since 2025-12-21; before it they may), and no leg
+  departs on or after its link's own ``closed_since`` day (CST).
 * **request constraints** — allowed modes, excluded nodes and operators, required nodes,
   max transfers (a transfer is a change of vehicle at a node: consecutive road legs are one haul),
   deadline, origin and destination.

@@ -14,7 +14,11 @@ from router.routing.request import CONTAINER_TYPES
 from router.units import M3_PER_TEU
 from router.verify.borders import check_crossings, transhipment
 from router.verify.customs import free_port_link, regime_transition
-from router.verify.departures import closure_problems, schedule_problems
+from router.verify.departures import (
+    closure_problems,
+    link_closure_problems,
+    schedule_problems,
+)
 from router.verify.document import (
     HOURS_TOL,
     MINUTE,
@@ -171,6 +175,7 @@ def network_leg(r: RouteState, k: int, leg: Mapping[str, Any]) -> None:
         if n.id in cons.excluded_nodes:
             r.bad(f"{where}: passes {n.id}, excluded by the request")
         r.problems.extend(closure_problems(n, link.mode, dep, where))
+    r.problems.extend(link_closure_problems(link, dep, where))
     # cargo class
     if r.cargo_class not in link.cargo_classes:
         r.bad(f"{where}: {link.id} does not accept {r.cargo_class.value} cargo")

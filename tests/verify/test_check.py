@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from verify_kit import BOX, READY, assert_flags, quote_ok
+from verify_kit import BOX, READY, assert_flags, quote_ok, with_link
 from verify_kit import request as kit_request
 
 from router.network import Network
@@ -716,6 +716,23 @@ def test_truck_through_closed_huanggang(net: Network) -> None:
     # and the engine itself no longer routes through it
     later = make_quote(compile_network(net), after)
     assert all(leg["link_id"] != "T-HGG-HKG" for a in later["alternatives"] for leg in a["legs"])
+
+
+def test_leg_on_a_closed_link(net: Network, sea: tuple[QuoteRequest, dict[str, Any]]) -> None:
+    """A leg departing on or after its link's own ``closed_since`` day (CST) is flagged, in the
+    alternative and in the whole quote; with the closure the day after the departure it is legal."""
+    req, q = sea
+    alt = first_with(q, "D-SHK-RTM")
+    day = datetime.fromisoformat(leg_of(alt, "D-SHK-RTM")["departure"]).astimezone(CST).date()
+    reason = f"on D-SHK-RTM, closed since {day.isoformat()}"
+    for since in (day, day - timedelta(days=30)):
+        closed = with_link(net, "D-SHK-RTM", closed_since=since)
+        assert_flags(check_alternative(closed, req, alt), f"on D-SHK-RTM, closed since {since}")
+        problems = check_alternative(closed, req, alt)
+        assert all("D-SHK-RTM" in p for p in problems), problems
+    assert_flags(check_quote(with_link(net, "D-SHK-RTM", closed_since=day), req, q), reason)
+    later = with_link(net, "D-SHK-RTM", closed_since=day + timedelta(days=1))
+    assert check_alternative(later, req, alt) == []
 
 
 def test_request_constraints(net: Network, sea: tuple[QuoteRequest, dict[str, Any]]) -> None:
