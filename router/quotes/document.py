@@ -162,14 +162,17 @@ def pareto_over_plans(
     found: list[tuple[Route, T, CargoPlan]],
 ) -> list[tuple[Route, T, CargoPlan]]:
     """The routes of all plans that no other route dominates (ties: the first plan's), sorted by
-    criteria; ``found`` lists each plan's routes in plan order."""
-    out: list[tuple[Route, T, CargoPlan]] = []
+    criteria; ``found`` lists each plan's routes in plan order.
+
+    Of routes with equal criteria the first is kept; then, in criteria order, a route is kept
+    unless a kept one is at least as good in every criterion (a route dominating it comes
+    earlier in that order, and so does whatever dominates that one)."""
+    first: dict[tuple[int, ...], int] = {}
     for k, item in enumerate(found):
-        crit = item[0].criteria
-        if not any(
-            dominates(other[0].criteria, crit) and (other[0].criteria != crit or j < k)
-            for j, other in enumerate(found)
-            if j != k
-        ):
-            out.append(item)
-    return sorted(out, key=lambda item: item[0].criteria)
+        first.setdefault(item[0].criteria, k)
+    kept: list[tuple[Route, T, CargoPlan]] = []
+    for k in sorted(first.values(), key=lambda k: found[k][0].criteria):
+        crit = found[k][0].criteria
+        if not any(dominates(other[0].criteria, crit) for other in kept):
+            kept.append(found[k])
+    return kept

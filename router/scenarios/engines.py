@@ -67,9 +67,15 @@ class EngineOptions:
 
 
 def chunk_demand(demand: pl.DataFrame, chunks: int) -> list[pl.DataFrame]:
-    """``demand`` cut into at most ``chunks`` frames of whole one-to-many groups, balanced by
-    rows, each keeping a ``_row`` column (the row's position in ``demand``)."""
-    grouping = [c for c in demand.columns if c not in _NOT_GROUPING]
+    """``demand`` cut into at most ``chunks`` frames of whole one-to-many groups (with their
+    equivalents of other weeks), balanced by rows, each keeping a ``_row`` column (the row's
+    position in ``demand``)."""
+    grouping: list[str | pl.Expr] = [
+        c for c in demand.columns if c not in _NOT_GROUPING and c != "ready"
+    ]
+    # the ready time within its week: equivalent weeks share searches
+    # (router.scenarios.weeks), so they go to one chunk
+    grouping.append((pl.col("ready") - pl.col("ready").dt.truncate("1w")).alias("_in_week"))
     indexed = demand.with_row_index("_row").with_columns(
         pl.struct(grouping).hash(seed=2026).alias("_group")
     )

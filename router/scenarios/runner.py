@@ -38,6 +38,7 @@ from router.routing.labels import Route
 from router.routing.many import group_key, search_many
 from router.routing.request import Cargo, QuoteRequest
 from router.scenarios.tables import LEGS_SCHEMA, SHIPMENTS_SCHEMA
+from router.scenarios.weeks import WEEK, WeekShift
 
 #: a shipment of the demand: its id and its quote request
 Shipment = tuple[str, QuoteRequest]
@@ -93,6 +94,9 @@ class Answer:
     facts: RouteFacts | None
     late: bool = False
     reason: str = ""
+    #: how much later than the facts' times the shipment's route runs (the route was searched
+    #: for an equivalent ready time whole weeks earlier: :mod:`router.scenarios.weeks`)
+    shift: timedelta = timedelta(0)
 
 
 def route_facts(
@@ -298,15 +302,31 @@ def route_shipments(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The ``shipments`` and ``legs`` tables (:mod:`router.scenarios.tables`) of ``shipments``
     routed on ``cn``, in the order given."""
+    weeks = WeekShift(cn)
+    earlier: list[Shipment] = []
+    shifts: dict[str, timedelta] = {}
+    for shipment_id, request in shipments:
+        shift = weeks.weeks_back(request.ready) * WEEK
+        shifts[shipment_id] = shift
+        earlier.append((shipment_id, _earlier(request, shift)))
     answers: dict[str, Answer] = {}
-    for members in group_shipments(shipments).values():
+    for members in group_shipments(earlier).values():
         codes = sorted({r.destination.code or "" for _, r in members})
         deadlines = [r.deadline for _, r in members]
         latest = None if None in deadlines else max(d for d in deadlines if d is not None)
         group = GroupAnswers(cn, members[0][1], codes, latest)
         for shipment_id, r in members:
-            answers[shipment_id] = group.answer(r.destination.code or "", r.deadline)
+            answer = group.answer(r.destination.code or "", r.deadline)
+            answers[shipment_id] = dataclasses.replace(answer, shift=shifts[shipment_id])
     return tables(cn, shipments, answers)
+
+
+def _earlier(request: QuoteRequest, shift: timedelta) -> QuoteRequest:
+    """``request`` ready (and due) ``shift`` earlier."""
+    if not shift:
+        return request
+    deadline = None if request.deadline is None else request.deadline - shift
+    return dataclasses.replace(request, ready=request.ready - shift, deadline=deadline)
 
 
 def tables(
@@ -332,8 +352,8 @@ def tables(
                     leg.mode,
                     leg.from_node,
                     leg.to_node,
-                    leg.departure,
-                    leg.arrival,
+                    leg.departure + answer.shift,
+                    leg.arrival + answer.shift,
                     leg.distance_km,
                     f.teu,
                     f.teu * leg.distance_km,
@@ -376,15 +396,16 @@ def _shipment_row(
     }
     if f is None:
         return row
+    arrival = f.arrival + answer.shift
     on_time = (
-        None if request.deadline is None else (not answer.late and f.arrival <= request.deadline)
+        None if request.deadline is None else (not answer.late and arrival <= request.deadline)
     )
     row.update(
         route_key=f.route_key,
         main_mode=f.main_mode,
         modes=f.modes,
-        departure=f.departure,
-        arrival=f.arrival,
+        departure=f.departure + answer.shift,
+        arrival=arrival,
         door_to_door_days=f.door_to_door_days,
         on_time=on_time,
         cost_cny=f.cost_cny,

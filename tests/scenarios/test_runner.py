@@ -17,6 +17,7 @@ from router.scenarios.demand import demand_requests, read_demand
 from router.scenarios.engines import EngineOptions, chunk_demand, route_demand
 from router.scenarios.runner import route_shipments
 from router.scenarios.tables import LEGS_SCHEMA, SHIPMENTS_SCHEMA
+from router.scenarios.weeks import WeekShift
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 SAMPLE = DATA / "demand" / "gba-100k.parquet"
@@ -46,13 +47,14 @@ def _sample(demand: pl.DataFrame, n: int, offset: int = 0) -> pl.DataFrame:
 def test_each_shipment_takes_the_route_its_own_quote_recommends(
     cn: CompiledNetwork, demand: pl.DataFrame
 ) -> None:
-    rows = _sample(demand, 150, offset=17)
+    rows = _sample(demand, 200, offset=17)
     shipments = list(demand_requests(rows))
     table, legs = route_shipments(cn, shipments)
     by_id = {r["shipment_id"]: r for r in table.iter_rows(named=True)}
     legs_by_id = legs.group_by("shipment_id", maintain_order=True).agg(pl.col("link_id"))
     links = {r["shipment_id"]: r["link_id"] for r in legs_by_id.iter_rows(named=True)}
-    checked = {"routed": 0, "late": 0, "no_route": 0, "ties": 0}
+    checked = {"routed": 0, "late": 0, "no_route": 0, "ties": 0, "shifted": 0}
+    weeks = WeekShift(cn)
     for shipment_id, request in shipments:
         row = by_id[shipment_id]
         doc = make_quote(cn, request)
@@ -78,7 +80,9 @@ def test_each_shipment_takes_the_route_its_own_quote_recommends(
             # meets them (the quote's deadline prunes some first); the criteria are the same
             checked["ties"] += 1
         checked["routed"] += 1
-    assert checked["routed"] >= 100, checked
+        # searched for an equivalent ready time weeks earlier (router.scenarios.weeks)
+        checked["shifted"] += weeks.weeks_back(request.ready) > 0
+    assert checked["routed"] >= 100 and checked["shifted"] >= 50, checked
     assert checked["ties"] <= checked["routed"] // 20, checked
 
 
@@ -120,10 +124,11 @@ def test_chunks_keep_one_to_many_groups_whole(demand: pl.DataFrame) -> None:
     chunks = chunk_demand(rows, 7)
     assert sum(c.height for c in chunks) == rows.height
     assert sorted(pl.concat(chunks)["_row"].to_list()) == list(range(rows.height))
-    grouping = [c for c in rows.columns if c not in ("id", "destination", "deadline")]
+    grouping = [c for c in rows.columns if c not in ("id", "destination", "deadline", "ready")]
+    in_week = (pl.col("ready") - pl.col("ready").dt.truncate("1w")).alias("in_week")
     seen: dict[tuple[object, ...], int] = {}
     for k, chunk in enumerate(chunks):
-        for key in chunk.select(grouping).unique().iter_rows():
+        for key in chunk.select(*grouping, in_week).unique().iter_rows():
             assert seen.setdefault(key, k) == k, "a one-to-many group was split over chunks"
 
 
