@@ -181,7 +181,10 @@ def compare_command(
     checksum = dataset_checksum(_data_dir(data))
     columns: dict[str, dict[str, Any]] = {}
     stale = False
+    names = [folder.name for folder in dirs]
     for folder in dirs:
+        # a column per run of every folder: folders of the same name go by their whole path
+        label = folder.name if names.count(folder.name) == 1 else str(folder)
         try:
             manifest = read_manifest(folder)
         except RouterError as exc:
@@ -193,7 +196,7 @@ def compare_command(
         for run in manifest["runs"]:
             path = folder / run["name"] / "kpis" / "totals.parquet"
             if path.is_file():
-                columns[f"{folder.name}:{run['name']}"] = pl.read_parquet(path).to_dicts()[0]
+                columns[f"{label}:{run['name']}"] = pl.read_parquet(path).to_dicts()[0]
     if as_json:
         typer.echo(json.dumps(columns, indent=2, default=str))
     else:

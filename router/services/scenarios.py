@@ -23,6 +23,7 @@ import polars as pl
 
 from router.errors import InvalidRequestError, NotFoundError
 from router.network.model import Network
+from router.scenarios.capacity import MAX_SHIPMENTS as MAX_CAPACITY_SHIPMENTS
 from router.scenarios.demand import parse_demand, read_demand
 from router.scenarios.engines import EngineOptions
 from router.scenarios.run import RunPlan, run_scenarios, stale_reasons
@@ -162,6 +163,12 @@ def prepare_run(
             raise InvalidRequestError("limit", "must be at least 1")
         demand = demand.head(limit)
         demand_name = f"{demand_name} (first {demand.height:,} rows)"
+    if capacity and demand.height > MAX_CAPACITY_SHIPMENTS:
+        raise InvalidRequestError(
+            "demand",
+            f"{demand.height:,} shipments: capacity-aware runs take at most "
+            f"{MAX_CAPACITY_SHIPMENTS:,} (give a limit, or run uncapacitated)",
+        )
     if max_shipments is not None and demand.height > max_shipments:
         raise InvalidRequestError(
             "demand",

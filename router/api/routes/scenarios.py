@@ -44,7 +44,12 @@ SCENARIO_JOB = JOB_EXAMPLE | {
     "kind": "scenario",
     "message": "bay-area-express-double: 40,000 of 100,000 shipments routed",
 }
-MEDIA = {".parquet": "application/vnd.apache.parquet", ".png": "image/png", ".html": "text/html"}
+MEDIA = {
+    ".parquet": "application/vnd.apache.parquet",
+    ".png": "image/png",
+    ".html": "text/html",
+    ".json": "application/json",
+}
 
 
 @router.get(
@@ -91,6 +96,14 @@ def create_scenario_run(
     body: ScenarioRunIn,
     idem: IdempotencyDep,
 ) -> JSONResponse:
+    if body.capacity:
+        # the capacity-aware solve is a job's solve: within this service's limit for jobs,
+        # and a request leaving the limit out gets the default or the service's limit if lower
+        if "time_limit_s" in body.model_fields_set:
+            runs.time_limit(ctx, body.time_limit_s, job=True)
+        else:
+            limit_s = min(body.time_limit_s, runs.solve_limit_s(ctx, job=True))
+            body = body.model_copy(update={"time_limit_s": limit_s})
     prepare_scenario(ctx, loaded, body, principal.tenant)
     request = body.model_dump(mode="json")
     return answer(
