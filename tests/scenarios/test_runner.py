@@ -15,6 +15,7 @@ from router.quotes.document import make_quote
 from router.routing.compiled import CompiledNetwork, compile_network
 from router.scenarios.demand import demand_requests, read_demand
 from router.scenarios.engines import EngineOptions, chunk_demand, route_demand
+from router.scenarios.kpis import run_kpis
 from router.scenarios.runner import route_shipments
 from router.scenarios.tables import LEGS_SCHEMA, SHIPMENTS_SCHEMA
 from router.scenarios.weeks import WeekShift
@@ -142,3 +143,9 @@ def test_engines_and_worker_counts_give_identical_tables(
     assert one.shipments.equals(two.shipments) and one.legs.equals(two.legs)
     ray = route_demand(network, "t", rows, EngineOptions("ray", workers=2))
     assert one.shipments.equals(ray.shipments) and one.legs.equals(ray.legs)
+    # and so the KPI tables
+    local_kpis = run_kpis(one.shipments, one.legs, network, ["CN-SZBAY", "BAX-DUI"])
+    ray_kpis = run_kpis(ray.shipments, ray.legs, network, ["CN-SZBAY", "BAX-DUI"])
+    assert local_kpis.keys() == ray_kpis.keys()
+    for name, table in local_kpis.items():
+        assert table.equals(ray_kpis[name]), name

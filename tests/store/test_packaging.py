@@ -47,4 +47,4 @@ def test_wheel_contains_the_migrations_and_they_run_from_it(tmp_path: Path) -> N
         env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
         cwd=tmp_path,
     ).stdout
-    assert out.startswith(str(target)) and out.strip().endswith("0003")
+    assert out.startswith(str(target)) and out.strip().endswith("0004")

@@ -68,7 +68,7 @@ def test_migrations_bring_the_schema_to_head_and_match_the_models(db: Database) 
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    assert db.current_revision() == head_revision() == "0003"
+    assert db.current_revision() == head_revision() == "0004"
     with db.engine.connect() as conn:
         tables = set(inspect(conn).get_table_names())
         assert {"api_keys", "quotes", "bookings", "booking_legs", "departures"} <= tables

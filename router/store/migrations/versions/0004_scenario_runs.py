@@ -24,7 +24,7 @@ NEW = "kind IN ('assignment', 'consolidation', 'scenario')"
 def _kind_check(condition: str) -> None:
     # batch mode: SQLite cannot alter a constraint in place (the table is copied)
     with op.batch_alter_table("optimisation_runs") as batch:
-        batch.drop_constraint("ck_optimisation_runs_kind", type_="check")
+        batch.drop_constraint(op.f("ck_optimisation_runs_kind"), type_="check")
         batch.create_check_constraint("kind", condition)
 
 
