@@ -161,7 +161,8 @@ def _run_entry(
         "name": scenario.name,
         "title": scenario.title,
         "description": scenario.description,
-        "spec": str(scenario.path) if scenario.path is not None else None,
+        # the file's name, not its path (a service's manifest is shown to its tenants)
+        "spec": scenario.path.name if scenario.path is not None else None,
         "spec_fingerprint": scenario.fingerprint,
         "seed_section": scenario.seed.section if scenario.seed else None,
         "base_checksum": base_checksum,
