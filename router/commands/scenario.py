@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -45,8 +45,16 @@ def _network(data_dir: Path) -> Any:
         raise typer.Exit(code=2) from None
 
 
-def _fail(exc: Exception) -> None:
-    typer.echo(f"error: {exc}", err=True)
+def _fail(exc: Exception, outcome: str = "") -> NoReturn:
+    """Exit 2 with the error; a spec's problems one per line (``file:line: field: message``)."""
+    from router.scenarios.spec import ScenarioSpecError
+
+    if isinstance(exc, ScenarioSpecError):
+        for issue in exc.issues:
+            typer.echo(str(issue), err=True)
+        typer.echo(f"{len(exc.issues)} problem(s); {outcome}", err=True)
+    else:
+        typer.echo(f"error: {exc}", err=True)
     raise typer.Exit(code=2) from None
 
 
@@ -70,19 +78,13 @@ def list_command(data: Data = None) -> None:
 def validate_command(specs: Specs, data: Data = None) -> None:
     """Check scenario files against the base network; every problem of every file is printed
     with file, line and field, and nothing is applied."""
-    from router.scenarios.spec import ScenarioSpecError
     from router.services.scenarios import load_scenarios
 
     data_dir = _data_dir(data)
     try:
         loaded = load_scenarios(specs, data_dir, _network(data_dir))
-    except ScenarioSpecError as exc:
-        for issue in exc.issues:
-            typer.echo(str(issue), err=True)
-        typer.echo(f"{len(exc.issues)} problem(s); nothing applied", err=True)
-        raise typer.Exit(code=2) from None
     except RouterError as exc:
-        _fail(exc)
+        _fail(exc, "nothing applied")
     for scenario in loaded:
         typer.echo(f"{scenario.name}: OK, {len(scenario.modifications)} modification(s)")
 
@@ -127,7 +129,6 @@ def run_command(
     flow maps and report.html into OUT."""
     from router.commands.progressbar import fraction_bar
     from router.scenarios.engines import EngineOptions
-    from router.scenarios.spec import ScenarioSpecError
     from router.services.scenarios import execute, prepare_run
 
     data_dir = _data_dir(data)
@@ -144,13 +145,8 @@ def run_command(
             select=select or (),
             limit=limit,
         )
-    except ScenarioSpecError as exc:
-        for issue in exc.issues:
-            typer.echo(str(issue), err=True)
-        typer.echo(f"{len(exc.issues)} problem(s); nothing run", err=True)
-        raise typer.Exit(code=2) from None
     except RouterError as exc:
-        _fail(exc)
+        _fail(exc, "nothing run")
     plan = inputs.plan
     typer.echo(
         f"{plan.demand.height:,} shipments ({plan.demand_name}); runs: baseline, "
