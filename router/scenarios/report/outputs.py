@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -127,7 +128,10 @@ def write_outputs(out_dir: Path, networks: Mapping[str, Network]) -> dict[str, P
     charts = kpi_charts(compare, out_dir / "charts", baseline)
     written.update({f"chart:{name}": path for name, path in charts.items()})
 
-    titles = {str(r["name"]): str(r.get("title") or r["name"]) for r in manifest["runs"]}
+    titles = {
+        str(r["name"]): png_title(str(r.get("title") or r["name"]), str(r["name"]))
+        for r in manifest["runs"]
+    }
     base_flows = link_flows(legs[baseline])
     for name in names:
         nets = [networks[name], networks[baseline]]
@@ -159,3 +163,13 @@ def _run_first(frame: pl.DataFrame) -> pl.DataFrame:
 def _parquet(frame: pl.DataFrame, path: Path) -> Path:
     frame.write_parquet(path)
     return path
+
+
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def png_title(title: str, name: str) -> str:
+    """A run's title for PNG charts and maps, whose font (matplotlib's DejaVu Sans) has no
+    Chinese: a title with Chinese in it gives way to the run's name (the HTML report keeps the
+    titles whole)."""
+    return name if _CJK.search(title) else title
