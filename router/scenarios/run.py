@@ -17,7 +17,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -207,7 +207,3 @@ def _write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def run_names(manifest: dict[str, Any]) -> Sequence[str]:
-    return [run["name"] for run in manifest.get("runs", [])]
