@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# the test suite in two processes (pytest-xdist), a file's tests in one of them (its
+# module-scoped fixtures, e.g. loaded networks and routed demand, built once)
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: setup serve test test-fast lint bench check clean
 
