@@ -86,6 +86,13 @@ class Modification:
         """Names (service codes, link ids) this modification adds to the network."""
         return frozenset()
 
+    @classmethod
+    def may_declare(cls, view: MapView) -> frozenset[str]:
+        """The names a modification of this kind written in ``view`` would add, read as far as
+        it can be when it has issues (so the modifications after it that name them are not
+        reported for its absence); nothing is recorded in ``view.sink``."""
+        return frozenset()
+
     def references(self) -> frozenset[str]:
         """Every name this modification's fields hold (codes, ids, texts)."""
         names: set[str] = set()

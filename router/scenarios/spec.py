@@ -5,6 +5,12 @@ network and an ordered list of typed modifications.
   range; :func:`validate_scenario` resolves every name against the base network, each
   modification against the network as modified by the ones before it. Each reports **every**
   issue at once (file, line, field path, message) in a :class:`ScenarioSpecError`.
+* :func:`check_scenario` does both in one call and reports the issues of both stages together:
+  the modifications that read without issues are resolved against the network even when others
+  (or the top-level fields) have issues, so a wrong type in one modification does not hide an
+  unknown service in another. A modification that could not be read is not resolved; the ones
+  after it that name what it would have added, or that have issues and name something it would
+  have changed, are not reported (their issues may only be its absence).
 * :meth:`Scenario.apply` validates all modifications before it returns anything, so a broken
   spec applies nothing; the base network is never changed (every edit returns a new network).
 * :meth:`Scenario.apply_demand` makes the demand-side modifications (trader mix, direct-loading
@@ -20,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
+import yaml
 
 from router.errors import InvalidRecordsError, Problem
 from router.network import edits
@@ -46,7 +53,15 @@ from router.scenarios.spec_customs import (
     SetTraderMix,
 )
 from router.scenarios.spec_service import AddService
-from router.scenarios.spec_yaml import MapView, Sink, SpecIssue, Where, unknown
+from router.scenarios.spec_yaml import (
+    MapView,
+    Sink,
+    SpecIssue,
+    Where,
+    line,
+    scalar_texts,
+    unknown,
+)
 
 __all__ = [
     "BASELINE",
@@ -61,6 +76,7 @@ __all__ = [
     "baseline",
     "baseline_scenario",
     "bundled_scenarios",
+    "check_scenario",
     "dataset_checksum",
     "load_scenario",
     "parse_scenario",
@@ -191,8 +207,17 @@ class Scenario:
         issues: list[SpecIssue] = []
         network = base
         errors = {_key(p) for p in edits.network_errors(base)}
+        # names an earlier modification with issues would have added
         pending: frozenset[str] = frozenset()
+        # names of the network an earlier modification that could not be read would have changed
+        touched: frozenset[str] = frozenset()
         for index, mod in enumerate(self.modifications):
+            if isinstance(mod, _Unread):
+                # its reading issues say what is wrong; what it would have done is unknown
+                known = _names(network)
+                pending |= mod.adds - known
+                touched |= mod.names & known
+                continue
             if mod.references() & pending:
                 # it names what an earlier modification with issues would have added: that one's
                 # issues say what is wrong; this one can be checked once they are fixed
@@ -211,22 +236,30 @@ class Scenario:
                     if not found:
                         network, errors = changed, {_key(p) for p in now}
             if found:
+                pending |= mod.declares()
+                if mod.references() & touched:
+                    # it names what a modification that could not be read would have changed:
+                    # its issues may be that one's absence; it is checked once that one reads
+                    continue
                 hint = mod.later_hint(self.modifications[index + 1 :])
                 issues += [replace(i, message=i.message + hint) for i in found]
-                pending |= mod.declares()
-        issues += self._select_issues(base, network)
+        issues += self._select_issues(base, network, pending)
         if issues:
             return None, issues
         if network is not base:
             network = replace(network, name=f"{base.name}+{self.name}")
         return network, []
 
-    def _select_issues(self, base: Network, network: Network) -> list[SpecIssue]:
+    def _select_issues(
+        self, base: Network, network: Network, pending: frozenset[str]
+    ) -> list[SpecIssue]:
         nodes = set(base.nodes) | set(network.nodes)
         links = set(base.links) | set(network.links)
         services = services_of(base) | services_of(network)
         found = []
         for i, name in enumerate(self.select):
+            if name in pending:
+                continue  # a modification with issues would have added it
             if name not in nodes and name not in links and name not in services:
                 message = unknown("node, link or service", name, nodes | links | services)
                 found.append(self.where.issue(f"select[{i}]", message))
@@ -247,6 +280,24 @@ class Scenario:
         for index, mod in enumerate(self.modifications):
             demand = mod.apply_demand(demand, f"{self.name}\x1f{index}")
         return demand
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Unread(Modification):
+    """A modification that could not be read, in a draft of a spec with issues (never in a
+    scenario that is returned): the names it would ``adds`` and every value it gives (``names``),
+    so that :meth:`Scenario.build` does not blame the modifications after it for its absence."""
+
+    adds: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()
+
+    def references(self) -> frozenset[str]:
+        return frozenset()
+
+
+def _names(network: Network) -> set[str]:
+    """The node ids, link ids and service codes of ``network``."""
+    return set(network.nodes) | set(network.links) | services_of(network)
 
 
 def _key(problem: Problem) -> tuple[str, str, str]:
@@ -274,27 +325,58 @@ def parse_scenario(text: str, file: str = "<scenario>", *, stem: str | None = No
     :class:`ScenarioSpecError` with every syntax, field and type issue. ``stem``: the file's
     stem, which the name must equal (bundled files)."""
     sink = Sink(file)
-    scenario = _parse(sink, text, stem)
-    if sink.issues or scenario is None:
+    draft = _parse(sink, text, stem)
+    if sink.issues or draft is None:
         raise ScenarioSpecError(sink.issues)
-    return scenario
+    return draft
 
 
 def read_scenario(path: Path) -> Scenario:
     """The scenario in the YAML file ``path`` (its ``name`` must be the file's stem); raises
     :class:`ScenarioSpecError` with every issue."""
     path = Path(path)
+    scenario = parse_scenario(_read_text(path), str(path), stem=path.stem)
+    return replace(scenario, path=path)
+
+
+def check_scenario(
+    source: Path | str, base: Network, *, file: str = "<scenario>", stem: str | None = None
+) -> Scenario:
+    """The scenario in the YAML file ``source`` (a :class:`~pathlib.Path`; its ``name`` must be
+    the file's stem) or the YAML text ``source`` (a ``str``, named ``file`` in issues; ``stem``
+    as in :func:`parse_scenario`), read and resolved against ``base`` in one call. Raises one
+    :class:`ScenarioSpecError` with every issue of both stages, in the order of their lines:
+    the modifications that read without issues are resolved against ``base`` even when other
+    parts of the spec have issues. Nothing is applied."""
+    path: Path | None = None
+    if isinstance(source, Path):
+        path, file, stem = source, str(source), source.stem
+        text = _read_text(source)
+    else:
+        text = source
+    sink = Sink(file)
+    draft = _parse(sink, text, stem, drafts=True)
+    issues = list(sink.issues)
+    if draft is not None:
+        issues += draft.build(base)[1]
+    if issues or draft is None:
+        raise ScenarioSpecError(sorted(issues, key=lambda i: i.line or 0))
+    return draft if path is None else replace(draft, path=path)
+
+
+def _read_text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioSpecError(
             [SpecIssue(str(path), None, "", f"cannot read the file: {exc}")]
         ) from None
-    scenario = parse_scenario(text, str(path), stem=path.stem)
-    return replace(scenario, path=path)
 
 
-def _parse(sink: Sink, text: str, stem: str | None) -> Scenario | None:
+def _parse(sink: Sink, text: str, stem: str | None, *, drafts: bool = False) -> Scenario | None:
+    """The scenario ``text`` says, issues in ``sink``. With issues: None, or with ``drafts`` a
+    draft to resolve against a network (top-level fields that could not be read left empty,
+    modifications that could not be read as :class:`_Unread`) unless the text is no mapping."""
     root = sink.compose(text)
     if root is None:
         return None
@@ -314,11 +396,11 @@ def _parse(sink: Sink, text: str, stem: str | None) -> Scenario | None:
     assumptions = _assumptions(top)
     select = top.texts("select", non_empty=False) or ()
     mods = _modifications(top)
-    if sink.issues or name is None or title is None:
+    if (sink.issues or name is None or title is None) and not drafts:
         return None
     scenario = Scenario(
-        name=name,
-        title=title,
+        name=name or "",
+        title=title or "",
         description=description,
         base=base,
         seed=seed,
@@ -352,24 +434,31 @@ def _assumptions(top: MapView) -> tuple[Assumption, ...]:
 
 
 def _modifications(top: MapView) -> tuple[Modification, ...]:
+    """Every modification listed: as read, or :class:`_Unread` if it has issues."""
     items = top.seq("modifications", non_empty=False)
-    result = []
-    for node, path in items or ():
-        view = MapView.of(node, path, top.sink)
-        if view is None:
-            continue
-        kind = view.text("kind", required=True)
-        if kind is None:
-            continue
-        cls = KINDS.get(kind)
-        if cls is None:
-            view.error("kind", f"{unknown('kind', kind, KINDS)} (kinds: {', '.join(KINDS)})")
-            continue
+    return tuple(_modification(node, path, top.sink) for node, path in items or ())
+
+
+def _modification(node: yaml.Node, path: str, sink: Sink) -> Modification:
+    before = len(sink.issues)
+    view = MapView.of(node, path, sink)
+    if view is None:
+        return _Unread(where=Where(sink.file, path, line(node)))
+    kind = view.text("kind", required=True)
+    cls = None if kind is None else KINDS.get(kind)
+    mod = None
+    if kind is not None and cls is None:
+        view.error("kind", f"{unknown('kind', kind, KINDS)} (kinds: {', '.join(KINDS)})")
+    elif cls is not None:
         view.check_keys((*COMMON_FIELDS, *cls.FIELDS), what=f"field of {kind}")
         mod = cls.parse(view)
-        if mod is not None:
-            result.append(mod)
-    return tuple(result)
+    if mod is not None and len(sink.issues) == before:
+        return mod
+    if len(sink.issues) == before:  # a kind's parse gave up without saying why
+        view.error("", "cannot be read")
+    kinds = KINDS.values() if cls is None else (cls,)
+    adds = frozenset().union(*(k.may_declare(view) for k in kinds))
+    return _Unread(adds=adds, names=scalar_texts(node), where=view.where())
 
 
 # ------------------------------------------------------------------------------ resolving
@@ -382,10 +471,9 @@ def validate_scenario(s: Scenario, base: Network) -> None:
 
 
 def load_scenario(path: Path, base: Network) -> Scenario:
-    """Read and validate the scenario at ``path`` against ``base``."""
-    scenario = read_scenario(path)
-    validate_scenario(scenario, base)
-    return scenario
+    """Read and validate the scenario at ``path`` against ``base`` (:func:`check_scenario`:
+    every issue of both stages at once)."""
+    return check_scenario(Path(path), base)
 
 
 def base_network_path(s: Scenario, bundled: Path) -> Path:

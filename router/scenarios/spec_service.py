@@ -280,6 +280,20 @@ class AddService(Modification):
     def declares(self) -> frozenset[str]:
         return frozenset({self.service, *self.link_ids()})
 
+    @classmethod
+    def may_declare(cls, view: MapView) -> frozenset[str]:
+        quiet = view.quiet()
+        service = quiet.text("service")
+        names = {n for n in (service, quiet.text("id"), quiet.text("return_id")) if n}
+        mode = quiet.enum("mode", Mode)
+        origin, destination = quiet.text("from"), quiet.text("to")
+        if service and mode and origin and destination:
+            names |= {
+                link_id(mode, origin, destination, service),
+                link_id(mode, destination, origin, service),
+            }
+        return frozenset(names)
+
     def validate(self, network: Network, pending: frozenset[str] = frozenset()) -> list[SpecIssue]:
         issues: list[SpecIssue] = []
         if self.service in services_of(network):

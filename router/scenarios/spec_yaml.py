@@ -96,6 +96,19 @@ def line(node: yaml.Node) -> int:
     return int(node.start_mark.line) + 1
 
 
+def scalar_texts(node: yaml.Node) -> frozenset[str]:
+    """Every non-empty scalar value below ``node`` as written (keys left out): the names a part
+    of the spec that could not be read mentions."""
+    if isinstance(node, yaml.ScalarNode):
+        text = str(node.value).strip()
+        return frozenset({text}) if text and node.tag != NULL_TAG else frozenset()
+    if isinstance(node, yaml.SequenceNode):
+        return frozenset().union(*(scalar_texts(item) for item in node.value))
+    if isinstance(node, yaml.MappingNode):
+        return frozenset().union(*(scalar_texts(value) for _, value in node.value))
+    return frozenset()
+
+
 @dataclass
 class Sink:
     """The file being read and the issues found so far."""
@@ -193,6 +206,11 @@ class MapView:
             if isinstance(value, yaml.SequenceNode):
                 lines += [(f"{name}[{i}]", line(item)) for i, item in enumerate(value.value)]
         return Where(self.sink.file, self.path, self.line, tuple(lines))
+
+    def quiet(self) -> MapView:
+        """The same mapping read without recording issues (to make out what a part of the spec
+        that has issues would have said)."""
+        return MapView(self.node, self.path, Sink(self.sink.file))
 
     def error(self, name: str, message: str) -> None:
         """An issue about field ``name`` ("" for the mapping itself)."""

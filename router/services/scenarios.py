@@ -32,10 +32,8 @@ from router.scenarios.spec import (
     ScenarioSpecError,
     SpecIssue,
     bundled_scenarios,
+    check_scenario,
     dataset_checksum,
-    parse_scenario,
-    read_scenario,
-    validate_scenario,
 )
 from router.services.auth import Principal
 from router.services.context import ServiceContext
@@ -82,18 +80,21 @@ def load_scenarios(
     refs: Sequence[str], data_dir: Path, base: Network, texts: Sequence[str] = ()
 ) -> list[Scenario]:
     """The scenarios named by ``refs`` (bundled names or paths) and given as YAML ``texts``,
-    each read and validated against ``base``; every problem of every spec is reported at once
-    (one :class:`ScenarioSpecError`), and nothing is returned unless all are valid."""
+    each read and validated against ``base`` (:func:`check_scenario`: a spec's field problems
+    and unknown names together); every problem of every spec is reported at once (one
+    :class:`ScenarioSpecError`), and nothing is returned unless all are valid."""
     issues: list[SpecIssue] = []
     scenarios: list[Scenario] = []
     sources: list[Callable[[], Scenario]] = [
-        *(lambda ref=ref: read_scenario(scenario_path(ref, data_dir)) for ref in refs),
-        *(lambda k=k, t=t: parse_scenario(t, f"specs[{k}]") for k, t in enumerate(texts)),
+        *(lambda ref=ref: check_scenario(scenario_path(ref, data_dir), base) for ref in refs),
+        *(
+            lambda k=k, t=t: check_scenario(t, base, file=f"specs[{k}]")
+            for k, t in enumerate(texts)
+        ),
     ]
     for read in sources:
         try:
             scenario = read()
-            validate_scenario(scenario, base)
         except ScenarioSpecError as exc:
             issues.extend(exc.issues)
             continue

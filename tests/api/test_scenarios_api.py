@@ -273,11 +273,6 @@ def test_a_capacity_aware_run_leaving_the_time_limit_out_gets_the_service_limit(
     assert wait(svc, cancel.json())["status"] in ("cancelled", "succeeded")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="router/scenarios/spec.py checks names only once a spec parses: a field problem "
-    "(here an unknown field) hides the unknown service until it is fixed",
-)
 def test_a_field_problem_and_an_unknown_name_in_one_spec_are_reported_together(
     planning: Service,
 ) -> None:

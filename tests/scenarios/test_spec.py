@@ -24,6 +24,7 @@ from router.scenarios.spec import (
     base_network_path,
     baseline_scenario,
     bundled_scenarios,
+    check_scenario,
     dataset_checksum,
     load_scenario,
     parse_scenario,
@@ -561,6 +562,185 @@ def test_a_broken_spec_applies_nothing(base: Network, pristine: Network) -> None
     assert [i.field for i in caught.value.issues] == ["modifications[1].service"]
     assert base == pristine and base.fees == pristine.fees
     assert "modifications[1].service: unknown service 'NOT-A-SERVICE'" in str(caught.value)
+
+
+# ------------------------------------------------------------------------------ one report
+def checked(text: str, network: Network) -> list[SpecIssue]:
+    """Every issue of ``text`` from :func:`check_scenario` (reading and resolving at once)."""
+    with pytest.raises(ScenarioSpecError) as caught:
+        check_scenario(text, network, file=FILE)
+    return list(caught.value.issues)
+
+
+EVERY_STAGE = """\
+modifications:
+  - kind: set_border_wait
+    node: PL-MALASZEWICZE
+    add_hours: 12
+    colour: red
+  - kind: scale_frequency
+    service: BAX-DUI
+    factor: "2"
+  - kind: set_tariff
+    service: BAX-DUX
+    factor: 1.1
+  - kind: close
+    node: CNYTM
+    modes: [truck]
+  - kind: scale_fees
+    node: CNSHK
+    fee: thc
+    factor: 0.9
+"""
+
+
+def test_field_problems_and_unknown_names_are_reported_together(
+    base: Network, pristine: Network
+) -> None:
+    # (a) an unknown key, (b) a wrong type, (c) an unknown service, (d) an unknown node: the
+    # first two are found reading, the last two resolving; one call reports all four
+    text = spec(EVERY_STAGE)
+    found = checked(text, base)
+    assert [(i.file, i.line, i.field, i.message) for i in found] == [
+        (
+            FILE,
+            line_of(text, "colour: red"),
+            "modifications[0].colour",
+            "unknown field of set_border_wait 'colour'",
+        ),
+        (
+            FILE,
+            line_of(text, 'factor: "2"'),
+            "modifications[1].factor",
+            "must be a number, got the text '2'",
+        ),
+        (
+            FILE,
+            line_of(text, "service: BAX-DUX"),
+            "modifications[2].service",
+            "unknown service 'BAX-DUX'; did you mean BAX-DUI?",
+        ),
+        (
+            FILE,
+            line_of(text, "node: CNYTM"),
+            "modifications[3].node",
+            "unknown node 'CNYTM'; did you mean CNYTN?",
+        ),
+    ]
+    assert base == pristine and base.fees == pristine.fees  # nothing applied
+    # the staged API is unchanged: reading stops at the reading issues
+    with pytest.raises(ScenarioSpecError) as caught:
+        parse_scenario(text, FILE)
+    assert [i.field for i in caught.value.issues] == [
+        "modifications[0].colour",
+        "modifications[1].factor",
+    ]
+    # fixed, it reads and resolves: the valid modifications were checked all along
+    fixed = (
+        text.replace("    colour: red\n", "")
+        .replace('factor: "2"', "factor: 2")
+        .replace("BAX-DUX", "BAX-DUI")
+        .replace("CNYTM", "CNYTN")
+    )
+    scenario = check_scenario(fixed, base, file=FILE)
+    assert len(scenario.modifications) == 5 and scenario.path is None
+    assert scenario == parse_scenario(fixed, FILE)
+
+
+def test_top_level_problems_do_not_stop_the_names_being_checked(base: Network) -> None:
+    text = """\
+title: [not, a, text]
+modifications:
+  - kind: close
+    node: CNYTM
+"""
+    found = {i.field: i for i in checked(text, base)}
+    assert set(found) == {"name", "title", "modifications[0].node"}
+    assert found["modifications[0].node"].line == line_of(text, "node: CNYTM")
+    # nothing to resolve when the text is no YAML mapping
+    assert [i.message for i in checked("- a\n", base)] == [
+        "must be a mapping of fields, got a list"
+    ]
+
+
+def test_a_modification_that_cannot_be_read_blames_none_after_it(base: Network) -> None:
+    # the add_service has a wrong type: what names it adds is unknown to no one, so the
+    # modifications and the select entry that name its service and link say nothing; the
+    # reopen of a node whose closure could not be read says nothing either
+    text = spec(
+        """\
+        select: [BRG-TEST]
+        modifications:
+          - kind: add_service
+            service: BRG-TEST
+            mode: barge
+            operator: o
+            from: CN-ZQ-XINGANG
+            to: CNSHK
+            transit_h: seventeen
+            regime: supervised
+            cargo_classes: [general]
+            schedule: {any: true}
+            tariffs:
+              - {unit: "20", fixed: 1, currency: CNY}
+              - {unit: "40", fixed: 1, currency: CNY}
+              - {unit: 40HC, fixed: 1, currency: CNY}
+          - kind: set_capacity
+            service: BRG-TEST
+            capacity_teu: 50
+          - kind: scale_frequency
+            link: BRG-CN-ZQ-XINGANG-CNSHK-BRG-TEST
+            factor: 2
+          - kind: enable_combined_port
+            feeder: CN-ZQ-XINGANG
+            hub: CNSHK
+          - kind: close
+            node: CNMWN
+            until: 2026-04-01
+          - kind: reopen
+            node: CNMWN
+          - kind: set_tariff
+            service: BAX-DUX
+            factor: 1.1
+        """
+    )
+    found = checked(text, base)
+    assert [(i.field, i.line) for i in found] == [
+        ("modifications[0].transit_h", line_of(text, "transit_h: seventeen")),
+        ("modifications[4].until", line_of(text, "until: 2026-04-01")),
+        ("modifications[6].service", line_of(text, "service: BAX-DUX")),
+    ]
+    # an unknown kind adds nothing it might be blamed for: the names after it are checked
+    unknown_kind = spec(
+        """\
+        modifications:
+          - kind: scale_frequncy
+            service: BAX-DUI
+            factor: 2
+          - kind: scale_frequency
+            service: BAX-DUX
+            factor: 2
+        """
+    )
+    assert [i.field for i in checked(unknown_kind, base)] == [
+        "modifications[0].kind",
+        "modifications[1].service",
+    ]
+
+
+def test_check_and_load_a_file_report_every_stage(tmp_path: Path, base: Network) -> None:
+    path = tmp_path / "test-scenario.yaml"
+    path.write_text(spec(EVERY_STAGE), encoding="utf-8")
+    with pytest.raises(ScenarioSpecError) as caught:
+        load_scenario(path, base)
+    assert len(caught.value.issues) == 4
+    assert {i.file for i in caught.value.issues} == {str(path)}
+    good = tmp_path / "good-one.yaml"
+    good.write_text(spec("", head=HEAD.replace("test-scenario", "good-one")), encoding="utf-8")
+    assert check_scenario(good, base).path == good
+    missing = tmp_path / "missing.yaml"
+    with pytest.raises(ScenarioSpecError, match="cannot read the file"):
+        check_scenario(missing, base)
 
 
 def test_later_modifications_see_earlier_ones(base: Network) -> None:
