@@ -134,7 +134,7 @@ def scenario_job(work: JobWork) -> dict[str, Any]:
         work.progress.checkpoint()
         work.progress.stage(0.02 + 0.95 * fraction, message)
 
-    manifest = scenarios.execute(work.loaded.network, inputs, out_dir, report)
+    manifest = scenarios.execute(inputs, out_dir, report)
     work.progress.stage(0.98, "storing the result")
     return scenarios.scenario_result(manifest, out_dir)
 

@@ -85,8 +85,9 @@ def validate_command(specs: Specs, data: Data = None) -> None:
         loaded = load_scenarios(specs, data_dir, _network(data_dir))
     except RouterError as exc:
         _fail(exc, "nothing applied")
-    for scenario in loaded:
-        typer.echo(f"{scenario.name}: OK, {len(scenario.modifications)} modification(s)")
+    for scenario, folder, _ in loaded:
+        on = "" if folder == data_dir.resolve() else f" (base {folder})"
+        typer.echo(f"{scenario.name}: OK, {len(scenario.modifications)} modification(s){on}")
 
 
 @scenario_app.command("run")
@@ -154,7 +155,7 @@ def run_command(
         + f"; {'capacity-aware' if capacity else 'uncapacitated'}, engine {engine}"
     )
     with fraction_bar("routing") as update:
-        manifest = execute(network, inputs, out, update)
+        manifest = execute(inputs, out, update)
     for run in manifest["runs"]:
         counts = ", ".join(f"{k} {v:,}" for k, v in run["shipments"].items())
         typer.echo(f"{run['name']:<40} {run['wall_s']:>8.1f} s  {counts}")

@@ -20,17 +20,21 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import yaml
 
-from router.errors import InvalidRequestError, NotFoundError
+from router.errors import InvalidRequestError, NotFoundError, RouterError
+from router.network import load_network
 from router.network.model import Network
 from router.scenarios.capacity import MAX_SHIPMENTS as MAX_CAPACITY_SHIPMENTS
 from router.scenarios.demand import parse_demand, read_demand
 from router.scenarios.engines import EngineOptions
 from router.scenarios.run import RunPlan, run_scenarios, stale_reasons
 from router.scenarios.spec import (
+    BUNDLED,
     Scenario,
     ScenarioSpecError,
     SpecIssue,
+    base_network_path,
     bundled_scenarios,
     check_scenario,
     dataset_checksum,
@@ -76,32 +80,90 @@ def scenario_path(ref: str, data_dir: Path) -> Path:
     )
 
 
+class Bases:
+    """The base networks of a run's specs: the service's dataset for ``base: bundled``, and
+    with ``datasets`` allowed (the CLI), another dataset folder a spec names, each loaded
+    once."""
+
+    def __init__(self, data_dir: Path, network: Network, datasets: bool) -> None:
+        self.data_dir = data_dir
+        self.datasets = datasets
+        self._loaded: dict[Path, Network] = {data_dir.resolve(): network}
+
+    def of(self, declared: str, spec_path: Path | None, file: str) -> tuple[Path, Network]:
+        """The dataset folder and network of a spec declaring ``base: declared``."""
+        probe = Scenario(name="base", title="", base=declared, path=spec_path)
+        folder = base_network_path(probe, self.data_dir).resolve()
+        if folder not in self._loaded:
+            if not self.datasets:
+                issue = SpecIssue(file, None, "base", "only the bundled network on this service")
+                raise ScenarioSpecError((issue,))
+            try:
+                self._loaded[folder] = load_network(folder)
+            except RouterError as exc:
+                raise ScenarioSpecError((SpecIssue(file, None, "base", str(exc)),)) from None
+        return folder, self._loaded[folder]
+
+
+def _declared_base(text: str) -> str:
+    """The ``base`` a spec's text declares (``bundled`` when it says none or cannot be read;
+    reading problems are the spec check's to report)."""
+    try:  # every scalar as text: a bad value elsewhere is the spec check's to report
+        top = yaml.load(text, Loader=yaml.BaseLoader)
+    except yaml.YAMLError:
+        return BUNDLED
+    base = top.get("base") if isinstance(top, dict) else None
+    return base if isinstance(base, str) and base.strip() else BUNDLED
+
+
 def load_scenarios(
-    refs: Sequence[str], data_dir: Path, base: Network, texts: Sequence[str] = ()
-) -> list[Scenario]:
+    refs: Sequence[str],
+    data_dir: Path,
+    base: Network,
+    texts: Sequence[str] = (),
+    *,
+    datasets: bool = True,
+) -> list[tuple[Scenario, Path, Network]]:
     """The scenarios named by ``refs`` (bundled names or paths) and given as YAML ``texts``,
-    each read and validated against ``base`` (:func:`check_scenario`: a spec's field problems
-    and unknown names together); every problem of every spec is reported at once (one
-    :class:`ScenarioSpecError`), and nothing is returned unless all are valid."""
-    issues: list[SpecIssue] = []
-    scenarios: list[Scenario] = []
-    sources: list[Callable[[], Scenario]] = [
-        *(lambda ref=ref: check_scenario(scenario_path(ref, data_dir), base) for ref in refs),
-        *(
-            lambda k=k, t=t: check_scenario(t, base, file=f"specs[{k}]")
-            for k, t in enumerate(texts)
-        ),
+    each with the dataset folder and network it modifies (its ``base``: ``base`` for
+    ``bundled``; another dataset only with ``datasets``), read and validated against that
+    network (:func:`check_scenario`: a spec's field problems and unknown names together);
+    every problem of every spec is reported at once (one :class:`ScenarioSpecError`), and
+    nothing is returned unless all are valid."""
+    bases = Bases(data_dir, base, datasets)
+    sources: list[tuple[str | Path, str]] = [
+        *((scenario_path(ref, data_dir), ref) for ref in refs),
+        *((text, f"specs[{k}]") for k, text in enumerate(texts)),
     ]
-    for read in sources:
+    issues: list[SpecIssue] = []
+    out: list[tuple[Scenario, Path, Network]] = []
+    for source, file in sources:
         try:
-            scenario = read()
+            if isinstance(source, Path):
+                text, spec_path = _read_text(source), source
+                file = str(source)
+            else:
+                text, spec_path = source, None
+            folder, network = bases.of(_declared_base(text), spec_path, file)
+            scenario = (
+                check_scenario(source, network)
+                if isinstance(source, Path)
+                else check_scenario(source, network, file=file)
+            )
         except ScenarioSpecError as exc:
             issues.extend(exc.issues)
             continue
-        scenarios.append(scenario)
+        out.append((scenario, folder, network))
     if issues:
         raise ScenarioSpecError(tuple(issues))
-    return scenarios
+    return out
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""  # check_scenario reports why the file cannot be read
 
 
 def load_demand(
@@ -130,9 +192,11 @@ def load_demand(
 
 @dataclass(frozen=True, slots=True)
 class RunInputs:
-    """A checked scenario run: the scenarios, the demand and how to run them."""
+    """A checked scenario run: the scenarios, the demand and how to run them, and the base
+    network (the baseline) with its dataset's checksum."""
 
     plan: RunPlan
+    network: Network
     base_checksum: str
 
 
@@ -157,7 +221,16 @@ def prepare_run(
         raise InvalidRequestError(
             "scenarios", "name at least one scenario to run against the baseline"
         )
-    scenarios = load_scenarios(scenario_refs, data_dir, network, spec_texts)
+    loaded = load_scenarios(scenario_refs, data_dir, network, spec_texts, datasets=uploads is None)
+    folders = sorted({str(folder) for _, folder, _ in loaded})
+    if len(folders) > 1:
+        raise InvalidRequestError(
+            "scenarios",
+            "the scenarios of one run modify one base network (the baseline's); these name "
+            + ", ".join(folders),
+        )
+    _, base_dir, network = loaded[0]
+    scenarios = [scenario for scenario, _, _ in loaded]
     demand, demand_name = load_demand(demand_ref, data_dir, network, uploads)
     if limit is not None:
         if limit < 1:
@@ -185,7 +258,7 @@ def prepare_run(
         time_limit_s=time_limit_s,
         select=tuple(select),
     )
-    return RunInputs(plan, dataset_checksum(data_dir))
+    return RunInputs(plan, network, dataset_checksum(base_dir))
 
 
 def _check_select(network: Network, select: Sequence[str]) -> None:
@@ -200,13 +273,12 @@ def _check_select(network: Network, select: Sequence[str]) -> None:
 
 
 def execute(
-    network: Network,
     inputs: RunInputs,
     out_dir: Path,
     progress: Callable[[float, str], None] | None = None,
 ) -> dict[str, Any]:
     """Run a checked plan into ``out_dir``; returns the manifest."""
-    return run_scenarios(network, inputs.base_checksum, inputs.plan, out_dir, progress)
+    return run_scenarios(inputs.network, inputs.base_checksum, inputs.plan, out_dir, progress)
 
 
 # ---------------------------------------------------------------- the service's runs, per tenant

@@ -393,3 +393,26 @@ modifications:
     node: CN-SZBAY
     modes: {modes}
 """
+
+
+def test_a_spec_on_another_dataset_is_refused_by_the_service(planning: Service) -> None:
+    spec = SPEC.replace("base: bundled", "base: /srv/other-data").replace("{service}", "BAX-DUI")
+    response = submit(planning, {"specs": [spec.replace("{modes}", "[truck]")], "limit": 5})
+    assert response.status_code == 422, response.text
+    details = response.json()["details"]
+    assert [d["field"] for d in details] == ["specs[0]: base"]
+    assert "only the bundled network" in details[0]["message"]
+
+
+def test_runs_are_listed_per_tenant(planning: Service) -> None:
+    svc = planning
+    job = wait(svc, submit(svc, {"scenarios": [SCENARIO], "limit": 10}).json())
+    assert job["status"] == "succeeded", job
+    listed = svc.client.get("/v1/scenarios", headers=svc.h("planner")).json()
+    assert job["id"] in [item["id"] for item in listed["items"]]
+    assert all(item["kind"] == "scenario" for item in listed["items"])
+    assert all(item["links"]["self"] == f"/v1/scenarios/{item['id']}" for item in listed["items"])
+    other = svc.new_key("planner", "Other Planning")
+    theirs = svc.client.get("/v1/scenarios", headers={"X-API-Key": other}).json()
+    assert theirs["total"] == 0 and theirs["items"] == []
+    assert svc.client.get("/v1/scenarios", headers=svc.h("shipper")).status_code == 403

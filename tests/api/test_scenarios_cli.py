@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from router.cli import app
 from router.network import load_network
 from router.scenarios.demand import read_demand
+from router.scenarios.spec import dataset_checksum
 
 runner = CliRunner()
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -204,3 +205,49 @@ def test_demand_writes_a_valid_table_of_the_rows_asked(tmp_path: Path) -> None:
     assert f"wrote 200 shipments to {out}" in result.stdout
     table = read_demand(out, load_network(DATA))
     assert table.height == 200 and table["id"].n_unique() == 200
+
+
+OWN_BASE = """\
+name: own-base
+title: Shenzhen Bay closed, on a copy of the dataset
+base: {base}
+assumptions:
+  - text: a test
+    source: the test
+modifications:
+  - kind: close
+    node: {node}
+"""
+
+
+def test_a_spec_on_its_own_dataset_is_checked_and_run_on_it(tmp_path: Path) -> None:
+    """``base:`` names a dataset folder (relative to the spec): the spec is checked against
+    that network and the run's baseline is that dataset, not the bundled one."""
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy, ignore=shutil.ignore_patterns("demand", "scenarios", "samples"))
+    nodes = copy / "nodes.geojson"  # another dataset: a node renamed
+    nodes.write_text(nodes.read_text().replace("(Shenzhen side)", "(the copy's)", 1))
+    spec = tmp_path / "specs" / "own-base.yaml"
+    spec.parent.mkdir()
+    spec.write_text(OWN_BASE.format(base="../data", node="CN-SZBAY"))
+    result = invoke("validate", spec, "--data", DATA)
+    assert result.exit_code == 0, result.output
+    assert f"own-base: OK, 1 modification(s) (base {copy.resolve()})" in result.stdout
+    out = tmp_path / "run"
+    run = invoke(
+        "run", spec, "--demand", "gba-100k", "--limit", "20", "--out", out, "--workers", "1",
+        "--data", DATA,
+    )  # fmt: skip
+    assert run.exit_code == 0, run.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["base_checksum"] == dataset_checksum(copy) != dataset_checksum(DATA)
+    # a node unknown in that dataset is reported against it; two bases in one run are refused
+    spec.write_text(OWN_BASE.format(base="../data", node="CN-SZBAX"))
+    bad = invoke("validate", spec, "--data", DATA)
+    assert bad.exit_code == 2 and "modifications[0].node: unknown node 'CN-SZBAX'" in bad.stderr
+    spec.write_text(OWN_BASE.format(base="../data", node="CN-SZBAY"))
+    mixed = invoke(
+        "run", spec, "shenzhen-bay-closed", "--demand", "gba-100k", "--limit", "5",
+        "--out", tmp_path / "mixed", "--data", DATA,
+    )  # fmt: skip
+    assert mixed.exit_code == 2 and "modify one base network" in mixed.stderr

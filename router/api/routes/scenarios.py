@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 
 from router.api.deps import ContextDep, NetworkDep, require_roles
-from router.api.docs import AUTH, responses
+from router.api.docs import AUTH, page_example, responses
 from router.api.idempotent import IdempotencyDep, answer
 from router.api.jobs import prepare_scenario
 from router.api.optimise_schemas import JobOut
@@ -21,7 +21,7 @@ from router.api.scenario_schemas import (
     ScenarioRunIn,
     ScenarioRunOut,
 )
-from router.api.schemas import ID_PATTERN
+from router.api.schemas import ID_PATTERN, Page
 from router.scenarios.spec import bundled_scenarios, read_scenario
 from router.services import jobs, runs, scenarios
 from router.services.auth import Principal, Role
@@ -134,6 +134,25 @@ async def upload_demand(
     kind = request.headers.get("content-type", "")
     out = scenarios.upload_demand(ctx, principal, content, kind, loaded.network)
     return JSONResponse(out, status_code=201)
+
+
+@router.get(
+    "/scenarios",
+    response_model=Page[JobOut],
+    summary="Your scenario runs, newest first",
+    description="Each run's job (status, progress); read a run at `/v1/scenarios/{id}`.",
+    responses=responses(page_example(SCENARIO_JOB), *AUTH),
+)
+def list_scenario_runs(
+    principal: Planner,
+    ctx: ContextDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> dict[str, Any]:
+    listed = jobs.list_jobs(ctx, principal, kind=runs.SCENARIO, limit=limit, offset=offset)
+    for job in listed["items"]:
+        job["links"]["self"] = f"/v1/scenarios/{job['id']}"
+    return listed
 
 
 @router.get(
