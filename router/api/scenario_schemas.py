@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field, StrictBool, StrictFloat, StrictInt
+from pydantic import ConfigDict, Field, StrictBool, StrictFloat, StrictInt, model_validator
 
 from router.api.optimise_schemas import JobOut
 from router.api.schemas import Open, Strict
@@ -25,7 +25,22 @@ Selected = Annotated[str, Field(min_length=1, max_length=100, pattern=r"\S")]
 
 class ScenarioRunIn(Strict):
     """A scenario run: each scenario against the baseline (the bundled network unmodified), on
-    one demand table."""
+    one demand table. At least one scenario, bundled or inline."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["scenarios"], "properties": {"scenarios": {"minItems": 1}}},
+                {"required": ["specs"], "properties": {"specs": {"minItems": 1}}},
+            ]
+        }
+    )
+
+    @model_validator(mode="after")
+    def _a_scenario(self) -> ScenarioRunIn:
+        if not self.scenarios and not self.specs:
+            raise ValueError("name at least one scenario (scenarios or specs) to run")
+        return self
 
     scenarios: list[ScenarioName] = Field(
         default_factory=list,

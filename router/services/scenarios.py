@@ -62,22 +62,20 @@ def bundled_demands(data_dir: Path) -> dict[str, Path]:
     }
 
 
-def _did_you_mean(word: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f"; did you mean {close[0]}?" if close else f" (bundled: {', '.join(choices) or 'none'})"
+def _close(word: str, choices: Sequence[str]) -> list[str]:
+    return difflib.get_close_matches(word, choices, n=3)
 
 
 def scenario_path(ref: str, data_dir: Path) -> Path:
-    """The spec file of ``ref``: a bundled scenario's name, or a path to a YAML file."""
+    """The spec file of ``ref``: a bundled scenario's name, or a path to a YAML file
+    (NotFoundError with the closest bundled names if neither)."""
     bundled = bundled_scenarios(data_dir)
     if ref in bundled:
         return bundled[ref]
     path = Path(ref)
     if path.suffix in (".yaml", ".yml") and path.is_file():
         return path
-    raise InvalidRequestError(
-        "scenario", f"no bundled scenario or YAML file {ref!r}{_did_you_mean(ref, list(bundled))}"
-    )
+    raise NotFoundError("scenario (a bundled name or a YAML file)", ref, _close(ref, list(bundled)))
 
 
 class Bases:
@@ -131,10 +129,17 @@ def load_scenarios(
     every problem of every spec is reported at once (one :class:`ScenarioSpecError`), and
     nothing is returned unless all are valid."""
     bases = Bases(data_dir, base, datasets)
-    sources: list[tuple[str | Path, str]] = [
-        *((scenario_path(ref, data_dir), ref) for ref in refs),
-        *((text, f"specs[{k}]") for k, text in enumerate(texts)),
-    ]
+    sources: list[tuple[str | Path, str]] = []
+    unknown: list[NotFoundError] = []
+    for ref in refs:
+        try:
+            sources.append((scenario_path(ref, data_dir), ref))
+        except NotFoundError as exc:
+            unknown.append(exc)
+    if unknown:  # every unknown name at once, with the closest bundled names
+        keys = ", ".join(exc.key for exc in unknown)
+        raise NotFoundError(unknown[0].kind, keys, [m for exc in unknown for m in exc.suggestions])
+    sources += [(text, f"specs[{k}]") for k, text in enumerate(texts)]
     issues: list[SpecIssue] = []
     out: list[tuple[Scenario, Path, Network]] = []
     for source, file in sources:
@@ -183,11 +188,10 @@ def load_demand(
     path = Path(ref)
     if uploads is None and path.suffix in DEMAND_SUFFIXES and path.is_file():
         return read_demand(path, network), str(path)
-    raise InvalidRequestError(
-        "demand",
-        f"no bundled demand {ref!r}{_did_you_mean(ref, list(bundled))}"
-        + ("" if uploads is not None else " and no such .csv/.parquet file"),
+    what = "demand (a bundled name" + (
+        ", or upload:<id>)" if uploads is not None else " or a file)"
     )
+    raise NotFoundError(what, ref, _close(ref, list(bundled)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,9 +271,7 @@ def _check_select(network: Network, select: Sequence[str]) -> None:
         s for s in select if s not in network.nodes and s not in network.links and s not in services
     ]
     if unknown:
-        raise InvalidRequestError(
-            "select", f"not a node, link or service of the network: {', '.join(unknown)}"
-        )
+        raise NotFoundError("node, link or service to select", ", ".join(unknown))
 
 
 def execute(

@@ -32,6 +32,12 @@ PROTECTED = [
     ("get", "/v1/jobs", None),
     ("get", "/v1/jobs/abc", None),
     ("post", "/v1/jobs/abc/cancel", None),
+    ("get", "/v1/scenarios/bundled", None),
+    ("post", "/v1/scenarios", {"scenarios": ["shenzhen-bay-closed"]}),
+    ("get", "/v1/scenarios", None),
+    ("post", "/v1/scenarios/demand", None),
+    ("get", "/v1/scenarios/abc", None),
+    ("get", "/v1/scenarios/abc/files/report.html", None),
 ]
 
 

@@ -107,7 +107,7 @@ def test_validate_prints_every_problem_of_every_file_with_its_line(tmp_path: Pat
     ]
     assert result.stdout == ""
     typo = invoke("validate", "shenzhen-bay-clsed", "--data", DATA)
-    assert typo.exit_code == 2 and "did you mean shenzhen-bay-closed?" in typo.stderr
+    assert typo.exit_code == 2 and "did you mean: shenzhen-bay-closed" in typo.stderr
 
 
 def test_run_writes_the_tables_kpis_charts_and_report(runs: tuple[Path, Path]) -> None:
@@ -133,7 +133,7 @@ def test_run_refuses_bad_input_with_exit_2(tmp_path: Path) -> None:
     zero = invoke("run", "shenzhen-bay-closed", "--demand", "gba-100k", "--limit", "0", *base)
     assert zero.exit_code == 2 and "limit" in zero.stderr
     demand = invoke("run", "shenzhen-bay-closed", "--demand", "gba-10k", *base)
-    assert demand.exit_code == 2 and "did you mean gba-100k?" in demand.stderr
+    assert demand.exit_code == 2 and "did you mean: gba-100k" in demand.stderr
     broken = tmp_path / "broken.yaml"
     broken.write_text(BROKEN)
     spec = invoke("run", broken, "--demand", "gba-100k", "--limit", "5", *base)

@@ -23,7 +23,7 @@ def test_health_reports_network_and_database(svc: Service) -> None:
 def test_version_needs_no_key(svc: Service) -> None:
     body = svc.client.get("/v1/version").json()
     assert body["api"] == "v1" and body["network"] == "tiny"
-    assert body["schema_revision"] == "0003"
+    assert body["schema_revision"] == "0004"
     assert body["database"] in ("sqlite", "postgresql")
 
 

@@ -126,6 +126,10 @@ def create_scenario_run(
     "reported at once (422 with row and column). Use the returned id as `demand` of a run.",
     responses=responses({"id": "upload:" + "0" * 32, "rows": 2, "columns": []}, *AUTH, 413, 422,
                         status=201, description="Stored"),
+    openapi_extra={"requestBody": {"required": True, "content": {
+        "text/csv": {"schema": {"type": "string", "minLength": 1}},
+        "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}},
+    }}},
 )  # fmt: skip
 async def upload_demand(
     principal: Planner, ctx: ContextDep, loaded: NetworkDep, request: Request
