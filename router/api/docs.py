@@ -263,8 +263,8 @@ def page_example(item: Any, total: int = 1) -> dict[str, Any]:
 def state_service_limits(schema: dict[str, Any], settings: Settings) -> None:
     """Write this service's configured limits into its OpenAPI document, so that the schema
     states what the service enforces: the longest solver time limit (of a job; ``sync=true``
-    has its own, in the description), the alternatives a quote may have, and so the highest
-    alternative index a booking may name."""
+    has its own, in the description; a capacity-aware scenario run's), the alternatives a quote
+    may have, and so the highest alternative index a booking may name."""
     components = schema.get("components", {}).get("schemas", {})
     for model in ("AssignmentIn", "ConsolidationIn"):
         prop = components.get(model, {}).get("properties", {}).get("time_limit_s")
@@ -276,6 +276,14 @@ def state_service_limits(schema: dict[str, Any], settings: Settings) -> None:
                 f"{settings.max_solve_s:g} s with `sync=true` (left out: 10 s, or the limit if "
                 "lower)"
             )
+    scenario = components.get("ScenarioRunIn", {}).get("properties", {}).get("time_limit_s")
+    if scenario is not None:
+        scenario["maximum"] = settings.max_job_solve_s
+        scenario["default"] = min(scenario.get("default", 60.0), settings.max_job_solve_s)
+        scenario["description"] = (
+            "Capacity-aware: solver time limit per run, seconds (at most "
+            f"{settings.max_job_solve_s:g} s on this service)"
+        )
     alternatives = settings.max_alternatives
     prefs = components.get("PreferencesIn", {}).get("properties", {}).get("alternatives")
     if prefs is not None:
