@@ -43,11 +43,16 @@ def regime_at(cargo: Cargo, node: Node) -> str | None:
 
 
 def ecommerce_may_clear(cargo: Cargo, node: Node, export: bool) -> bool:
-    """Whether e-commerce ``cargo`` may be export- (or import-) cleared at ``node``: e-commerce
+    """Whether e-commerce ``cargo`` may be export- (or import-) cleared at ``node``: in the
+    Chinese mainland customs territory (whose e-commerce supervision this is), e-commerce
     exports only at an e-commerce supervised site; a declared regime only where the site lists
     it, in its direction (9610 both ways, 9710/9810 export, 1210 import), and 1210 only into a
-    bonded zone (保税跨境贸易电子商务, GAC announcement 2014 No. 57)."""
+    bonded zone (保税跨境贸易电子商务, GAC announcement 2014 No. 57). Elsewhere (an online
+    order shipped to China from the EU, say) the goods leave under that territory's ordinary
+    export procedure."""
     if cargo.cargo_class is not CargoClass.ECOMMERCE:
+        return True
+    if node.jurisdiction != ECOMMERCE_JURISDICTION:
         return True
     if export and not node.offers(CustomsOp.ECOMMERCE):
         return False

@@ -227,7 +227,11 @@ def export_clearance(
             )
         if not trader.combined_port_allowed:
             r.bad(f"{where}: the trader may not use the Combined Port")
-    if r.cargo_class is CargoClass.ECOMMERCE and not node.offers(CustomsOp.ECOMMERCE):
+    if (
+        r.cargo_class is CargoClass.ECOMMERCE
+        and node.jurisdiction == _EC_TERRITORY
+        and not node.offers(CustomsOp.ECOMMERCE)
+    ):
         r.bad(f"{where}: e-commerce export cleared at {node.id}, not an ecommerce node")
     if num_field(ev, "dwell_h", where) > HOURS_TOL:
         r.bad(f"{where}: export clearance with an import dwell of {ev.get('dwell_h')} h")

@@ -10,6 +10,8 @@ fee``; builder AEO profile none: p=0.03, x1.0. Cargo: one 20' dry box. 2025-06-0
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from routing_testkit import (
     alternative,
@@ -294,6 +296,29 @@ def test_1210_imports_only_into_the_bonded_zone() -> None:
     assert ev["procedure"].endswith(
         "cross-border e-commerce import 1210 (bonded e-commerce import)"
     )
+
+
+def test_an_ecommerce_order_leaves_another_territory_under_its_ordinary_export() -> None:
+    # China's e-commerce supervision (sites, regimes) is the mainland's: an online order shipped
+    # from the EU is export-cleared at an ordinary EU office, not at a "Chinese e-commerce site"
+    # (until issue 14, e-commerce imports into China had no route on the bundled network)
+    net = import_network()
+    orig = net.nodes["ORIG"]
+    plain = dataclasses.replace(orig, operations=orig.operations - {ECOM})
+    net = dataclasses.replace(net, nodes={**net.nodes, "ORIG": plain})
+    assert ecommerce_may_clear(ecommerce("9610"), plain, export=True)
+    for regime, links in (("9610", ["ocean", "d-port-shop"]),
+                          ("1210", ["ocean", "s-port-bz", "d-bz-shop"])):  # fmt: skip
+        request = make_request("ORIG", "SHOP", cargo=ecommerce(regime))
+        search, (route,) = solve(net, request)
+        assert link_ids(route) == links
+        assert customs_ops(search, route)[0][:2] == ("ORIG", "export_clearance")
+        assert check_quote(net, request, quote(net, request)) == []
+    # in the mainland an e-commerce export still clears only at an e-commerce site
+    fac = Node(
+        "F", "F", "", NodeKind.CITY, 113.9, 22.6, "CN", "CN", operations=frozenset({EC, SUP})
+    )
+    assert not ecommerce_may_clear(ecommerce("9610"), fac, export=True)
 
 
 def test_1210_is_never_cleared_outside_a_bonded_zone() -> None:
