@@ -14,6 +14,7 @@ services; the customs kinds are in :mod:`router.scenarios.spec_customs`, ``add_s
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -39,8 +40,8 @@ class Common(TypedDict):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Modification:
-    """One step of a scenario. ``where`` says where it was written (for issues); ``note`` and
+class Modification(ABC):
+    """One step of a scenario (each kind a subclass). ``where`` says where it was written (for issues); ``note`` and
     ``source`` document it."""
 
     kind: ClassVar[str] = ""
@@ -51,9 +52,9 @@ class Modification:
     where: Where = field(default=Where(), compare=False, repr=False)
 
     @classmethod
+    @abstractmethod
     def parse(cls, view: MapView) -> Modification | None:
         """The modification written in ``view``, or None (issues recorded in ``view.sink``)."""
-        raise NotImplementedError
 
     @staticmethod
     def common(view: MapView) -> Common:

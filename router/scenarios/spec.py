@@ -291,6 +291,11 @@ class _Unread(Modification):
     adds: frozenset[str] = frozenset()
     names: frozenset[str] = frozenset()
 
+    @classmethod
+    def parse(cls, view: MapView) -> Modification | None:
+        """Never written in a spec: it stands for one that could not be read."""
+        return None
+
     def references(self) -> frozenset[str]:
         return frozenset()
 
