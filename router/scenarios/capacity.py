@@ -55,21 +55,14 @@ def assign_demand(
         options=AssignmentOptions(time_limit_s=time_limit_s, seed=seed, compute_duals=False),
     )
     answers: dict[str, Answer] = {}
-    unassigned: set[str] = set()
     for a in result.assignments:
         if a.candidate is not None and a.search is not None and a.status != "unassigned":
             req = a.search.request
             answers[a.shipment_id] = Answer(route_facts(cn, req, a.candidate.route, req.cargo))
         else:
-            answers[a.shipment_id] = Answer(None, reason="; ".join(a.reasons))
-            unassigned.add(a.shipment_id)
+            reason = "; ".join(a.reasons)
+            answers[a.shipment_id] = Answer(None, reason=reason, unrouted="unassigned")
     table, legs = tables(cn, shipments, answers)
-    table = table.with_columns(
-        pl.when(pl.col("shipment_id").is_in(sorted(unassigned)))
-        .then(pl.lit("unassigned"))
-        .otherwise(pl.col("status"))
-        .alias("status")
-    )
     info = result.info
     solve = {
         "status": str(info.status),

@@ -27,6 +27,7 @@ from typing import Any
 
 import polars as pl
 
+from router.errors import NotFoundError
 from router.network.model import NodeKind
 from router.network.timetable import week_start
 from router.quotes.document import pareto_over_plans, plan_routes
@@ -36,6 +37,7 @@ from router.routing.compiled import CompiledNetwork
 from router.routing.emissions import leg_co2e_split
 from router.routing.labels import Route
 from router.routing.many import group_key, search_many
+from router.routing.places import resolve_code
 from router.routing.request import Cargo, QuoteRequest
 from router.scenarios.tables import LEGS_SCHEMA, SHIPMENTS_SCHEMA
 from router.scenarios.weeks import WEEK, WeekShift
@@ -88,12 +90,14 @@ class RouteFacts:
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """The route a shipment takes (None: no route, with the reason) and whether it was searched
-    without its deadline because none met it."""
+    """The route a shipment takes (None: none, with the reason and the status it gets:
+    ``no_route``, or ``unassigned`` by a capacity-aware run) and whether it was searched without
+    its deadline because none met it."""
 
     facts: RouteFacts | None
     late: bool = False
     reason: str = ""
+    unrouted: str = "no_route"
     #: how much later than the facts' times the shipment's route runs (the route was searched
     #: for an equivalent ready time whole weeks earlier: :mod:`router.scenarios.weeks`)
     shift: timedelta = timedelta(0)
@@ -182,7 +186,8 @@ def route_facts(
         weight_kg=cargo.cargo_kg,
         main_mode=main,
         modes="+".join(modes),
-        departure=epoch + timedelta(minutes=first_departure or ready_min),
+        departure=epoch
+        + timedelta(minutes=ready_min if first_departure is None else first_departure),
         arrival=epoch + timedelta(minutes=route.arrival_min),
         door_to_door_days=(route.arrival_min - ready_min) / 1440.0,
         cost_cny=route.cost_fen / 100.0,
@@ -335,10 +340,11 @@ def tables(
     """The two tables of routed ``shipments`` from their ``answers`` (by shipment id)."""
     rows: list[dict[str, Any]] = []
     leg_rows: list[tuple[Any, ...]] = []
+    nodes = NodeIds(cn)
     for shipment_id, request in shipments:
         answer = answers[shipment_id]
         f = answer.facts
-        rows.append(_shipment_row(cn, shipment_id, request, answer))
+        rows.append(_shipment_row(nodes, shipment_id, request, answer))
         if f is None:
             continue
         for seq, leg in enumerate(f.legs):
@@ -369,30 +375,41 @@ def tables(
     return shipments_df, legs_df
 
 
-def _resolved(cn: CompiledNetwork, code: str | None) -> str | None:
-    if code is None:
-        return None
-    if code in cn.network.nodes:
-        return code
-    return next((n.id for n in cn.network.nodes.values() if n.unlocode == code), None)
+class NodeIds:
+    """The node id of each place code of the demand (:func:`router.routing.places.resolve_code`:
+    a node id, or the first node with that UN/LOCODE; None if none), looked up once a code."""
+
+    def __init__(self, cn: CompiledNetwork) -> None:
+        self.cn = cn
+        self._ids: dict[str, str | None] = {}
+
+    def __call__(self, code: str | None) -> str | None:
+        if code is None:
+            return None
+        if code not in self._ids:
+            try:
+                self._ids[code] = self.cn.nodes[resolve_code(self.cn, code)[0]].id
+            except NotFoundError:
+                self._ids[code] = None
+        return self._ids[code]
 
 
 def _shipment_row(
-    cn: CompiledNetwork, shipment_id: str, request: QuoteRequest, answer: Answer
+    nodes: NodeIds, shipment_id: str, request: QuoteRequest, answer: Answer
 ) -> dict[str, Any]:
     f = answer.facts
     row: dict[str, Any] = {
         "shipment_id": shipment_id,
         "origin": request.origin.code,
         "destination": request.destination.code,
-        "origin_node": _resolved(cn, request.origin.code),
-        "destination_node": _resolved(cn, request.destination.code),
+        "origin_node": nodes(request.origin.code),
+        "destination_node": nodes(request.destination.code),
         "teu": f.teu if f is not None else float(request.cargo.teu),
         "weight_kg": f.weight_kg if f is not None else request.cargo.cargo_kg,
         "cargo_class": request.cargo.cargo_class.value,
         "ready": request.ready,
         "deadline": request.deadline,
-        "status": "routed" if f is not None else "no_route",
+        "status": "routed" if f is not None else answer.unrouted,
     }
     if f is None:
         return row
