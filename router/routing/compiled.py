@@ -132,6 +132,7 @@ class CompiledNetwork:
     leg_code: tuple[int, ...]  # per link: its mode's code (:data:`MODE_CODE`)
     dwell_link: tuple[bool, ...]  # per link: boarding it from a yard needs the export dwell
     plain_road: tuple[bool, ...]  # per link: international truck haul without a TIR carnet
+    from_crossing: tuple[bool, ...]  # per link: starts at a land border crossing
     #: jurisdictions with designated drug-import ports: pharma is imported only through those
     drug_port_jurisdictions: frozenset[str] = frozenset()
     #: free-port jurisdictions: cargo in transit moves on as through cargo and may be imported
@@ -290,6 +291,7 @@ def compile_network(network: Network) -> CompiledNetwork:
             for cl in links
         ),
         plain_road=tuple(cl.link.is_plain_road_crossing for cl in links),
+        from_crossing=tuple(nodes[cl.origin].kind is NodeKind.BORDER_CROSSING for cl in links),
         drug_port_jurisdictions=frozenset(
             n.jurisdiction for n in nodes if n.offers(CustomsOp.DRUG_PORT)
         ),

@@ -14,7 +14,7 @@ from router.routing.compiled import CompiledNetwork
 from router.routing.labels import CapacityFn, Route
 from router.routing.query import build_search
 from router.routing.request import QuoteRequest
-from router.routing.search import Search
+from router.routing.search import SEARCH_HORIZON_DAYS, Search
 
 _Relaxation = tuple[str, dict[str, Any], Callable[[QuoteRequest], QuoteRequest] | None]
 
@@ -126,6 +126,7 @@ def no_route_reasons(
     if not reasons:
         reasons.append(
             f"no legal route from {request.origin} to {request.destination} in the network under "
-            "the customs rules for this cargo"
+            f"the customs rules for this cargo (arriving within {SEARCH_HORIZON_DAYS} days of the "
+            "ready time, the search horizon)"
         )
     return reasons

@@ -72,6 +72,10 @@ class CargoPrices:
         )
         self._named = {s.name for s in self.tables.surcharges}
         self.surcharges = current_surcharges(self.tables.surcharges, on)
+        # the surcharges in force by mode, in table order (a surcharge names one mode)
+        self._by_mode: dict[Mode, list[Surcharge]] = {}
+        for s in self.surcharges:
+            self._by_mode.setdefault(s.mode, []).append(s)
 
     # ------------------------------------------------------------------ freight of a link
     def freight_lines(self, cl: CLink) -> tuple[PriceLine, ...] | None:
@@ -82,7 +86,7 @@ class CargoPrices:
         if base is None:
             return None
         lines = [base]
-        for s in self.surcharges:
+        for s in self._by_mode.get(cl.link.mode, ()):
             if self._matches(s, cl):
                 line = self._surcharge_line(s, base)
                 if line is not None and line.fen:

@@ -157,7 +157,7 @@ class PricedSearch(Search):
     """A :class:`Search` for least generalised cost plus departure prices (see module doc).
 
     ``horizon_min``: latest arrival minute (from the search's epoch) of the path space, or None
-    for no limit other than the request's deadline."""
+    for no limit other than the request's deadline and the search horizon."""
 
     horizon_min: int | None = None
     #: weight of the generalised cost in the criterion: 1, or 0 to minimise the prices alone
@@ -196,9 +196,9 @@ class PricedSearch(Search):
         vot = w * self.request.value_of_time_cny_per_h * 100.0 / 60.0
         carbon = w * self.request.preferences.carbon_price_cny_per_t * 100.0 / 1e6
         lb_time, lb_cost, lb_co2 = self.lower
-        latest = self.deadline_min if self.respect_deadline else None
+        latest = self.latest_min
         if self.horizon_min is not None:
-            latest = self.horizon_min if latest is None else min(latest, self.horizon_min)
+            latest = min(latest, self.horizon_min)
         st = _Pricing(
             prices=prices,
             vot=vot,

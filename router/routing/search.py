@@ -83,6 +83,12 @@ DEFAULT_LABEL_BUDGET = 200_000
 LABELS_PER_NODE = 50
 #: ``label_budget`` default: scaled to the network (:func:`label_budget_for`)
 AUTO_BUDGET = -1
+#: no route arriving later than this after its ready time is searched (a request without a
+#: deadline has this one): the slowest route of the bundled network, a sailing via the Cape
+#: with weekly transhipments, takes under half of it. It bounds the search where nothing else
+#: does: labels that loop (a truck back and forth) cost storage slack, not dominance, and with
+#: no finished route to prune them they would otherwise run on to the label budget
+SEARCH_HORIZON_DAYS = 120
 
 
 def label_budget_for(cn: CompiledNetwork) -> int:
@@ -115,8 +121,13 @@ class Search(LinkRules, CustomsRules):
             self.label_budget = label_budget_for(self.cn)
         self.epoch = week_start(req.ready)
         self.ready_min = int((req.ready - self.epoch).total_seconds() // 60)
+        #: the latest arrival searched (minutes from the epoch): the request's deadline, and
+        #: never beyond the search horizon
+        self.search_horizon_min = self.ready_min + SEARCH_HORIZON_DAYS * DAY_MINUTES
         self.deadline_min = (
-            int((req.deadline - self.epoch).total_seconds() // 60) if req.deadline else None
+            min(int((req.deadline - self.epoch).total_seconds() // 60), self.search_horizon_min)
+            if req.deadline
+            else self.search_horizon_min
         )
         network = self.cn.network
         profiles = network.customs_profiles
@@ -374,10 +385,10 @@ class Search(LinkRules, CustomsRules):
         """The customs state of cargo in ``state`` after riding ``cl`` (an international link
         lands it in transit; :attr:`arrival_state` may make that in bond), or None if it may
         not board: :data:`STATE_AFTER`, and supervised cargo only to a supervised node."""
-        i = cl.index
-        after = STATE_AFTER[
-            state, cl.link.regime, self.cn.plain_road[i], cl.free_port, cl.link.mixed_trade
-        ]
+        i, cn = cl.index, self.cn
+        link = cl.link
+        key = (state, link.regime, cn.plain_road[i], cl.free_port, link.mixed_trade)
+        after = STATE_AFTER[(*key, cn.from_crossing[i])]
         if (
             after is not None
             and after is not CustomsState.FREE
@@ -643,12 +654,14 @@ class Search(LinkRules, CustomsRules):
             return None
         return label
 
+    @property
+    def latest_min(self) -> int:
+        """The latest arrival searched (minutes from the epoch): the deadline (within the
+        horizon), or the horizon alone when the deadline is not respected."""
+        return self.deadline_min if self.respect_deadline else self.search_horizon_min
+
     def within_deadline(self, label: Label) -> bool:
-        return not (
-            self.respect_deadline
-            and self.deadline_min is not None
-            and label.time + self.lower[0][label.node] > self.deadline_min
-        )
+        return label.time + self.lower[0][label.node] <= self.latest_min
 
     # ---------------------------------------------------------------------------- search
     def seed_routes(self, max_settled: int = 20_000) -> list[Label]:
@@ -702,7 +715,7 @@ class Search(LinkRules, CustomsRules):
         heap: list[tuple[tuple[int, int, int, int], int, Label]] = []
         settled: dict[tuple[int, CustomsState, int, int, int], list[tuple[int, int, int, int]]] = {}
         lb_time, lb_cost, lb_co2 = self.lower
-        deadline = self.deadline_min if self.respect_deadline else None
+        deadline = self.latest_min
         finals = self.seed_routes()
 
         longest = self.storage_gap_min

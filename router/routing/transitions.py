@@ -18,7 +18,12 @@ ROAD_MODES = frozenset({Mode.TRUCK, Mode.TIR})
 
 
 def _after(
-    state: CustomsState, regime: Regime, plain_road: bool, free_port: bool, mixed: bool = False
+    state: CustomsState,
+    regime: Regime,
+    plain_road: bool,
+    free_port: bool,
+    mixed: bool = False,
+    at_crossing: bool = False,
 ) -> CustomsState | None:
     """The customs state after a link of ``regime``, or None if the cargo may not board it.
 
@@ -32,9 +37,16 @@ def _after(
     - international links carry every supervised state abroad (the arrival state may become
       ``in_bond`` when a transit declaration is lodged at the entry border, see the search);
       a plain road haul (``plain_road``, no TIR carnet) needs a declaration at each border, so
-      cargo merely ``in_transit`` may not board it.
+      cargo merely ``in_transit`` may not board it;
+    - at a land border crossing (``at_crossing``: the link starts at one) export-cleared cargo
+      is at its point of exit and leaves the territory there: it boards international links
+      only. An export declaration names the customs office of exit; goods released for export
+      there are not carried back inland or on to another exit (the export transit, 出口转关,
+      runs from the office of departure to the office of exit, not beyond it).
     """
     free, transit = CustomsState.FREE, CustomsState.IN_TRANSIT
+    if at_crossing and state is CustomsState.CLEARED_EXPORT and regime is not Regime.INTERNATIONAL:
+        return None
     if regime is Regime.DOMESTIC:
         if state is free:
             return free
@@ -52,21 +64,26 @@ def _after(
     return state
 
 
-#: (state, regime, plain road, free port, mixed trade) -> state after the link, None if it may
-#: not board
-STATE_AFTER: dict[tuple[CustomsState, Regime, bool, bool, bool], CustomsState | None] = {
-    (s, r, p, f, m): _after(s, r, p, f, m)
+#: (state, regime, plain road, free port, mixed trade, starts at a border crossing) -> state
+#: after the link, None if it may not board
+STATE_AFTER: dict[tuple[CustomsState, Regime, bool, bool, bool, bool], CustomsState | None] = {
+    (s, r, p, f, m, c): _after(s, r, p, f, m, c)
     for s in CustomsState
     for r in Regime
     for p in (False, True)
     for f in (False, True)
     for m in (False, True)
+    for c in (False, True)
 }
 
 
-def boarding_state(state: CustomsState, link: Link, free_port: bool = False) -> CustomsState | None:
-    """The customs state of cargo in ``state`` after riding ``link``; None if it may not board."""
-    return STATE_AFTER[state, link.regime, link.is_plain_road_crossing, free_port, link.mixed_trade]
+def boarding_state(
+    state: CustomsState, link: Link, free_port: bool = False, at_crossing: bool = False
+) -> CustomsState | None:
+    """The customs state of cargo in ``state`` after riding ``link`` (from a land border crossing
+    if ``at_crossing``); None if it may not board."""
+    key = (state, link.regime, link.is_plain_road_crossing, free_port, link.mixed_trade)
+    return STATE_AFTER[(*key, at_crossing)]
 
 
 def is_transfer(previous: int, current: int) -> int:

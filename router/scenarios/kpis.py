@@ -63,6 +63,22 @@ P90 = 0.9
 _ROUTED = pl.col("status") == "routed"
 
 
+#: KPI inputs are rounded to multiples of 2**-10 (about 0.001 of their unit) before they are
+#: summed: a sum of such numbers is exact in float64 while it stays below 2**43 (8.8e12), so it
+#: does not depend on the order of its terms, and the KPI tables of equal runs are equal
+#: whatever way polars splits an aggregation over its threads (it does not fix that order) or
+#: the engine's parts were concatenated
+_QUANTUM = 1024.0
+
+
+def exact_summands(df: pl.DataFrame) -> pl.DataFrame:
+    """``df`` with its float columns rounded to multiples of 2**-10 (see :data:`_QUANTUM`)."""
+    floats = [name for name, dtype in df.schema.items() if dtype.is_float()]
+    return df.with_columns(
+        (pl.col(name) * _QUANTUM).round().truediv(_QUANTUM).cast(df.schema[name]) for name in floats
+    )
+
+
 def _ratio(num: pl.Expr, den: pl.Expr) -> pl.Expr:
     """num / den, null when den is 0 (no inf/NaN in the tables)."""
     return pl.when(den > 0).then(num / den).otherwise(None)
@@ -500,6 +516,7 @@ def run_kpis(
     """Every KPI table of one run (:data:`KPI_TABLES`). ``network`` is the run's own network
     (the scenario's, for its timetable and capacities); ``select`` the select-link items;
     ``horizon`` the window utilisation is measured over (default: :func:`demand_horizon`)."""
+    shipments, legs = exact_summands(shipments), exact_summands(legs)
     window = horizon or demand_horizon(shipments)
     services, links = utilisation(legs, network, window)
     return {
@@ -725,7 +742,8 @@ def summarise_changes(changes: pl.DataFrame, od: bool = False) -> pl.DataFrame:
     not routed in both runs, which have none)."""
     keys = [*(OD if od else []), "change", "main_mode_base", "main_mode_other"]
     return (
-        changes.group_by(keys)
+        exact_summands(changes)
+        .group_by(keys)
         .agg(
             pl.len().cast(pl.Int64).alias("shipments"),
             pl.col("teu").sum().cast(pl.Float64),

@@ -381,6 +381,16 @@ def regime_transition(
                 f"{where}: cargo leaves {origin.jurisdiction} on an export clearance made in "
                 f"{r.export_from}"
             )
+    if (
+        state is CustomsState.CLEARED_EXPORT
+        and origin.kind is NodeKind.BORDER_CROSSING
+        and link.regime is not Regime.INTERNATIONAL
+    ):
+        r.bad(
+            f"{where}: export-cleared cargo at {origin.id}, a land border crossing (its point of "
+            f"exit), is carried on by a {link.regime.value} link to {dest.id} instead of leaving "
+            f"{origin.jurisdiction} there"
+        )
     if state is CustomsState.IN_BOND and origin.jurisdiction in r.dest_jurisdictions:
         # the transit declaration names the office of destination: it is discharged there
         if crosses:

@@ -26,7 +26,8 @@ customs model v2 (docs/customs-model.md):
   cross jurisdictions, start at an ``exit`` node, end at an ``entry`` node, need a supervised state
   on boarding (export clearance in the jurisdiction being left; a plain international truck link,
   without TIR, only ``cleared_export`` or ``in_bond`` cargo; a Combined Port declaration only from
-  its hub) and deliver ``in_transit`` at the point of entry, or ``in_bond`` when the leg enters the
+  its hub; ``cleared_export`` cargo at a land border crossing, its point of exit, boards
+  nothing but an international link) and deliver ``in_transit`` at the point of entry, or ``in_bond`` when the leg enters the
   destination's territory at a border before its end (the transit declaration is the entry
   event); cargo that is not ``free`` is only ever at supervised nodes; each customs event's
   ``state_before`` is the state the cargo is in; the state changes only through events.

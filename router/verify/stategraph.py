@@ -70,7 +70,7 @@ def network_state_graph(cn: CompiledNetwork) -> csr_matrix:
         if not dest_supervised:
             continue
         for s in STATES[1:]:
-            after = boarding_state(s, cl.link)
+            after = boarding_state(s, cl.link, at_crossing=cn.from_crossing[cl.index])
             if after is not None:
                 arc(state_vertex(cl.origin, s), state_vertex(cl.destination, after), w)
     return min_csr(rows, cols, weights, len(cn.nodes) * len(STATES))

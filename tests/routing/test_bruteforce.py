@@ -34,7 +34,8 @@ from router.routing.labels import Label, dominates
 from router.routing.request import (
     QuoteRequest,
 )
-from router.routing.search import Search
+from router.routing.search import SEARCH_HORIZON_DAYS, Search
+from router.units import MINUTES_PER_DAY
 from router.verify.legality import check_quote
 
 #: brute-force budget: examples whose route enumeration grows beyond this are rejected
@@ -81,7 +82,9 @@ def brute_force_pareto(
 ) -> set[tuple[int, ...]]:
     """Pareto set of criteria vectors (arrival, fen, grams, transfers) by enumeration.
 
-    The deadline and the transfer limit are applied here to finished routes, not by the engine.
+    The deadline, the search horizon (no route arrives more than
+    :data:`~router.routing.search.SEARCH_HORIZON_DAYS` after the ready time) and the transfer
+    limit are applied here to finished routes, not by the engine.
     """
     relaxed = dataclasses.replace(
         request,
@@ -89,7 +92,8 @@ def brute_force_pareto(
         constraints=dataclasses.replace(request.constraints, max_transfers=None),
     )
     search = build_search(compile_network(net), relaxed, capacity)
-    vectors = {lb.criteria for lb in all_routes(search)}
+    horizon_min = search.ready_min + SEARCH_HORIZON_DAYS * MINUTES_PER_DAY
+    vectors = {lb.criteria for lb in all_routes(search) if lb.criteria[0] <= horizon_min}
     if request.deadline is not None:
         deadline_min = (request.deadline - search.epoch) // timedelta(minutes=1)
         vectors = {v for v in vectors if v[0] <= deadline_min}

@@ -48,7 +48,8 @@ SEAPORT = NodeKind.SEAPORT
 INTL = Regime.INTERNATIONAL
 SUPERVISED = Regime.SUPERVISED
 NO_LEGAL_ROUTE = (
-    "no legal route from {o} to {d} in the network under the customs rules for this cargo"
+    "no legal route from {o} to {d} in the network under the customs rules for this cargo "
+    "(arriving within 120 days of the ready time, the search horizon)"
 )
 
 
