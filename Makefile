@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # module-scoped fixtures, e.g. loaded networks and routed demand, built once)
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: setup serve test test-fast lint bench check clean
+.PHONY: setup serve test test-fast browser lint bench check clean
 
 $(STAMP): pyproject.toml setup.py router/routing/_labelloop.pyx router/routing/_labelloop_defs.pxi
 	@echo "Installing GBA Freight Router into $(VENV) (first time: a few minutes, it builds the compiled search core)"
@@ -22,7 +22,13 @@ serve: $(STAMP)  ## validate the bundled network and start the API service on it
 	$(BIN)/router network check
 	$(BIN)/router serve --host $${ROUTER_HOST:-127.0.0.1} --port $${ROUTER_PORT:-8000}
 
-test: $(STAMP)  ## install, lint, type-check, check the import contracts and run the whole test suite
+browser:  ## Debian's Chromium for the scenario report's browser test (apt-get, if missing)
+	@command -v $${ROUTER_CHROMIUM:-chromium} >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the report browser test (never a downloaded browser)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) browser  ## install (Chromium too), lint, type-check, check the import contracts and run the whole test suite
 	$(BIN)/ruff check router tests benchmarks
 	$(BIN)/mypy router
 	$(BIN)/lint-imports --no-cache

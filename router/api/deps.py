@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Union, get_args, get_origin
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
@@ -55,6 +55,9 @@ def get_context(request: Request) -> ServiceContext:
 
 
 ContextDep = Annotated[ServiceContext, Depends(get_context)]
+#: a page of a list: how many items (at most 100) and how many to skip
+Limit = Annotated[int, Query(ge=1, le=100)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
 
 def _is_sequence(annotation: Any) -> bool:

@@ -103,9 +103,7 @@ cdef class LabelLoop:
     cdef int n_targets
     cdef int n_codes
     cdef int64_t max_transfers
-    cdef bint has_deadline
     cdef int64_t deadline
-    cdef bint respect_deadline
     cdef int64_t budget
     cdef bint lcl
     cdef int air_code
@@ -229,9 +227,7 @@ cdef class LabelLoop:
         self.ctx_all = tables["ctx_all"]
         self.n_codes = tables["n_codes"]
         self.max_transfers = tables["max_transfers"]
-        self.has_deadline = tables["deadline"] is not None
-        self.deadline = tables["deadline"] if self.has_deadline else 0
-        self.respect_deadline = tables["respect_deadline"]
+        self.deadline = tables["deadline"]  # the deadline within the search horizon
         self.budget = -1 if tables["budget"] is None else tables["budget"]
         self.lcl = tables["lcl"]
         self.air_code = tables["air_code"]
@@ -599,9 +595,7 @@ cdef class LabelLoop:
         return True
 
     cdef inline bint within_deadline(self, int64_t time, int32_t node):
-        return not (
-            self.respect_deadline and self.has_deadline and time + self.lb_time[node] > self.deadline
-        )
+        return time + self.lb_time[node] <= self.deadline
 
     # ------------------------------------------------------------------ Pareto fronts
     cdef bint beaten(self, int32_t target, int64_t t, int64_t c, int64_t e, int64_t x):
@@ -785,8 +779,7 @@ cdef class LabelLoop:
         cdef int64_t t_ = lb.time + self.lb_time[node]
         cdef HeapItem item
         cdef int32_t key
-        if self.lb_time[node] >= INF or (
-                self.respect_deadline and self.has_deadline and t_ > self.deadline):
+        if self.lb_time[node] >= INF or t_ > self.deadline:
             return
         if prune and self.beaten(0, t_, lb.cost + self.lb_cost[node], lb.co2 + self.lb_co2[node],
                                  lb.transfers):

@@ -438,7 +438,6 @@ def query_tables(search: Search, targets: Sequence[Sequence[int]]) -> Tables:
         "n_targets": len(targets),
         "max_transfers": search.max_transfers,
         "deadline": search.latest_min,
-        "respect_deadline": True,
         "budget": search.label_budget,
         "lcl": search.lcl,
         "import_included": search.import_included,

@@ -108,7 +108,7 @@ class _Pricing:
     lb_time: list[int]
     floor: float  # the most the prices still to pay can give back (<= 0)
     slack_rate: float
-    latest: int | None
+    latest: int
     best: float
     every_path: bool = False
     truncated: bool = False
@@ -147,7 +147,7 @@ class _Pricing:
     def hopeless(self, label: Label, g: float) -> bool:
         """No completion of ``label`` (at ``g``) can go below the best so far, or it is late."""
         node = label.node
-        if self.latest is not None and label.time + self.lb_time[node] > self.latest:
+        if label.time + self.lb_time[node] > self.latest:
             return True
         return g + self.lb_g[node] + self.floor >= self.best
 
@@ -222,7 +222,7 @@ class PricedSearch(Search):
         found: list[tuple[float, Label]] = []
         for seed in self.seed_routes() if self.use_seeds else ():
             # the quick routes take the earliest departures: paths of this space too
-            if latest is None or seed.time <= latest:
+            if seed.time <= latest:
                 steps = seed.steps()
                 acc = self._price_of(steps, st) - w * sum(x.storage_fen for x in steps)
                 g_seed = st.g(seed, acc)
@@ -290,7 +290,7 @@ class PricedSearch(Search):
             done = self.finish(label)
             if done is not None and self.within_deadline(done):
                 g_done = st.g(done, price)
-                if g_done < st.best and (latest is None or done.time <= latest):
+                if g_done < st.best and done.time <= latest:
                     found.append((g_done, done))
                     if not every_path:
                         st.best = g_done

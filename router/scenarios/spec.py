@@ -81,6 +81,7 @@ __all__ = [
     "load_scenario",
     "parse_scenario",
     "read_scenario",
+    "read_spec_text",
     "validate_scenario",
 ]
 
@@ -340,7 +341,7 @@ def read_scenario(path: Path) -> Scenario:
     """The scenario in the YAML file ``path`` (its ``name`` must be the file's stem); raises
     :class:`ScenarioSpecError` with every issue."""
     path = Path(path)
-    scenario = parse_scenario(_read_text(path), str(path), stem=path.stem)
+    scenario = parse_scenario(read_spec_text(path), str(path), stem=path.stem)
     return replace(scenario, path=path)
 
 
@@ -356,7 +357,7 @@ def check_scenario(
     path: Path | None = None
     if isinstance(source, Path):
         path, file, stem = source, str(source), source.stem
-        text = _read_text(source)
+        text = read_spec_text(source)
     else:
         text = source
     sink = Sink(file)
@@ -369,7 +370,8 @@ def check_scenario(
     return draft if path is None else replace(draft, path=path)
 
 
-def _read_text(path: Path) -> str:
+def read_spec_text(path: Path) -> str:
+    """The text of the spec file ``path`` (:class:`ScenarioSpecError` if it cannot be read)."""
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

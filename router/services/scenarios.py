@@ -15,7 +15,7 @@ import io
 import re
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ from router.scenarios.spec import (
     bundled_scenarios,
     check_scenario,
     dataset_checksum,
+    read_spec_text,
 )
 from router.services.auth import Principal
 from router.services.context import ServiceContext
@@ -144,17 +145,15 @@ def load_scenarios(
     out: list[tuple[Scenario, Path, Network]] = []
     for source, file in sources:
         try:
-            if isinstance(source, Path):
-                text, spec_path = _read_text(source), source
+            if isinstance(source, Path):  # read once: for its base, then checked
+                text, spec_path, stem = read_spec_text(source), source, source.stem
                 file = str(source)
             else:
-                text, spec_path = source, None
+                text, spec_path, stem = source, None, None
             folder, network = bases.of(_declared_base(text), spec_path, file)
-            scenario = (
-                check_scenario(source, network)
-                if isinstance(source, Path)
-                else check_scenario(source, network, file=file)
-            )
+            scenario = check_scenario(text, network, file=file, stem=stem)
+            if spec_path is not None:
+                scenario = replace(scenario, path=spec_path)
         except ScenarioSpecError as exc:
             issues.extend(exc.issues)
             continue
@@ -162,13 +161,6 @@ def load_scenarios(
     if issues:
         raise ScenarioSpecError(tuple(issues))
     return out
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return ""  # check_scenario reports why the file cannot be read
 
 
 def load_demand(

@@ -208,19 +208,18 @@ def test_every_problem_is_refused_before_anything_is_queued(planning: Service) -
     svc = planning
     before = scenario_jobs(svc)
 
-    def refused(body: dict[str, Any]) -> dict[str, Any]:
+    def answered(status: int, code: str, body: dict[str, Any]) -> dict[str, Any]:
         response = submit(svc, body)
-        assert response.status_code == 422, response.text
+        assert response.status_code == status, response.text
         doc: dict[str, Any] = response.json()
-        assert doc["code"] == "validation_error"
+        assert doc["code"] == code
         return doc
 
+    def refused(body: dict[str, Any]) -> dict[str, Any]:
+        return answered(422, "validation_error", body)
+
     def unknown(body: dict[str, Any]) -> dict[str, Any]:
-        response = submit(svc, body)
-        assert response.status_code == 404, response.text
-        doc: dict[str, Any] = response.json()
-        assert doc["code"] == "not_found"
-        return doc
+        return answered(404, "not_found", body)
 
     typo = unknown({"scenarios": ["shenzhen-bay-clsed"], "limit": 5})
     assert typo["suggestions"] == ["shenzhen-bay-closed"]

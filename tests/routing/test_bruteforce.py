@@ -34,8 +34,7 @@ from router.routing.labels import Label, dominates
 from router.routing.request import (
     QuoteRequest,
 )
-from router.routing.search import SEARCH_HORIZON_DAYS, Search
-from router.units import MINUTES_PER_DAY
+from router.routing.search import Search
 from router.verify.legality import check_quote
 
 #: brute-force budget: examples whose route enumeration grows beyond this are rejected
@@ -82,7 +81,7 @@ def brute_force_pareto(
 ) -> set[tuple[int, ...]]:
     """Pareto set of criteria vectors (arrival, fen, grams, transfers) by enumeration.
 
-    The deadline, the search horizon (no route arrives more than
+    The deadline, the search horizon (``search_horizon_min``: no route arrives more than
     :data:`~router.routing.search.SEARCH_HORIZON_DAYS` after the ready time) and the transfer
     limit are applied here to finished routes, not by the engine.
     """
@@ -92,8 +91,8 @@ def brute_force_pareto(
         constraints=dataclasses.replace(request.constraints, max_transfers=None),
     )
     search = build_search(compile_network(net), relaxed, capacity)
-    horizon_min = search.ready_min + SEARCH_HORIZON_DAYS * MINUTES_PER_DAY
-    vectors = {lb.criteria for lb in all_routes(search) if lb.criteria[0] <= horizon_min}
+    horizon = search.search_horizon_min
+    vectors = {lb.criteria for lb in all_routes(search) if lb.criteria[0] <= horizon}
     if request.deadline is not None:
         deadline_min = (request.deadline - search.epoch) // timedelta(minutes=1)
         vectors = {v for v in vectors if v[0] <= deadline_min}

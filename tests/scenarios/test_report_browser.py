@@ -4,15 +4,16 @@ recorded (there must be none), the Leaflet map draws its land, network and flow 
 difference layer toggles on, a popup opens, the console stays clean, and screenshots are kept
 in $ROUTER_TEST_ARTIFACTS (default tests/artifacts/).
 
-Without Chromium (``apt-get install chromium``) or the playwright package the test skips
-locally and fails in CI (env CI set). ``playwright install`` is never needed: the browser is
-the system's."""
+``make test`` installs Debian's Chromium (``make browser``) and the playwright package (a dev
+dependency); without either the test fails and says how to get it. ``playwright install`` is
+never needed: the browser is the system's."""
 
 from __future__ import annotations
 
 import os
 import shutil
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from test_report import make_run_dir
@@ -36,10 +37,8 @@ QUIET = [
 ]
 
 
-def _need(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (required in CI)")
-    pytest.skip(reason)
+def _need(reason: str) -> NoReturn:
+    pytest.fail(f"{reason}: the report's browser test needs it (make test installs it)")
 
 
 @pytest.fixture(scope="module")

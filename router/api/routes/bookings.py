@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 
-from router.api.deps import ContextDep, NetworkDep, Shipper
+from router.api.deps import ContextDep, Limit, NetworkDep, Offset, Shipper
 from router.api.docs import AUTH, BOOKING_EXAMPLE, page_example, responses
 from router.api.idempotent import IdempotencyDep, answer
 from router.api.schemas import ID_PATTERN, BookingIn, BookingOut, Page
@@ -66,8 +66,8 @@ def list_bookings(
     principal: Shipper,
     ctx: ContextDep,
     status: Literal["confirmed", "cancelled"] | None = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Limit = 20,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     return bookings.list_bookings(ctx, principal, status, limit, offset)
 

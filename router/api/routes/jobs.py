@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path
 
-from router.api.deps import ContextDep, PrincipalDep
+from router.api.deps import ContextDep, Limit, Offset, PrincipalDep
 from router.api.docs import AUTH, page_example, responses
 from router.api.optimise_schemas import JobOut, JobStatus
 from router.api.schemas import ID_PATTERN, Page
@@ -50,8 +50,8 @@ def list_jobs(
     ctx: ContextDep,
     status: JobStatus | None = None,
     kind: Literal["assignment", "consolidation"] | None = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Limit = 20,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     return jobs.list_jobs(ctx, principal, status=status, kind=kind, limit=limit, offset=offset)
 

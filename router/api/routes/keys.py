@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path
 
-from router.api.deps import Admin, ContextDep
+from router.api.deps import Admin, ContextDep, Limit, Offset
 from router.api.docs import AUTH, page_example, responses
 from router.api.schemas import ID_PATTERN, KeyCreatedOut, KeyIn, KeyOut, Page
 from router.services import auth
@@ -54,8 +54,8 @@ def create_key(_: Admin, ctx: ContextDep, body: KeyIn) -> dict[str, Any]:
 def list_keys(
     _: Admin,
     ctx: ContextDep,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Limit = 20,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     keys, total = auth.list_keys(ctx.db, limit=limit, offset=offset)
     return page([key_out(k) for k in keys], total, limit, offset)

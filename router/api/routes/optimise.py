@@ -14,7 +14,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse
 
-from router.api.deps import ComputeDep, ContextDep, NetworkDep, Operator, require_roles
+from router.api.deps import (
+    ComputeDep,
+    ContextDep,
+    Limit,
+    NetworkDep,
+    Offset,
+    Operator,
+    require_roles,
+)
 from router.api.docs import AUTH, page_example, responses
 from router.api.idempotent import IdempotencyDep, answer
 from router.api.jobs import prepare_assignment, prepare_consolidation
@@ -39,8 +47,6 @@ PlannerOrOperator = Annotated[Principal, Depends(require_roles(Role.PLANNER, Rol
 RunId = Annotated[
     str, Path(max_length=64, pattern=ID_PATTERN, examples=["0c1d2e3f4a5b46c7d8e9f0a1b2c3d4e5"])
 ]
-Limit = Annotated[int, Query(ge=1, le=100)]
-Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
 SOLVE_EXAMPLE = {
     "status": "optimal",

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import FileResponse, JSONResponse
 
-from router.api.deps import ContextDep, NetworkDep, require_roles
+from router.api.deps import ContextDep, Limit, NetworkDep, Offset, require_roles
 from router.api.docs import AUTH, page_example, responses
 from router.api.idempotent import IdempotencyDep, answer
 from router.api.jobs import prepare_scenario
@@ -150,8 +150,8 @@ async def upload_demand(
 def list_scenario_runs(
     principal: Planner,
     ctx: ContextDep,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Limit = 20,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     listed = jobs.list_jobs(ctx, principal, kind=runs.SCENARIO, limit=limit, offset=offset)
     for job in listed["items"]:
